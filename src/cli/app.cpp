@@ -1,0 +1,230 @@
+#include "cli/app.hpp"
+
+#include "lint/catalog.hpp"
+#include "lint/linter.hpp"
+#include "report/reporter.hpp"
+#include "source/discover.hpp"
+
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <set>
+#include <sstream>
+#include <unistd.h>
+
+namespace miglint::cli {
+namespace {
+
+struct CheckOptions {
+  std::vector<std::string> paths;
+  std::string format = "text";
+  std::string output;
+  std::string phase = "upgrade";
+  int pg_version = 15;
+  std::vector<std::string> select;
+  std::vector<std::string> ignore;
+  std::string fail_on = "error";
+  std::string color = "auto";
+};
+
+std::set<std::string, std::less<>> split_ids(const std::vector<std::string>& values) {
+  std::set<std::string, std::less<>> out;
+  for (const auto& v : values) {
+    std::stringstream ss(v);
+    std::string id;
+    while (std::getline(ss, id, ',')) {
+      if (!id.empty()) {
+        out.insert(id);
+      }
+    }
+  }
+  return out;
+}
+
+// Writes to -o FILE or stdout; false (with a message) when the file cannot be written.
+template <typename Fn>
+bool emit(const std::string& output, Fn&& fn) {
+  if (output.empty()) {
+    fn(std::cout);
+    return static_cast<bool>(std::cout);
+  }
+  std::ofstream out(output, std::ios::binary);
+  if (out) {
+    fn(out);
+  }
+  if (!out) {
+    std::cerr << "miglint: cannot write " << output << '\n';
+    return false;
+  }
+  return true;
+}
+
+int run_check(const CheckOptions& o) {
+  lint::LintOptions lint_options;
+  lint_options.pg_version = o.pg_version;
+  lint_options.upgrade = o.phase != "downgrade";
+  lint_options.downgrade = o.phase != "upgrade";
+  lint_options.selection.select = split_ids(o.select);
+  lint_options.selection.ignore = split_ids(o.ignore);
+  for (const auto* ids : {&lint_options.selection.select, &lint_options.selection.ignore}) {
+    for (const auto& id : *ids) {
+      if (lint::find_rule_doc(id) == nullptr) {
+        std::cerr << "miglint: unknown rule `" << id << "` (see `miglint rules`)\n";
+        return k_exit_usage;
+      }
+    }
+  }
+
+  std::vector<std::string> paths = o.paths;
+  if (paths.empty()) {
+    if (!std::filesystem::is_directory("migrations")) {
+      std::cerr << "miglint: no PATH given and no `migrations/` directory here\n";
+      return k_exit_usage;
+    }
+    paths.push_back("migrations");
+  }
+  source::Discovery discovery = source::discover(paths);
+  if (!discovery.usage_errors.empty()) {
+    for (const auto& e : discovery.usage_errors) {
+      std::cerr << "miglint: " << e << '\n';
+    }
+    return k_exit_usage;
+  }
+
+  const lint::Linter linter(lint_options);
+  report::Report report;
+  report.findings = linter.lint(discovery.migrations);
+  linter.finish(discovery.findings);
+  report.findings.insert(report.findings.end(), discovery.findings.begin(),
+                         discovery.findings.end());
+  core::sort_findings(report.findings);
+  report.migrations = discovery.migrations.size();
+  std::set<std::string> files;
+  for (const auto& m : discovery.migrations) {
+    for (const auto* s : {&m.upgrade, &m.downgrade}) {
+      if (*s && s->value().origin.file()) {
+        files.insert(s->value().origin.file()->path());
+      }
+    }
+  }
+  report.files = files.size();
+
+  const bool color = o.color == "always" ||
+                     (o.color == "auto" && o.output.empty() && isatty(STDOUT_FILENO) != 0);
+  const bool written = emit(o.output, [&](std::ostream& out) {
+    if (o.format == "json") {
+      report::write_json(out, report);
+    } else {
+      report::write_text(out, report, color);
+    }
+  });
+  if (!written) {
+    return k_exit_environment;
+  }
+  if (o.fail_on == "never") {
+    return k_exit_ok;
+  }
+  const core::Severity threshold = *core::parse_severity(o.fail_on);
+  for (const auto& f : report.findings) {
+    if (f.severity >= threshold) {
+      return k_exit_findings;
+    }
+  }
+  return k_exit_ok;
+}
+
+int run_rules(const std::string& format) {
+  const auto& docs = lint::rule_docs();
+  if (format == "json") {
+    nlohmann::ordered_json out = nlohmann::ordered_json::array();
+    for (const auto& d : docs) {
+      out.push_back({{"id", d.id},
+                     {"severity", core::to_string(d.severity)},
+                     {"summary", d.summary},
+                     {"help", d.help}});
+    }
+    std::cout << out.dump(2) << '\n';
+  } else if (format == "markdown") {
+    std::cout << "| rule | severity | what it flags |\n|---|---|---|\n";
+    for (const auto& d : docs) {
+      std::cout << "| [`" << d.id << "`](rules/" << d.id << ".md) | " << core::to_string(d.severity)
+                << " | " << d.summary << " |\n";
+    }
+  } else {
+    size_t width = 0;
+    for (const auto& d : docs) {
+      width = std::max(width, d.id.size());
+    }
+    for (const auto& d : docs) {
+      std::cout << d.id << std::string(width + 2 - d.id.size(), ' ') << core::to_string(d.severity)
+                << std::string(9 - core::to_string(d.severity).size(), ' ') << d.summary << '\n';
+    }
+  }
+  return k_exit_ok;
+}
+
+int run_explain(const std::string& id) {
+  const lint::RuleDoc* doc = lint::find_rule_doc(id);
+  if (doc == nullptr) {
+    std::cerr << "miglint: unknown rule `" << id << "` (see `miglint rules`)\n";
+    return k_exit_usage;
+  }
+  std::cout << doc->id << " (" << core::to_string(doc->severity) << ")\n\n"
+            << doc->summary << "\n\nhelp: " << doc->help << '\n'
+            << doc->body;
+  return k_exit_ok;
+}
+
+} // namespace
+
+int run(int argc, char** argv) {
+  CLI::App app{"miglint: a migration safety checker for PostgreSQL"};
+  app.set_version_flag("--version", std::string("miglint ") + MIGLINT_VERSION);
+  app.require_subcommand(1);
+
+  CheckOptions check;
+  auto* check_cmd = app.add_subcommand("check", "Lint migrations");
+  check_cmd->add_option("paths", check.paths,
+                        "Migration files or directories (default: migrations/)");
+  check_cmd->add_option("--format", check.format, "Output format")
+      ->check(CLI::IsMember({"text", "json"}));
+  check_cmd->add_option("-o,--output", check.output, "Write the report to FILE");
+  check_cmd->add_option("--phase", check.phase, "Which scripts to lint")
+      ->check(CLI::IsMember({"upgrade", "downgrade", "both"}));
+  check_cmd->add_option("--pg-version", check.pg_version, "Target PostgreSQL major version")
+      ->check(CLI::Range(9, 18));
+  check_cmd->add_option("--select", check.select, "Only these rules (comma-separated)");
+  check_cmd->add_option("--ignore", check.ignore, "Skip these rules (comma-separated)");
+  check_cmd->add_option("--fail-on", check.fail_on, "Lowest severity that fails the run")
+      ->check(CLI::IsMember({"error", "warning", "info", "never"}));
+  check_cmd->add_option("--color", check.color, "Colour the text output")
+      ->check(CLI::IsMember({"auto", "always", "never"}));
+
+  std::string rules_format = "text";
+  auto* rules_cmd = app.add_subcommand("rules", "List the rules");
+  rules_cmd->add_option("--format", rules_format, "Output format")
+      ->check(CLI::IsMember({"text", "json", "markdown"}));
+
+  std::string explain_id;
+  auto* explain_cmd = app.add_subcommand("explain", "Show a rule's documentation");
+  explain_cmd->add_option("rule", explain_id, "Rule id")->required();
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);
+    return code == 0 ? k_exit_ok : k_exit_usage;
+  }
+  if (check_cmd->parsed()) {
+    return run_check(check);
+  }
+  if (rules_cmd->parsed()) {
+    return run_rules(rules_format);
+  }
+  return run_explain(explain_id);
+}
+
+} // namespace miglint::cli

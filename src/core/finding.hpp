@@ -1,0 +1,50 @@
+#pragma once
+
+#include "core/source_file.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace miglint::core {
+
+enum class Severity { Info, Warning, Error };
+enum class Phase { Upgrade, Downgrade };
+
+std::string_view to_string(Severity severity);
+std::string_view to_string(Phase phase);
+std::optional<Severity> parse_severity(std::string_view text);
+
+// A byte range in a source file. `file` may be null for findings about no file in particular.
+struct Location {
+  SourceFilePtr file;
+  uint32_t begin = 0;
+  uint32_t end = 0; // exclusive
+
+  const std::string& path() const {
+    static const std::string none;
+    return file ? file->path() : none;
+  }
+  LineCol start() const { return file ? file->position(begin) : LineCol{}; }
+  // The position of the last character, plus one column (an exclusive end, as SARIF wants).
+  LineCol stop() const;
+};
+
+// The one currency of miglint: every stage that sees a problem produces these.
+struct Finding {
+  std::string rule;
+  Severity severity = Severity::Warning;
+  std::string message;
+  std::string help;
+  Location location;
+  std::string migration;      // migration id / version; empty when not about one migration
+  std::optional<Phase> phase; // upgrade or downgrade script
+  std::string statement;      // the SQL statement concerned, if any
+};
+
+// Stable order for output: file, position, rule.
+void sort_findings(std::vector<Finding>& findings);
+
+} // namespace miglint::core

@@ -1,0 +1,40 @@
+#pragma once
+
+#include "core/finding.hpp"
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace miglint::lint {
+
+// rules/<id>.md as compiled into the binary (generated: see cmake/embed_rules.cmake).
+struct EmbeddedDoc {
+  std::string_view file_stem;
+  std::string_view text;
+};
+const std::vector<EmbeddedDoc>& embedded_docs();
+
+// A rule's documentation: the front matter between `---` lines (one `key: value` a line) and the
+// Markdown body. All prose about a rule lives there, never in C++.
+struct RuleDoc {
+  std::string id;
+  core::Severity severity = core::Severity::Warning;
+  std::string summary; // one sentence: what the rule flags
+  std::string help;    // one line: what to do instead
+  std::string body;    // Markdown after the front matter
+  std::vector<std::string> bad_examples;  // ```sql bad blocks
+  std::vector<std::string> good_examples; // ```sql good blocks
+  std::vector<std::string> errors;        // problems in the doc itself (checked by the tests)
+};
+
+RuleDoc parse_rule_doc(std::string_view stem, std::string_view text);
+
+// Every documented rule, sorted by id.
+const std::vector<RuleDoc>& rule_docs();
+const RuleDoc* find_rule_doc(std::string_view id);
+
+// Fills in each finding's severity and help from the catalog (the one place that does).
+void apply_catalog(std::vector<core::Finding>& findings);
+
+} // namespace miglint::lint

@@ -1,0 +1,105 @@
+#include "lint/context.hpp"
+
+#include <utility>
+
+namespace miglint::lint {
+
+bool Context::is_new_table(const sql::QualifiedName& table) const {
+  return m_new_tables.contains(table.key());
+}
+
+bool Context::is_new_index(const sql::QualifiedName& index) const {
+  return m_new_indexes.contains(index.key());
+}
+
+std::vector<TableLock> Context::locks_on_existing(const sql::Statement& statement) const {
+  auto locks = locks_taken(statement, m_schema);
+  std::erase_if(locks, [&](const TableLock& l) { return is_new_table(l.table); });
+  return locks;
+}
+
+void Context::report(const sql::Statement& statement, std::string message) {
+  report(statement, statement.span, std::move(message));
+}
+
+void Context::report(const sql::Statement& statement, sql::Span span, std::string message) {
+  m_reported_rules.insert(std::string(m_rule));
+  m_findings.push_back({std::string(m_rule), span, statement.span.begin, std::move(message)});
+}
+
+bool Context::reported_in_script() const {
+  return m_reported_rules.contains(std::string(m_rule));
+}
+
+void Context::begin_script(source::TxMode tx, size_t statement_count) {
+  m_in_transaction = tx == source::TxMode::PerScript ||
+                     (tx == source::TxMode::Implicit && statement_count > 1);
+  m_transaction_origin =
+      tx == source::TxMode::PerScript
+          ? "the migration tool runs the script in a transaction"
+          : "the script's statements are sent as one query, which runs as one transaction";
+  m_lock_timeout = false;
+  m_local_lock_timeout = false;
+  m_statement_timeout = false;
+  m_new_tables.clear();
+  m_new_indexes.clear();
+  m_reported_rules.clear();
+}
+
+namespace {
+
+bool enables_timeout(const sql::SetVariable& set) {
+  if (set.reset) {
+    return false;
+  }
+  const auto first = set.value.find_first_not_of("0. ");
+  return first != std::string::npos; // "0", "0s" and "0.0" disable the timeout
+}
+
+} // namespace
+
+void Context::after_statement(const sql::Statement& statement) {
+  if (const auto* tx = statement.as<sql::Transaction>()) {
+    if (tx->kind == sql::TxKind::Begin) {
+      m_in_transaction = true;
+      m_transaction_origin = "an explicit BEGIN opened a transaction";
+    } else if (tx->kind == sql::TxKind::Commit || tx->kind == sql::TxKind::Rollback) {
+      m_in_transaction = false;
+      m_local_lock_timeout = false;
+    }
+  } else if (const auto* set = statement.as<sql::SetVariable>()) {
+    const bool on = enables_timeout(*set);
+    if (set->name == "lock_timeout") {
+      if (!set->local) {
+        m_lock_timeout = on;
+        m_local_lock_timeout = false;
+      } else if (m_in_transaction) { // SET LOCAL outside a transaction has no effect
+        m_local_lock_timeout = on;
+      }
+    } else if (set->name == "statement_timeout" && !set->local) {
+      m_statement_timeout = on;
+    } else if (set->name.empty() && set->reset) { // RESET ALL
+      m_lock_timeout = m_local_lock_timeout = m_statement_timeout = false;
+    }
+  } else if (const auto* create = statement.as<sql::CreateTable>()) {
+    m_new_tables.insert(create->table.key());
+  } else if (const auto* create_as = statement.as<sql::CreateTableAs>()) {
+    m_new_tables.insert(create_as->table.key());
+  } else if (const auto* index = statement.as<sql::CreateIndex>()) {
+    if (!index->name.empty()) {
+      m_new_indexes.insert(sql::QualifiedName{index->table.schema, index->name}.key());
+    }
+  } else if (const auto* rename = statement.as<sql::Rename>()) {
+    if (rename->kind == sql::ObjectKind::Table && is_new_table(rename->relation)) {
+      m_new_tables.erase(rename->relation.key());
+      m_new_tables.insert(sql::QualifiedName{rename->relation.schema, rename->new_name}.key());
+    }
+  }
+  m_schema.apply(statement);
+}
+
+std::vector<RawFinding> Context::take_findings() {
+  return std::exchange(m_findings, {});
+}
+
+} // namespace miglint::lint

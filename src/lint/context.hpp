@@ -1,0 +1,76 @@
+#pragma once
+
+#include "lint/effects.hpp"
+#include "lint/schema_state.hpp"
+#include "source/migration.hpp"
+#include "sql/statement.hpp"
+
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace miglint::lint {
+
+// A finding as a rule reports it: a span in script coordinates and a statement-specific message.
+struct RawFinding {
+  std::string rule;
+  sql::Span span;
+  uint32_t statement_begin = 0; // which statement it belongs to (for suppressions)
+  std::string message;
+};
+
+// What a rule may ask about the statement's surroundings, and where it reports. The linter moves
+// it from statement to statement; rules only read it and report.
+class Context {
+public:
+  explicit Context(int pg_version) : m_pg_version(pg_version) {}
+
+  int pg_version() const { return m_pg_version; }
+  // Whether the statement runs inside a transaction block (tool-managed or explicit BEGIN).
+  bool in_transaction() const { return m_in_transaction; }
+  // Why the statement is in a transaction, in words (for messages).
+  std::string_view transaction_origin() const { return m_transaction_origin; }
+  // Whether a lock_timeout other than 0 is in force (SET earlier in this migration).
+  bool lock_timeout_set() const { return m_lock_timeout || m_local_lock_timeout; }
+  bool statement_timeout_set() const { return m_statement_timeout; }
+  // Created earlier in this migration: nobody else uses it yet, so locks and scans are harmless.
+  bool is_new_table(const sql::QualifiedName& table) const;
+  bool is_new_index(const sql::QualifiedName& index) const;
+  // A table that existed before this migration (not created by it).
+  bool is_existing_table(const sql::QualifiedName& table) const { return !is_new_table(table); }
+  // What the history read so far says about a table (null when miglint has not seen it).
+  const TableInfo* known_table(const sql::QualifiedName& table) const { return m_schema.table(table); }
+  const SchemaState& schema() const { return m_schema; }
+  // Locks the statement takes on tables that existed before this migration.
+  std::vector<TableLock> locks_on_existing(const sql::Statement& statement) const;
+
+  // Reports the current rule on a span of the statement (default: the whole statement).
+  void report(const sql::Statement& statement, std::string message);
+  void report(const sql::Statement& statement, sql::Span span, std::string message);
+  // Whether the current rule already reported in this script (for once-per-migration rules).
+  bool reported_in_script() const;
+
+  // --- driven by the linter ---
+  void begin_script(source::TxMode tx, size_t statement_count);
+  void set_rule(std::string_view id) { m_rule = id; }
+  void after_statement(const sql::Statement& statement); // update state with its effects
+  std::vector<RawFinding> take_findings();
+  SchemaState& mutable_schema() { return m_schema; }
+
+private:
+  int m_pg_version;
+  bool m_in_transaction = false;
+  std::string_view m_transaction_origin;
+  bool m_lock_timeout = false;
+  bool m_local_lock_timeout = false; // SET LOCAL: until the end of the transaction
+  bool m_statement_timeout = false;
+  std::set<std::string> m_new_tables;  // QualifiedName::key()
+  std::set<std::string> m_new_indexes; // QualifiedName::key()
+  std::set<std::string> m_reported_rules;
+  SchemaState m_schema;
+  std::string_view m_rule;
+  std::vector<RawFinding> m_findings;
+};
+
+} // namespace miglint::lint

@@ -1,0 +1,51 @@
+#pragma once
+
+#include "core/finding.hpp"
+#include "lint/rule.hpp"
+#include "source/migration.hpp"
+
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace miglint::lint {
+
+// Which rules run: all, or only `select`, minus `ignore`.
+struct RuleSelection {
+  std::set<std::string, std::less<>> select;
+  std::set<std::string, std::less<>> ignore;
+
+  bool enabled(std::string_view id) const {
+    return (select.empty() || select.contains(id)) && !ignore.contains(id);
+  }
+};
+
+struct LintOptions {
+  int pg_version = 15;
+  bool upgrade = true;
+  bool downgrade = false;
+  RuleSelection selection;
+};
+
+class Linter {
+public:
+  explicit Linter(LintOptions options);
+
+  // Lints the migrations in order; the schema learnt from each upgrade carries to the next.
+  std::vector<core::Finding> lint(const std::vector<source::Migration>& migrations) const;
+
+  // Filters by the selection and fills severity and help from the catalog: for findings made
+  // outside the linter (discovery, round-trip), so that every finding goes through one gate.
+  void finish(std::vector<core::Finding>& findings) const;
+
+private:
+  void lint_script(const source::Migration& migration, core::Phase phase,
+                   const source::Script& script, Context& ctx,
+                   std::vector<core::Finding>* out) const;
+
+  LintOptions m_options;
+  std::vector<std::unique_ptr<Rule>> m_rules; // enabled ones only
+};
+
+} // namespace miglint::lint

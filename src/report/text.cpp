@@ -1,0 +1,67 @@
+#include "report/reporter.hpp"
+
+namespace miglint::report {
+namespace {
+
+const char* color_of(core::Severity s) {
+  switch (s) {
+  case core::Severity::Error:
+    return "\033[1;31m";
+  case core::Severity::Warning:
+    return "\033[1;33m";
+  case core::Severity::Info:
+    return "\033[1;36m";
+  }
+  return "";
+}
+
+std::string plural(size_t n, const char* word) {
+  return std::to_string(n) + " " + word + (n == 1 ? "" : "s");
+}
+
+} // namespace
+
+Counts count(const std::vector<core::Finding>& findings) {
+  Counts c;
+  for (const auto& f : findings) {
+    switch (f.severity) {
+    case core::Severity::Error:
+      ++c.errors;
+      break;
+    case core::Severity::Warning:
+      ++c.warnings;
+      break;
+    case core::Severity::Info:
+      ++c.infos;
+      break;
+    }
+  }
+  return c;
+}
+
+void write_text(std::ostream& out, const Report& report, bool color) {
+  const char* bold = color ? "\033[1m" : "";
+  const char* dim = color ? "\033[2m" : "";
+  const char* reset = color ? "\033[0m" : "";
+  for (const auto& f : report.findings) {
+    const auto start = f.location.start();
+    out << bold << (f.location.file ? f.location.path() : std::string("miglint"));
+    if (f.location.file) {
+      out << ':' << start.line << ':' << start.column;
+    }
+    out << ':' << reset << ' ' << (color ? color_of(f.severity) : "") << to_string(f.severity)
+        << reset << '[' << f.rule << "] " << f.message << '\n';
+    if (!f.help.empty()) {
+      out << "  " << dim << "help:" << reset << ' ' << f.help << '\n';
+    }
+  }
+  const Counts c = count(report.findings);
+  if (!report.findings.empty()) {
+    out << '\n';
+  }
+  out << plural(c.errors, "error") << ", " << plural(c.warnings, "warning") << ", "
+      << plural(c.infos, "info") << " in " << plural(report.migrations, "migration") << " ("
+      << plural(report.files, "file") << ")\n";
+}
+
+} // namespace miglint::report

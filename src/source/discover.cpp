@@ -1,0 +1,343 @@
+#include "source/discover.hpp"
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <toml++/toml.h>
+
+namespace miglint::source {
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr std::string_view k_input_error = "input-error";
+
+bool ends_with(std::string_view s, std::string_view suffix) {
+  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
+}
+
+std::string display(const fs::path& p) {
+  auto s = p.lexically_normal().generic_string();
+  return s.empty() ? std::string(".") : s;
+}
+
+core::Finding input_error(const core::SourceFilePtr& file, std::string path, std::string message) {
+  core::Finding f;
+  f.rule = std::string(k_input_error);
+  f.message = std::move(message);
+  f.location.file = file ? file : std::make_shared<core::SourceFile>(std::move(path), "");
+  return f;
+}
+
+// Reads a file; on failure or binary content, records a finding and returns null.
+core::SourceFilePtr read_source(const fs::path& path, std::vector<core::Finding>& findings) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    findings.push_back(input_error(nullptr, display(path), "cannot read " + display(path)));
+    return nullptr;
+  }
+  std::ostringstream buf;
+  buf << in.rdbuf();
+  std::string text = std::move(buf).str();
+  if (text.size() >= 3 && text.compare(0, 3, "\xEF\xBB\xBF") == 0) {
+    text.replace(0, 3, "   "); // keep offsets: a UTF-8 BOM becomes blanks the parser skips
+  }
+  if (text.find('\0') != std::string::npos) {
+    findings.push_back(input_error(nullptr, display(path),
+                                   display(path) + " contains NUL bytes: not a SQL text file"));
+    return nullptr;
+  }
+  return std::make_shared<core::SourceFile>(display(path), std::move(text));
+}
+
+bool first_line_says_no_transaction(const std::string& text) {
+  auto eol = text.find_first_of("\r\n");
+  std::string_view first = std::string_view(text).substr(0, eol);
+  return first.find("-- no-transaction") != std::string_view::npos;
+}
+
+Script whole_file_script(const core::SourceFilePtr& file, TxMode tx) {
+  const auto size = static_cast<uint32_t>(file->text().size());
+  if (tx != TxMode::None && first_line_says_no_transaction(file->text())) {
+    tx = TxMode::None; // sqlx: `-- no-transaction` on the first line
+  }
+  return Script{file->text(), OriginMap::verbatim(file, 0, size), tx};
+}
+
+// A dbmate marker line: `-- migrate:up` / `-- migrate:down`, possibly with `transaction:false`.
+struct DbmateMarker {
+  size_t line_begin;
+  size_t body_begin; // first byte after the marker line
+  bool up;
+  bool no_transaction;
+};
+
+std::vector<DbmateMarker> dbmate_markers(const std::string& text) {
+  std::vector<DbmateMarker> markers;
+  size_t pos = 0;
+  while (pos < text.size()) {
+    size_t eol = text.find('\n', pos);
+    size_t next = eol == std::string::npos ? text.size() : eol + 1;
+    std::string_view line = std::string_view(text).substr(pos, next - pos);
+    auto first = line.find_first_not_of(" \t");
+    if (first != std::string_view::npos) {
+      line.remove_prefix(first);
+      for (bool up : {true, false}) {
+        std::string_view tag = up ? "-- migrate:up" : "-- migrate:down";
+        if (line.substr(0, tag.size()) == tag &&
+            (line.size() == tag.size() || std::string_view(" \t\r\n").find(line[tag.size()]) !=
+                                              std::string_view::npos)) {
+          bool no_tx = line.find("transaction:false") != std::string_view::npos;
+          markers.push_back({pos, next, up, no_tx});
+        }
+      }
+    }
+    pos = next;
+  }
+  return markers;
+}
+
+bool is_skipped_dir(const fs::path& p) {
+  const std::string name = p.filename().string();
+  return (!name.empty() && name[0] == '.') || name == "node_modules" || name == "__pycache__" ||
+         name == "venv" || name == "site-packages";
+}
+
+struct Collector {
+  Discovery& out;
+  // Keyed by the path without the `.up.sql` / `.down.sql` suffix, or by the directory.
+  std::map<std::string, fs::path> pair_up, pair_down, dir_up, dir_down;
+  std::vector<fs::path> plain; // other .sql files: dbmate or versioned
+  std::vector<fs::path> explicit_plain;
+
+  void add_file(const fs::path& p, bool is_explicit) {
+    const std::string name = p.filename().string();
+    if (is_explicit) {
+      add_sibling(p, name);
+    }
+    if (name == "up.sql") {
+      dir_up[display(p.parent_path())] = p;
+    } else if (name == "down.sql") {
+      dir_down[display(p.parent_path())] = p;
+    } else if (ends_with(name, ".up.sql")) {
+      pair_up[display(p).substr(0, display(p).size() - 7)] = p;
+    } else if (ends_with(name, ".down.sql")) {
+      pair_down[display(p).substr(0, display(p).size() - 9)] = p;
+    } else if (ends_with(name, ".sql")) {
+      (is_explicit ? explicit_plain : plain).push_back(p);
+    } else if (is_explicit) {
+      out.findings.push_back(input_error(
+          nullptr, display(p),
+          display(p) + " is not a migration file miglint understands (expected .sql)"));
+    }
+  }
+
+  // A script named on the command line brings its other half along (for --phase downgrade).
+  void add_sibling(const fs::path& p, const std::string& name) {
+    fs::path sibling;
+    if (name == "up.sql" || name == "down.sql") {
+      sibling = p.parent_path() / (name == "up.sql" ? "down.sql" : "up.sql");
+    } else if (ends_with(name, ".up.sql")) {
+      sibling = p.parent_path() / (name.substr(0, name.size() - 7) + ".down.sql");
+    } else if (ends_with(name, ".down.sql")) {
+      sibling = p.parent_path() / (name.substr(0, name.size() - 9) + ".up.sql");
+    } else {
+      return;
+    }
+    std::error_code ec;
+    if (fs::is_regular_file(sibling, ec)) {
+      add_file(sibling, false);
+    }
+  }
+
+  void walk(const fs::path& dir) {
+    std::error_code ec;
+    fs::recursive_directory_iterator it(dir, fs::directory_options::skip_permission_denied, ec);
+    if (ec) {
+      out.findings.push_back(input_error(nullptr, display(dir),
+                                         "cannot list " + display(dir) + ": " + ec.message()));
+      return;
+    }
+    for (; it != fs::recursive_directory_iterator(); it.increment(ec)) {
+      if (ec) {
+        break;
+      }
+      if (it->is_directory() && is_skipped_dir(it->path())) {
+        it.disable_recursion_pending();
+      } else if (it->is_regular_file()) {
+        add_file(it->path(), false);
+      }
+    }
+  }
+
+  void add_pairs(const std::map<std::string, fs::path>& ups,
+                 const std::map<std::string, fs::path>& downs, bool per_directory) {
+    for (const auto& [key, up_path] : ups) {
+      Migration m;
+      m.name = fs::path(key).filename().string();
+      m.id = version_prefix(m.name);
+      if (m.id.empty()) {
+        m.id = m.name;
+      }
+      TxMode tx = per_directory ? TxMode::PerScript : TxMode::Implicit;
+      m.layout = per_directory ? "directory" : "up-down-files";
+      if (per_directory && fs::exists(fs::path(key) / "metadata.toml")) {
+        try {
+          auto meta = toml::parse_file((fs::path(key) / "metadata.toml").string());
+          if (auto v = meta["run_in_transaction"].value<bool>(); v && !*v) {
+            tx = TxMode::None;
+          }
+        } catch (const toml::parse_error& e) {
+          auto path = display(fs::path(key) / "metadata.toml");
+          out.findings.push_back(
+              input_error(nullptr, path, path + ": " + std::string(e.description())));
+        }
+      }
+      if (auto file = read_source(up_path, out.findings)) {
+        m.upgrade = whole_file_script(file, tx);
+      }
+      if (auto it = downs.find(key); it != downs.end()) {
+        if (auto file = read_source(it->second, out.findings)) {
+          m.downgrade = whole_file_script(file, tx);
+        }
+      }
+      if (m.upgrade || m.downgrade) {
+        out.migrations.push_back(std::move(m));
+      }
+    }
+    for (const auto& [key, down_path] : downs) {
+      if (!ups.contains(key)) {
+        out.findings.push_back(input_error(
+            nullptr, display(down_path),
+            display(down_path) + " has no matching upgrade script; it is not linted"));
+      }
+    }
+  }
+
+  void add_plain(const fs::path& p, bool is_explicit) {
+    auto file = read_source(p, out.findings);
+    if (!file) {
+      return;
+    }
+    Migration m;
+    m.name = p.stem().string();
+    m.id = version_prefix(m.name);
+    auto markers = dbmate_markers(file->text());
+    if (!markers.empty()) {
+      m.layout = "dbmate";
+      for (size_t i = 0; i < markers.size(); ++i) {
+        const auto& mk = markers[i];
+        size_t end = i + 1 < markers.size() ? markers[i + 1].line_begin : file->text().size();
+        Script s{file->text().substr(mk.body_begin, end - mk.body_begin),
+                 OriginMap::verbatim(file, static_cast<uint32_t>(mk.body_begin),
+                                     static_cast<uint32_t>(end - mk.body_begin)),
+                 mk.no_transaction ? TxMode::None : TxMode::PerScript};
+        auto& slot = mk.up ? m.upgrade : m.downgrade;
+        if (slot) {
+          out.findings.push_back(input_error(
+              file, file->path(),
+              std::string("more than one `-- migrate:") + (mk.up ? "up" : "down") + "` section"));
+          continue;
+        }
+        slot = std::move(s);
+      }
+      if (!m.upgrade) {
+        out.findings.push_back(
+            input_error(file, file->path(), file->path() + " has no `-- migrate:up` section"));
+      }
+    } else if (!m.id.empty() || is_explicit) {
+      // A versioned file in a directory, or a file named on the command line: one upgrade script.
+      // The tool that runs it is unknown, so no transaction is assumed (explicit BEGIN counts).
+      m.layout = "sql-file";
+      m.upgrade = whole_file_script(file, TxMode::None);
+    } else {
+      return; // a seed or helper .sql beside the migrations: not a migration
+    }
+    if (m.id.empty()) {
+      m.id = m.name;
+    }
+    out.migrations.push_back(std::move(m));
+  }
+};
+
+std::string version_digits(std::string_view v) {
+  std::string digits;
+  for (char c : v) {
+    if (c >= '0' && c <= '9') {
+      digits += c;
+    }
+  }
+  auto nz = digits.find_first_not_of('0');
+  return nz == std::string::npos ? std::string("0") : digits.substr(nz);
+}
+
+} // namespace
+
+std::string version_prefix(std::string_view name) {
+  size_t i = 0;
+  if (name.size() > 1 && (name[0] == 'V' || name[0] == 'v') && name[1] >= '0' && name[1] <= '9') {
+    i = 1; // Flyway: V2__name, V1_2__name
+  }
+  if (i >= name.size() || name[i] < '0' || name[i] > '9') {
+    return {};
+  }
+  size_t end = i;
+  while (end < name.size() &&
+         ((name[end] >= '0' && name[end] <= '9') || name[end] == '-' || name[end] == '_' ||
+          name[end] == '.')) {
+    ++end;
+  }
+  while (end > i && (name[end - 1] == '-' || name[end - 1] == '_' || name[end - 1] == '.')) {
+    --end;
+  }
+  return std::string(name.substr(0, end));
+}
+
+bool version_less(std::string_view a, std::string_view b) {
+  const std::string da = version_digits(a);
+  const std::string db = version_digits(b);
+  if (da.size() != db.size()) {
+    return da.size() < db.size();
+  }
+  return da < db;
+}
+
+Discovery discover(const std::vector<std::string>& paths) {
+  Discovery out;
+  Collector c{out, {}, {}, {}, {}, {}, {}};
+  for (const auto& raw : paths) {
+    fs::path p(raw);
+    std::error_code ec;
+    auto status = fs::status(p, ec);
+    if (ec || !fs::exists(status)) {
+      out.usage_errors.push_back("path does not exist: " + raw);
+    } else if (fs::is_directory(status)) {
+      c.walk(p);
+    } else {
+      c.add_file(p, true);
+    }
+  }
+  c.add_pairs(c.dir_up, c.dir_down, true);
+  c.add_pairs(c.pair_up, c.pair_down, false);
+  for (const auto& p : c.plain) {
+    c.add_plain(p, false);
+  }
+  for (const auto& p : c.explicit_plain) {
+    c.add_plain(p, true);
+  }
+  std::stable_sort(out.migrations.begin(), out.migrations.end(),
+                   [](const Migration& a, const Migration& b) {
+                     if (version_less(a.id, b.id)) {
+                       return true;
+                     }
+                     if (version_less(b.id, a.id)) {
+                       return false;
+                     }
+                     return a.name < b.name;
+                   });
+  return out;
+}
+
+} // namespace miglint::source

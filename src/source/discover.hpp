@@ -1,0 +1,33 @@
+#pragma once
+
+#include "core/finding.hpp"
+#include "source/migration.hpp"
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace miglint::source {
+
+struct Discovery {
+  std::vector<Migration> migrations; // in application order
+  std::vector<core::Finding> findings; // unreadable or malformed inputs (rule `input-error`)
+  std::vector<std::string> usage_errors; // paths that do not exist: exit code 2
+};
+
+// Recognises, reads and orders the migrations under `paths` (files or directories):
+//  - `NNN_name.up.sql` / `NNN_name.down.sql` pairs (golang-migrate, sqlx reversible);
+//  - one directory per migration with `up.sql` / `down.sql` (Diesel, sqlx), `metadata.toml`;
+//  - dbmate files with `-- migrate:up` / `-- migrate:down` sections;
+//  - versioned `.sql` files (`0001_x.sql`, `V2__x.sql`) as upgrade-only migrations;
+//  - any `.sql` file named explicitly, as one upgrade script.
+// Other files found while walking a directory are not migrations and are skipped silently.
+Discovery discover(const std::vector<std::string>& paths);
+
+// The version prefix of a migration file or directory name ("2017-09-23-123456_x" ->
+// "2017-09-23-123456"), or empty if there is none.
+std::string version_prefix(std::string_view name);
+// Orders two versions numerically with separators ignored ("2017-09-23-1" vs "20170804").
+bool version_less(std::string_view a, std::string_view b);
+
+} // namespace miglint::source

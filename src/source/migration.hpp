@@ -1,0 +1,66 @@
+#pragma once
+
+#include "core/finding.hpp"
+#include "core/source_file.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace miglint::source {
+
+// How the migration tool runs a script.
+enum class TxMode {
+  PerScript, // the tool wraps the whole script in one transaction (Alembic, Diesel, dbmate, sqlx)
+  Implicit,  // sent as one multi-statement query: a transaction if it has more than one statement
+  None,      // each statement commits on its own (psql-style); explicit BEGIN/COMMIT still count
+};
+
+// Where the bytes of a script's SQL came from. SQL files map one-to-one onto a range of their
+// file; SQL derived from code (Alembic) maps each piece onto the code that produced it.
+struct OriginSegment {
+  uint32_t sql_begin = 0;
+  uint32_t sql_end = 0;
+  uint32_t file_begin = 0;
+  uint32_t file_end = 0;
+  bool exact = true; // byte-for-byte copy of the file; otherwise the whole piece maps to the range
+};
+
+class OriginMap {
+public:
+  OriginMap() = default;
+  OriginMap(core::SourceFilePtr file, std::vector<OriginSegment> segments);
+  // A script that is the byte range [offset, offset + length) of `file`.
+  static OriginMap verbatim(core::SourceFilePtr file, uint32_t offset, uint32_t length);
+
+  const core::SourceFilePtr& file() const { return m_file; }
+  core::Location locate(uint32_t sql_begin, uint32_t sql_end) const;
+  uint32_t to_file(uint32_t sql_offset) const;
+
+private:
+  const OriginSegment* segment_for(uint32_t sql_offset) const;
+
+  core::SourceFilePtr m_file;
+  std::vector<OriginSegment> m_segments; // sorted by sql_begin, non-overlapping
+};
+
+struct Script {
+  std::string sql;
+  OriginMap origin;
+  TxMode tx = TxMode::PerScript;
+};
+
+struct Migration {
+  std::string id;     // the version ("0003", "2017-09-23-123456", an Alembic revision)
+  std::string name;   // human name ("0003_add_orders")
+  std::string layout; // "golang-migrate", "diesel", "dbmate", "sql-file", ...
+  std::optional<Script> upgrade;
+  std::optional<Script> downgrade;
+
+  const std::optional<Script>& script(core::Phase phase) const {
+    return phase == core::Phase::Upgrade ? upgrade : downgrade;
+  }
+};
+
+} // namespace miglint::source

@@ -1,0 +1,267 @@
+#pragma once
+
+// The typed statement model. libpg_query's structures never leave src/sql/: its parse trees are
+// turned into these owned types, which carry byte offsets into the script they came from.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace miglint::sql {
+
+// A byte range [begin, end) in the script text.
+struct Span {
+  uint32_t begin = 0;
+  uint32_t end = 0;
+};
+
+struct QualifiedName {
+  std::string schema; // empty when not written
+  std::string name;
+
+  // "orders" or "billing.orders", as written.
+  std::string display() const { return schema.empty() ? name : schema + "." + name; }
+  // The catalog key: unqualified names are taken to live in "public".
+  std::string key() const { return (schema.empty() ? "public" : schema) + "." + name; }
+};
+
+struct TypeName {
+  std::vector<std::string> names; // e.g. {"pg_catalog", "varchar"}
+  std::vector<int64_t> modifiers; // e.g. {255}; empty when not given or not integers
+  bool has_modifiers = false;     // any modifiers at all (also non-integer ones)
+  bool array = false;
+
+  // The base type name without schema, lower-case ("varchar", "int4", "my_enum").
+  std::string base() const;
+  // Canonical family: maps aliases ("character varying" -> "varchar", "integer" -> "int4").
+  std::string canonical() const;
+  // "varchar(255)", "text[]", "numeric(10,2)"
+  std::string display() const;
+  bool is_serial() const;
+};
+
+enum class Volatility { Immutable, Stable, Volatile };
+
+// What the rules need to know about an expression (a DEFAULT, a CHECK).
+struct Expr {
+  bool is_null = false;                // the literal NULL (possibly cast)
+  Volatility volatility = Volatility::Immutable;
+  std::vector<std::string> functions;  // functions called, lower-case, unqualified
+  std::string volatile_function;       // the first function that made it volatile
+  bool volatility_unknown = false;     // volatile only because miglint cannot classify a part
+  std::optional<std::string> not_null_column; // set when the expression is `col IS NOT NULL`
+};
+
+enum class ConstraintKind { Check, ForeignKey, Unique, PrimaryKey, Exclusion, Other };
+
+struct Constraint {
+  ConstraintKind kind = ConstraintKind::Other;
+  std::string name;                  // empty when unnamed
+  bool not_valid = false;            // NOT VALID (check, foreign key)
+  std::string using_index;           // UNIQUE/PRIMARY KEY USING INDEX name
+  std::vector<std::string> columns;  // key columns (FK: referencing columns)
+  QualifiedName references;          // FK: referenced table
+  std::optional<Expr> check;         // CHECK expression
+  uint32_t location = 0;             // byte offset of the constraint in the script
+};
+
+struct ColumnDef {
+  std::string name;
+  TypeName type;
+  bool not_null = false;
+  bool primary_key = false;
+  std::optional<Expr> default_value; // DEFAULT expr (absent: none written)
+  bool generated_stored = false;     // GENERATED ALWAYS AS (...) STORED
+  bool identity = false;             // GENERATED ... AS IDENTITY
+  std::vector<Constraint> constraints; // inline CHECK / REFERENCES / UNIQUE / PRIMARY KEY
+  uint32_t location = 0;
+};
+
+enum class AlterKind {
+  AddColumn,
+  DropColumn,
+  AlterColumnType,
+  SetNotNull,
+  DropNotNull,
+  SetDefault,
+  DropDefault,
+  AddConstraint,
+  ValidateConstraint,
+  DropConstraint,
+  AddIdentity,
+  SetLogged,
+  SetUnlogged,
+  SetTablespace,
+  SetStatistics,
+  AttachPartition,
+  DetachPartition,
+  DetachPartitionConcurrently,
+  Other,
+};
+
+struct AlterTableCmd {
+  AlterKind kind = AlterKind::Other;
+  std::string column;                  // the column concerned, if any
+  std::string name;                    // constraint name (validate / drop), partition, ...
+  std::optional<ColumnDef> column_def; // ADD COLUMN
+  std::optional<Constraint> constraint; // ADD CONSTRAINT
+  std::optional<TypeName> type;        // ALTER COLUMN TYPE
+  bool has_using = false;              // ALTER COLUMN TYPE ... USING
+  std::optional<Expr> default_value;   // SET DEFAULT
+  bool missing_ok = false;
+  bool cascade = false;
+};
+
+enum class RelationKind { Table, Index, View, MaterializedView, Sequence, ForeignTable, Type, Other };
+
+struct AlterTable {
+  QualifiedName table;
+  RelationKind relation_kind = RelationKind::Table;
+  bool missing_ok = false;
+  std::vector<AlterTableCmd> cmds;
+};
+
+struct CreateTable {
+  QualifiedName table;
+  std::vector<ColumnDef> columns;
+  std::vector<Constraint> constraints; // table constraints
+  bool if_not_exists = false;
+  bool temporary = false;
+  bool partition_of = false;
+};
+
+struct CreateTableAs { // CREATE TABLE AS / SELECT INTO / CREATE MATERIALIZED VIEW
+  QualifiedName table;
+  bool materialized_view = false;
+};
+
+struct CreateIndex {
+  std::string name;
+  QualifiedName table;
+  bool unique = false;
+  bool concurrent = false;
+  bool if_not_exists = false;
+};
+
+enum class ObjectKind {
+  Table,
+  Index,
+  View,
+  MaterializedView,
+  Sequence,
+  Type,
+  Schema,
+  Column,
+  Constraint,
+  Function,
+  Trigger,
+  Extension,
+  Database,
+  Other,
+};
+
+struct Drop {
+  ObjectKind kind = ObjectKind::Other;
+  std::vector<QualifiedName> objects;
+  bool concurrent = false;
+  bool cascade = false;
+  bool missing_ok = false;
+};
+
+struct Rename {
+  ObjectKind kind = ObjectKind::Other; // what is renamed: Table, Column, Index, Constraint, ...
+  QualifiedName relation;              // the table (or index/view) concerned
+  std::string old_name;                // column / constraint name; empty for a relation
+  std::string new_name;
+};
+
+struct Truncate {
+  std::vector<QualifiedName> tables;
+  bool cascade = false;
+};
+
+struct SetVariable { // SET / SET LOCAL / RESET
+  std::string name;  // lower-case
+  std::string value; // first argument as written ("5s", "0", "DEFAULT"); empty for RESET
+  bool local = false;
+  bool reset = false;
+};
+
+enum class TxKind { Begin, Commit, Rollback, Savepoint, Release, RollbackTo, Other };
+
+struct Transaction {
+  TxKind kind = TxKind::Other;
+};
+
+struct Reindex {
+  QualifiedName target;
+  bool concurrent = false;
+  bool is_index = false; // REINDEX INDEX (else TABLE, SCHEMA, ...)
+};
+
+struct CreateTrigger {
+  QualifiedName table;
+};
+
+enum class LockMode {
+  AccessShare,
+  RowShare,
+  RowExclusive,
+  ShareUpdateExclusive,
+  Share,
+  ShareRowExclusive,
+  Exclusive,
+  AccessExclusive,
+};
+
+struct LockTable {
+  std::vector<QualifiedName> tables;
+  LockMode mode = LockMode::AccessExclusive;
+};
+
+struct Vacuum { // VACUUM FULL, CLUSTER
+  std::vector<QualifiedName> tables;
+  bool full = false;
+  bool cluster = false;
+};
+
+struct Other {};
+
+using StatementNode = std::variant<Other, AlterTable, CreateTable, CreateTableAs, CreateIndex, Drop,
+                                   Rename, Truncate, SetVariable, Transaction, Reindex,
+                                   CreateTrigger, LockTable, Vacuum>;
+
+struct Statement {
+  Span span;          // the statement's text, without leading comments or the final semicolon
+  std::string tag;    // libpg_query's node name ("AlterTableStmt"), for messages and debugging
+  StatementNode node;
+
+  template <typename T>
+  const T* as() const {
+    return std::get_if<T>(&node);
+  }
+};
+
+struct SyntaxError {
+  std::string message;
+  uint32_t offset = 0; // byte offset of the error in the script
+  Span statement;      // the statement that failed to parse
+};
+
+// A comment between statements, which is where suppressions live.
+struct Comment {
+  Span span;
+  std::string text; // without the `--` / `/* */` markers
+};
+
+struct ParsedScript {
+  std::vector<Statement> statements; // in order
+  std::vector<SyntaxError> errors;
+  std::vector<Comment> comments; // outside statements, in order
+};
+
+std::string_view to_string(LockMode mode);
+
+} // namespace miglint::sql
