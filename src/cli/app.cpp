@@ -104,9 +104,12 @@ int run_check(const CheckOptions& o) {
   report.migrations = discovery.migrations.size();
   std::set<std::string> files;
   for (const auto& m : discovery.migrations) {
-    for (const auto* s : {&m.upgrade, &m.downgrade}) {
-      if (*s && s->value().origin.file()) {
-        files.insert(s->value().origin.file()->path());
+    for (const auto phase : {core::Phase::Upgrade, core::Phase::Downgrade}) {
+      const auto& script = m.script(phase);
+      const bool linted =
+          phase == core::Phase::Upgrade ? lint_options.upgrade : lint_options.downgrade;
+      if (linted && script && script->origin.file()) {
+        files.insert(script->origin.file()->path());
       }
     }
   }
@@ -196,8 +199,11 @@ int run(int argc, char** argv) {
       ->check(CLI::IsMember({"upgrade", "downgrade", "both"}));
   check_cmd->add_option("--pg-version", check.pg_version, "Target PostgreSQL major version")
       ->check(CLI::Range(9, 18));
-  check_cmd->add_option("--select", check.select, "Only these rules (comma-separated)");
-  check_cmd->add_option("--ignore", check.ignore, "Skip these rules (comma-separated)");
+  // One value per occurrence, so `--ignore x PATH` does not take PATH as a rule id.
+  check_cmd->add_option("--select", check.select, "Only these rules (comma-separated)")
+      ->allow_extra_args(false);
+  check_cmd->add_option("--ignore", check.ignore, "Skip these rules (comma-separated)")
+      ->allow_extra_args(false);
   check_cmd->add_option("--fail-on", check.fail_on, "Lowest severity that fails the run")
       ->check(CLI::IsMember({"error", "warning", "info", "never"}));
   check_cmd->add_option("--color", check.color, "Colour the text output")

@@ -31,7 +31,9 @@ LineCol SourceFile::position(uint32_t offset) const {
   const auto line = static_cast<uint32_t>(it - m_line_starts.begin());
   const uint32_t start = m_line_starts[line - 1];
   std::string_view prefix(m_text.data() + start, offset - start);
-  // An offset pointing at the LF of a CRLF stays on the CR's column.
+  if (start == 0 && prefix.substr(0, 3) == "\xEF\xBB\xBF") {
+    prefix.remove_prefix(3); // a byte order mark takes no column
+  }
   return {line, count_code_points(prefix) + 1};
 }
 

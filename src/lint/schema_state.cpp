@@ -102,11 +102,12 @@ void SchemaState::apply(const sql::Statement& statement) {
 }
 
 void SchemaState::apply_alter(const sql::AlterTable& alter) {
-  auto it = m_tables.find(alter.table.key());
-  if (it == m_tables.end()) {
+  if (alter.relation_kind != sql::RelationKind::Table) {
     return;
   }
-  TableInfo& table = it->second;
+  // A table whose creation was not seen still gets an entry: what the migrations do to it
+  // (constraints added and validated, columns added) is known even if the rest is not.
+  TableInfo& table = m_tables[alter.table.key()];
   for (const auto& cmd : alter.cmds) {
     switch (cmd.kind) {
     case sql::AlterKind::AddColumn:

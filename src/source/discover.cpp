@@ -41,9 +41,6 @@ core::SourceFilePtr read_source(const fs::path& path, std::vector<core::Finding>
   std::ostringstream buf;
   buf << in.rdbuf();
   std::string text = std::move(buf).str();
-  if (text.size() >= 3 && text.compare(0, 3, "\xEF\xBB\xBF") == 0) {
-    text.replace(0, 3, "   "); // keep offsets: a UTF-8 BOM becomes blanks the parser skips
-  }
   if (text.find('\0') != std::string::npos) {
     findings.push_back(input_error(nullptr, display(path),
                                    display(path) + " contains NUL bytes: not a SQL text file"));
@@ -58,12 +55,23 @@ bool first_line_says_no_transaction(const std::string& text) {
   return first.find("-- no-transaction") != std::string_view::npos;
 }
 
+// The SQL of [offset, offset + length) of a file. A UTF-8 byte order mark becomes blanks, so the
+// parser skips it and offsets into the file stay the same.
+std::string sql_of(const core::SourceFile& file, size_t offset, size_t length) {
+  std::string sql = file.text().substr(offset, length);
+  if (offset == 0 && sql.compare(0, 3, "\xEF\xBB\xBF") == 0) {
+    sql.replace(0, 3, "   ");
+  }
+  return sql;
+}
+
 Script whole_file_script(const core::SourceFilePtr& file, TxMode tx) {
   const auto size = static_cast<uint32_t>(file->text().size());
-  if (tx != TxMode::None && first_line_says_no_transaction(file->text())) {
+  std::string sql = sql_of(*file, 0, size);
+  if (tx != TxMode::None && first_line_says_no_transaction(sql)) {
     tx = TxMode::None; // sqlx: `-- no-transaction` on the first line
   }
-  return Script{file->text(), OriginMap::verbatim(file, 0, size), tx};
+  return Script{std::move(sql), OriginMap::verbatim(file, 0, size), tx};
 }
 
 // A dbmate marker line: `-- migrate:up` / `-- migrate:down`, possibly with `transaction:false`.
@@ -230,7 +238,7 @@ struct Collector {
       for (size_t i = 0; i < markers.size(); ++i) {
         const auto& mk = markers[i];
         size_t end = i + 1 < markers.size() ? markers[i + 1].line_begin : file->text().size();
-        Script s{file->text().substr(mk.body_begin, end - mk.body_begin),
+        Script s{sql_of(*file, mk.body_begin, end - mk.body_begin),
                  OriginMap::verbatim(file, static_cast<uint32_t>(mk.body_begin),
                                      static_cast<uint32_t>(end - mk.body_begin)),
                  mk.no_transaction ? TxMode::None : TxMode::PerScript};

@@ -1,0 +1,31 @@
+-- case: plain SET NOT NULL
+ALTER TABLE orders ALTER COLUMN customer_id SET NOT NULL; -- expect: set-not-null
+-- case: validated CHECK in the same migration, PostgreSQL 12+
+ALTER TABLE orders ADD CONSTRAINT c_nn CHECK (customer_id IS NOT NULL) NOT VALID;
+ALTER TABLE orders VALIDATE CONSTRAINT c_nn;
+ALTER TABLE orders ALTER COLUMN customer_id SET NOT NULL;
+-- case: validated CHECK in an earlier migration
+ALTER TABLE orders ADD CONSTRAINT c_nn CHECK (customer_id IS NOT NULL) NOT VALID;
+-- next migration
+ALTER TABLE orders VALIDATE CONSTRAINT c_nn;
+-- next migration
+ALTER TABLE orders ALTER COLUMN customer_id SET NOT NULL;
+-- case: CHECK with AND still proves it
+ALTER TABLE orders ADD CONSTRAINT c_nn CHECK (customer_id IS NOT NULL AND customer_id > 0);
+ALTER TABLE orders ALTER COLUMN customer_id SET NOT NULL;
+-- case: a NOT VALID check that was never validated does not help
+ALTER TABLE orders ADD CONSTRAINT c_nn CHECK (customer_id IS NOT NULL) NOT VALID;
+ALTER TABLE orders ALTER COLUMN customer_id SET NOT NULL; -- expect: set-not-null
+-- case: a check on another column does not help
+ALTER TABLE orders ADD CONSTRAINT c_nn CHECK (other_id IS NOT NULL);
+ALTER TABLE orders ALTER COLUMN customer_id SET NOT NULL; -- expect: set-not-null
+-- case: a dropped check does not help
+ALTER TABLE orders ADD CONSTRAINT c_nn CHECK (customer_id IS NOT NULL);
+ALTER TABLE orders DROP CONSTRAINT c_nn;
+ALTER TABLE orders ALTER COLUMN customer_id SET NOT NULL; -- expect: set-not-null
+-- case: PostgreSQL 11 always scans pg=11
+ALTER TABLE orders ADD CONSTRAINT c_nn CHECK (customer_id IS NOT NULL);
+ALTER TABLE orders ALTER COLUMN customer_id SET NOT NULL; -- expect: set-not-null
+-- case: new table
+CREATE TABLE invoices (customer_id bigint);
+ALTER TABLE invoices ALTER COLUMN customer_id SET NOT NULL;

@@ -1,0 +1,181 @@
+// End-to-end tests of the miglint binary: exit codes, output formats, -o.
+
+#include "test_support.hpp"
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <array>
+#include <fstream>
+#include <sstream>
+#include <sys/wait.h>
+
+namespace miglint {
+namespace {
+
+struct Result {
+  int exit_code = -1;
+  std::string out;
+};
+
+// Runs the binary with `args` (a shell-quoted string) in `cwd`; stderr goes to stdout.
+Result run(const std::string& args, const std::string& cwd = ".") {
+  const std::string cmd = "cd '" + cwd + "' && '" + std::string(MIGLINT_BINARY) + "' " + args + " 2>&1";
+  Result r;
+  FILE* pipe = popen(cmd.c_str(), "r");
+  std::array<char, 4096> buf{};
+  size_t n = 0;
+  while ((n = fread(buf.data(), 1, buf.size(), pipe)) > 0) {
+    r.out.append(buf.data(), n);
+  }
+  const int status = pclose(pipe);
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return r;
+}
+
+class Cli : public ::testing::Test {
+protected:
+  void SetUp() override {
+    m_dir.write("migrations/001_init.up.sql", "CREATE TABLE users (id bigint PRIMARY KEY, email varchar(100));\n");
+    m_dir.write("migrations/001_init.down.sql", "DROP TABLE users;\n");
+    m_dir.write("migrations/002_add.up.sql",
+                "SET lock_timeout = '5s';\n"
+                "ALTER TABLE users ADD COLUMN created_at timestamptz NOT NULL;\n"
+                "CREATE INDEX users_email_idx ON users (email);\n");
+    m_dir.write("migrations/002_add.down.sql", "ALTER TABLE users DROP COLUMN created_at;\n");
+    m_dir.write("clean/001_ok.up.sql", "CREATE TABLE t (id bigint);\n");
+  }
+  std::string dir() const { return m_dir.path().string(); }
+  test::TempDir m_dir;
+};
+
+TEST_F(Cli, TextOutputAndExitCodeOne) {
+  const auto r = run("check migrations", dir());
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.out.find("migrations/002_add.up.sql:2:30: error[add-column-not-null-no-default]"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("  help: "), std::string::npos);
+  EXPECT_NE(r.out.find("1 error, 1 warning, 0 infos in 2 migrations (2 files)"), std::string::npos)
+      << r.out;
+  EXPECT_EQ(r.out.find("\033["), std::string::npos) << "no colour when not a terminal";
+}
+
+TEST_F(Cli, DefaultsToTheMigrationsDirectory) {
+  EXPECT_EQ(run("check", dir()).exit_code, 1);
+  EXPECT_EQ(run("check", dir() + "/clean").exit_code, 2);
+}
+
+TEST_F(Cli, JsonShape) {
+  const auto r = run("check --format json migrations", dir());
+  EXPECT_EQ(r.exit_code, 1);
+  const auto doc = nlohmann::json::parse(r.out);
+  EXPECT_EQ(doc["tool"], "miglint");
+  EXPECT_TRUE(doc["version"].is_string());
+  ASSERT_EQ(doc["findings"].size(), 2u);
+  const auto& f = doc["findings"][0];
+  for (const char* key : {"rule", "severity", "message", "help", "file", "line", "column",
+                          "end_line", "end_column", "migration", "phase", "statement"}) {
+    EXPECT_TRUE(f.contains(key)) << key;
+  }
+  EXPECT_EQ(f["rule"], "add-column-not-null-no-default");
+  EXPECT_EQ(f["severity"], "error");
+  EXPECT_EQ(f["file"], "migrations/002_add.up.sql");
+  EXPECT_EQ(f["line"], 2);
+  EXPECT_EQ(f["column"], 30);
+  EXPECT_EQ(f["end_line"], 2);
+  EXPECT_EQ(f["migration"], "002");
+  EXPECT_EQ(f["phase"], "upgrade");
+  EXPECT_EQ(f["statement"], "ALTER TABLE users ADD COLUMN created_at timestamptz NOT NULL");
+  EXPECT_EQ(doc["summary"]["errors"], 1);
+  EXPECT_EQ(doc["summary"]["warnings"], 1);
+  EXPECT_EQ(doc["summary"]["migrations"], 2);
+}
+
+TEST_F(Cli, FailOnAndSelection) {
+  EXPECT_EQ(run("check --fail-on never migrations", dir()).exit_code, 0);
+  EXPECT_EQ(run("check --ignore add-column-not-null-no-default migrations", dir()).exit_code, 0);
+  EXPECT_EQ(run("check --ignore add-column-not-null-no-default --fail-on warning migrations", dir())
+                .exit_code,
+            1);
+  const auto r = run("check --select create-index-non-concurrent --format json migrations", dir());
+  EXPECT_EQ(nlohmann::json::parse(r.out)["findings"].size(), 1u);
+  EXPECT_EQ(run("check clean", dir()).exit_code, 0);
+  EXPECT_EQ(run("check --ignore drop-table --ignore add-column-not-null-no-default,"
+                "create-index-non-concurrent --fail-on warning migrations",
+                dir())
+                .exit_code,
+            0);
+}
+
+TEST_F(Cli, PhaseDowngrade) {
+  const auto r = run("check --phase downgrade --format json migrations", dir());
+  const auto doc = nlohmann::json::parse(r.out);
+  std::set<std::string> rules;
+  for (const auto& f : doc["findings"]) {
+    EXPECT_EQ(f["phase"], "downgrade");
+    rules.insert(f["rule"]);
+  }
+  EXPECT_TRUE(rules.contains("drop-column"));
+  EXPECT_TRUE(rules.contains("drop-table"));
+  const auto both = nlohmann::json::parse(run("check --phase both --format json migrations", dir()).out);
+  EXPECT_EQ(both["findings"].size(), doc["findings"].size() + 2);
+}
+
+TEST_F(Cli, OutputFile) {
+  const auto r = run("check --format json -o report.json migrations", dir());
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_TRUE(r.out.empty()) << r.out;
+  std::ifstream in(dir() + "/report.json");
+  std::stringstream s;
+  s << in.rdbuf();
+  EXPECT_EQ(nlohmann::json::parse(s.str())["findings"].size(), 2u);
+  EXPECT_EQ(run("check -o /nonexistent/dir/x.json migrations", dir()).exit_code, 3);
+}
+
+TEST_F(Cli, UsageErrors) {
+  EXPECT_EQ(run("check does-not-exist", dir()).exit_code, 2);
+  EXPECT_EQ(run("check --format xml migrations", dir()).exit_code, 2);
+  EXPECT_EQ(run("check --select no-such-rule migrations", dir()).exit_code, 2);
+  EXPECT_EQ(run("check --pg-version 3 migrations", dir()).exit_code, 2);
+  EXPECT_EQ(run("frobnicate", dir()).exit_code, 2);
+  EXPECT_EQ(run("", dir()).exit_code, 2);
+  EXPECT_EQ(run("--help", dir()).exit_code, 0);
+}
+
+TEST_F(Cli, PgVersionChangesFindings) {
+  m_dir.write("v/001_a.up.sql", "SET lock_timeout = '1s';\nALTER TABLE t ADD COLUMN f boolean DEFAULT false;\n");
+  EXPECT_EQ(run("check v", dir()).exit_code, 0);
+  const auto r = run("check --pg-version 10 v", dir());
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.out.find("add-column-volatile-default"), std::string::npos);
+}
+
+TEST_F(Cli, RulesAndExplain) {
+  const auto list = run("rules --format json", dir());
+  EXPECT_EQ(list.exit_code, 0);
+  const auto rules = nlohmann::json::parse(list.out);
+  EXPECT_GE(rules.size(), 20u);
+  const auto explain = run("explain set-not-null", dir());
+  EXPECT_EQ(explain.exit_code, 0);
+  EXPECT_NE(explain.out.find("## Safe alternative"), std::string::npos);
+  EXPECT_EQ(run("explain nope", dir()).exit_code, 2);
+  EXPECT_NE(run("rules --format markdown", dir()).out.find("| [`drop-column`]"), std::string::npos);
+}
+
+TEST_F(Cli, BadFilesAreReportedAndTheRestStillRuns) {
+  m_dir.write("bad/001_a.up.sql", std::string("SELECT\0\x01", 8));
+  m_dir.write("bad/002_b.up.sql", "SET lock_timeout = '1s';\nALTER TABLE t DROP COLUMN c;\n");
+  const auto r = run("check --format json bad", dir());
+  EXPECT_EQ(r.exit_code, 1);
+  const auto doc = nlohmann::json::parse(r.out);
+  std::set<std::string> rules;
+  for (const auto& f : doc["findings"]) {
+    rules.insert(f["rule"]);
+  }
+  EXPECT_TRUE(rules.contains("input-error"));
+  EXPECT_TRUE(rules.contains("drop-column"));
+}
+
+} // namespace
+} // namespace miglint

@@ -1,0 +1,179 @@
+// Runs tests/rules/<rule-id>.sql: SQL fixtures with inline expectations.
+//
+//   -- case: <name> [pg=<major>] [tx=script|implicit|none]
+//   ALTER TABLE t ADD COLUMN c int NOT NULL;  -- expect: add-column-not-null-no-default
+//   -- next migration
+//
+// Each case is linted on its own (a `-- next migration` line starts a new migration within it).
+// For the fixture's rule and every rule named in an `expect:`, the findings must start exactly
+// on the lines that carry an expectation (one expectation per finding), and nowhere else.
+
+#include "lint/catalog.hpp"
+#include "test_support.hpp"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+
+namespace miglint {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Case {
+  std::string name;
+  int pg_version = 15;
+  source::TxMode tx = source::TxMode::PerScript;
+  std::vector<std::pair<uint32_t, uint32_t>> parts; // byte ranges of the migrations
+  std::multiset<std::pair<uint32_t, std::string>> expected; // (line, rule)
+};
+
+fs::path fixture_dir() {
+  return fs::path(MIGLINT_SOURCE_DIR) / "tests" / "rules";
+}
+
+std::string read_file(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+std::vector<Case> parse_cases(const std::string& text) {
+  std::vector<Case> cases;
+  uint32_t line_no = 0;
+  size_t pos = 0;
+  uint32_t part_begin = 0;
+  auto close_part = [&](uint32_t end) {
+    if (!cases.empty() && end > part_begin) {
+      cases.back().parts.emplace_back(part_begin, end);
+    }
+  };
+  while (pos < text.size()) {
+    size_t eol = text.find('\n', pos);
+    size_t next = eol == std::string::npos ? text.size() : eol + 1;
+    const std::string line = text.substr(pos, next - pos);
+    ++line_no;
+    if (line.rfind("-- case:", 0) == 0) {
+      close_part(static_cast<uint32_t>(pos));
+      Case c;
+      std::istringstream words(line.substr(8));
+      std::string word;
+      while (words >> word) {
+        if (word.rfind("pg=", 0) == 0) {
+          c.pg_version = std::stoi(word.substr(3));
+        } else if (word == "tx=none") {
+          c.tx = source::TxMode::None;
+        } else if (word == "tx=implicit") {
+          c.tx = source::TxMode::Implicit;
+        } else if (word == "tx=script") {
+          c.tx = source::TxMode::PerScript;
+        } else {
+          c.name += (c.name.empty() ? "" : " ") + word;
+        }
+      }
+      cases.push_back(c);
+      part_begin = static_cast<uint32_t>(next);
+    } else if (line.rfind("-- next migration", 0) == 0) {
+      close_part(static_cast<uint32_t>(pos));
+      part_begin = static_cast<uint32_t>(next);
+    } else if (auto at = line.find("-- expect:"); at != std::string::npos && !cases.empty()) {
+      std::string ids = line.substr(at + 10);
+      std::replace(ids.begin(), ids.end(), ',', ' ');
+      std::istringstream words(ids);
+      std::string id;
+      while (words >> id) {
+        cases.back().expected.emplace(line_no, id);
+      }
+    }
+    pos = next;
+  }
+  close_part(static_cast<uint32_t>(text.size()));
+  return cases;
+}
+
+std::vector<std::string> fixture_names() {
+  std::vector<std::string> names;
+  for (const auto& entry : fs::directory_iterator(fixture_dir())) {
+    if (entry.path().extension() == ".sql") {
+      names.push_back(entry.path().stem().string());
+    }
+  }
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+class RuleFixture : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(RuleFixture, FindingsMatchExpectations) {
+  const std::string rule = GetParam();
+  ASSERT_NE(lint::find_rule_doc(rule), nullptr) << "tests/rules/" << rule << ".sql names no rule";
+  const fs::path path = fixture_dir() / (rule + ".sql");
+  const std::string text = read_file(path);
+  auto file = std::make_shared<core::SourceFile>(path.string(), text);
+  const auto cases = parse_cases(text);
+  ASSERT_FALSE(cases.empty()) << path << " has no `-- case:`";
+  bool has_positive = false;
+  bool has_negative = false;
+  for (const auto& c : cases) {
+    std::vector<source::Migration> migrations;
+    for (const auto& [begin, end] : c.parts) {
+      source::Migration m;
+      m.id = std::to_string(migrations.size() + 1);
+      m.upgrade = source::Script{text.substr(begin, end - begin),
+                                 source::OriginMap::verbatim(file, begin, end - begin), c.tx};
+      migrations.push_back(std::move(m));
+    }
+    lint::LintOptions options;
+    options.pg_version = c.pg_version;
+    const auto findings = lint::Linter(options).lint(migrations);
+
+    std::set<std::string> checked = {rule};
+    for (const auto& e : c.expected) {
+      checked.insert(e.second);
+    }
+    std::multiset<std::pair<uint32_t, std::string>> actual;
+    std::map<uint32_t, std::string> messages;
+    for (const auto& f : findings) {
+      if (checked.contains(f.rule)) {
+        actual.emplace(f.location.start().line, f.rule);
+        messages[f.location.start().line] += "\n  " + f.rule + ": " + f.message;
+      }
+    }
+    std::ostringstream got;
+    for (const auto& [line, id] : actual) {
+      got << "\n  line " << line << ": " << id;
+    }
+    EXPECT_EQ(actual, c.expected) << "case `" << c.name << "` in " << path << "; got:" << got.str();
+    const bool positive = std::any_of(c.expected.begin(), c.expected.end(),
+                                      [&](const auto& e) { return e.second == rule; });
+    (positive ? has_positive : has_negative) = true;
+  }
+  EXPECT_TRUE(has_positive) << path << " has no case where " << rule << " fires";
+  EXPECT_TRUE(has_negative) << path << " has no case where " << rule << " stays quiet";
+}
+
+std::string test_name(const ::testing::TestParamInfo<std::string>& param) {
+  std::string name = param.param;
+  std::replace(name.begin(), name.end(), '-', '_');
+  return name;
+}
+
+INSTANTIATE_TEST_SUITE_P(Fixtures, RuleFixture, ::testing::ValuesIn(fixture_names()), test_name);
+
+TEST(RuleFixtures, EveryRuleWithExamplesHasAFixture) {
+  const auto names = fixture_names();
+  for (const auto& doc : lint::rule_docs()) {
+    if (doc.id == "input-error") {
+      continue; // about files: discover_test
+    }
+    EXPECT_TRUE(std::find(names.begin(), names.end(), doc.id) != names.end())
+        << "no tests/rules/" << doc.id << ".sql";
+  }
+}
+
+} // namespace
+} // namespace miglint
