@@ -18,11 +18,19 @@ std::string TypeName::base() const {
 
 std::string TypeName::canonical() const {
   static const std::map<std::string, std::string, std::less<>> aliases = {
-      {"integer", "int4"},       {"int", "int4"},         {"bigint", "int8"},
-      {"smallint", "int2"},      {"boolean", "bool"},     {"decimal", "numeric"},
-      {"real", "float4"},        {"double precision", "float8"},
-      {"character varying", "varchar"},                   {"character", "bpchar"},
-      {"char", "bpchar"},        {"serial4", "serial"},   {"serial8", "bigserial"},
+      {"integer", "int4"},
+      {"int", "int4"},
+      {"bigint", "int8"},
+      {"smallint", "int2"},
+      {"boolean", "bool"},
+      {"decimal", "numeric"},
+      {"real", "float4"},
+      {"double precision", "float8"},
+      {"character varying", "varchar"},
+      {"character", "bpchar"},
+      {"char", "bpchar"},
+      {"serial4", "serial"},
+      {"serial8", "bigserial"},
       {"serial2", "smallserial"}};
   std::string b = base();
   if (auto it = aliases.find(b); it != aliases.end()) {
@@ -35,9 +43,15 @@ std::string TypeName::display() const {
   std::string out = base();
   // Show the names users write for the internal ones.
   static const std::map<std::string, std::string, std::less<>> shown = {
-      {"int4", "integer"}, {"int8", "bigint"}, {"int2", "smallint"}, {"bool", "boolean"},
-      {"float8", "double precision"}, {"float4", "real"}, {"bpchar", "char"},
-      {"timestamptz", "timestamp with time zone"}, {"timetz", "time with time zone"}};
+      {"int4", "integer"},
+      {"int8", "bigint"},
+      {"int2", "smallint"},
+      {"bool", "boolean"},
+      {"float8", "double precision"},
+      {"float4", "real"},
+      {"bpchar", "char"},
+      {"timestamptz", "timestamp with time zone"},
+      {"timetz", "time with time zone"}};
   if (auto it = shown.find(out); it != shown.end()) {
     out = it->second;
   }

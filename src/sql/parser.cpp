@@ -3,13 +3,13 @@
 #include "sql/pg_query_owner.hpp"
 #include "sql/transform.hpp"
 
+#include <cstring>
 #include <string>
 
 namespace miglint::sql {
 namespace {
 
-using detail::ParseTree;
-using detail::ProtobufParseResult;
+using detail::ParseResult;
 using detail::SplitResult;
 
 bool is_space(char c) {
@@ -76,10 +76,11 @@ public:
   ParsedScript run() {
     if (auto nul = m_text.find('\0'); nul != std::string::npos) {
       const auto at = static_cast<uint32_t>(nul);
-      m_out.errors.push_back({"the script contains a NUL byte; the rest is not read", at, {at, at}});
+      m_out.errors.push_back(
+          {"the script contains a NUL byte; the rest is not read", at, {at, at}});
       m_text.resize(nul);
     }
-    ProtobufParseResult whole(pg_query_parse_protobuf(m_text.c_str()));
+    ParseResult whole(pg_query_parse(m_text.c_str()));
     if (whole->error == nullptr) {
       add_tree(whole, 0, size());
     } else {
@@ -93,20 +94,29 @@ private:
   uint32_t size() const { return static_cast<uint32_t>(m_text.size()); }
 
   // Adds the statements of a successful parse of m_text[base, base + length).
-  void add_tree(const ProtobufParseResult& result, uint32_t base, uint32_t length) {
-    ParseTree tree(result);
-    if (tree.get() == nullptr) {
+  void add_tree(const ParseResult& result, uint32_t base, uint32_t length) {
+    simdjson::dom::element tree;
+    simdjson::dom::array stmts;
+    const char* json = result->parse_tree;
+    if (m_json.parse(json, std::strlen(json)).get(tree) != simdjson::SUCCESS) {
       m_out.errors.push_back({"libpg_query returned an unreadable parse tree", base, {base, base}});
       return;
     }
-    for (size_t i = 0; i < tree.get()->n_stmts; ++i) {
-      const PgQuery__RawStmt* raw = tree.get()->stmts[i];
-      const uint32_t begin = base + static_cast<uint32_t>(raw->stmt_location);
-      const uint32_t end =
-          raw->stmt_len == 0 ? base + length : begin + static_cast<uint32_t>(raw->stmt_len);
+    if (tree["stmts"].get(stmts) != simdjson::SUCCESS) {
+      return; // only comments and white space
+    }
+    for (simdjson::dom::element raw : stmts) {
+      // Both are left out when 0; a length of 0 means "to the end of the text".
+      const auto location_field = raw["stmt_location"].get_int64();
+      const auto len_field = raw["stmt_len"].get_int64();
+      const int64_t location = location_field.error() ? 0 : location_field.value_unsafe();
+      const int64_t len = len_field.error() ? 0 : len_field.value_unsafe();
+      simdjson::dom::element stmt;
+      const uint32_t begin = base + static_cast<uint32_t>(location);
+      const uint32_t end = len == 0 ? base + length : begin + static_cast<uint32_t>(len);
       const Span span = trim(begin, end);
-      if (span.begin < span.end && raw->stmt != nullptr) {
-        m_out.statements.push_back(transform_statement(*raw->stmt, span, base));
+      if (span.begin < span.end && raw["stmt"].get(stmt) == simdjson::SUCCESS) {
+        m_out.statements.push_back(transform_statement(stmt, span, base));
       }
     }
   }
@@ -135,9 +145,10 @@ private:
     for (int i = 0; i < split->n_stmts; ++i) {
       const PgQuerySplitStmt* piece = split->stmts[i];
       const auto begin = static_cast<uint32_t>(piece->stmt_location);
-      const uint32_t end = piece->stmt_len == 0 ? size() : begin + static_cast<uint32_t>(piece->stmt_len);
+      const uint32_t end =
+          piece->stmt_len == 0 ? size() : begin + static_cast<uint32_t>(piece->stmt_len);
       const std::string text = m_text.substr(begin, end - begin);
-      ProtobufParseResult one(pg_query_parse_protobuf(text.c_str()));
+      ParseResult one(pg_query_parse(text.c_str()));
       if (one->error == nullptr) {
         add_tree(one, begin, end - begin);
       } else {
@@ -148,7 +159,8 @@ private:
     }
   }
 
-  std::string m_text; // NUL-terminated copy for the C API
+  std::string m_text;           // NUL-terminated copy for the C API
+  simdjson::dom::parser m_json; // reads libpg_query's JSON parse trees; reused per script
   ParsedScript m_out;
   uint32_t m_prev_end = 0;
 };

@@ -5,7 +5,6 @@
 // own small owner instead of a unique_ptr with a deleter.
 
 #include <pg_query.h>
-#include <pg_query/pg_query.pb-c.h>
 
 #include <string_view>
 #include <utility>
@@ -45,28 +44,7 @@ private:
   bool m_owned;
 };
 
-using ProtobufParseResult =
-    PgQueryOwner<PgQueryProtobufParseResult, &pg_query_free_protobuf_parse_result>;
+using ParseResult = PgQueryOwner<PgQueryParseResult, &pg_query_free_parse_result>;
 using SplitResult = PgQueryOwner<PgQuerySplitResult, &pg_query_free_split_result>;
-
-// The unpacked protobuf tree of a successful parse (protobuf-c allocates it separately).
-class ParseTree {
-public:
-  explicit ParseTree(const ProtobufParseResult& result)
-      : m_tree(pg_query__parse_result__unpack(
-            nullptr, result->parse_tree.len,
-            reinterpret_cast<const uint8_t*>(result->parse_tree.data))) {}
-  ParseTree(const ParseTree&) = delete;
-  ParseTree& operator=(const ParseTree&) = delete;
-  ~ParseTree() {
-    if (m_tree != nullptr) {
-      protobuf_c_message_free_unpacked(&m_tree->base, nullptr);
-    }
-  }
-  const PgQuery__ParseResult* get() const { return m_tree; }
-
-private:
-  PgQuery__ParseResult* m_tree;
-};
 
 } // namespace miglint::sql::detail

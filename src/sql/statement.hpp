@@ -46,11 +46,11 @@ enum class Volatility { Immutable, Stable, Volatile };
 
 // What the rules need to know about an expression (a DEFAULT, a CHECK).
 struct Expr {
-  bool is_null = false;                // the literal NULL (possibly cast)
+  bool is_null = false; // the literal NULL (possibly cast)
   Volatility volatility = Volatility::Immutable;
-  std::vector<std::string> functions;  // functions called, lower-case, unqualified
-  std::string volatile_function;       // the first function that made it volatile
-  bool volatility_unknown = false;     // volatile only because miglint cannot classify a part
+  std::vector<std::string> functions; // functions called, lower-case, unqualified
+  std::string volatile_function;      // the first function that made it volatile
+  bool volatility_unknown = false;    // volatile only because miglint cannot classify a part
   std::optional<std::string> not_null_column; // set when the expression is `col IS NOT NULL`
 };
 
@@ -58,13 +58,13 @@ enum class ConstraintKind { Check, ForeignKey, Unique, PrimaryKey, Exclusion, Ot
 
 struct Constraint {
   ConstraintKind kind = ConstraintKind::Other;
-  std::string name;                  // empty when unnamed
-  bool not_valid = false;            // NOT VALID (check, foreign key)
-  std::string using_index;           // UNIQUE/PRIMARY KEY USING INDEX name
-  std::vector<std::string> columns;  // key columns (FK: referencing columns)
-  QualifiedName references;          // FK: referenced table
-  std::optional<Expr> check;         // CHECK expression
-  uint32_t location = 0;             // byte offset of the constraint in the script
+  std::string name;                 // empty when unnamed
+  bool not_valid = false;           // NOT VALID (check, foreign key)
+  std::string using_index;          // UNIQUE/PRIMARY KEY USING INDEX name
+  std::vector<std::string> columns; // key columns (FK: referencing columns)
+  QualifiedName references;         // FK: referenced table
+  std::optional<Expr> check;        // CHECK expression
+  uint32_t location = 0;            // byte offset of the constraint in the script
 };
 
 struct ColumnDef {
@@ -72,9 +72,9 @@ struct ColumnDef {
   TypeName type;
   bool not_null = false;
   bool primary_key = false;
-  std::optional<Expr> default_value; // DEFAULT expr (absent: none written)
-  bool generated_stored = false;     // GENERATED ALWAYS AS (...) STORED
-  bool identity = false;             // GENERATED ... AS IDENTITY
+  std::optional<Expr> default_value;   // DEFAULT expr (absent: none written)
+  bool generated_stored = false;       // GENERATED ALWAYS AS (...) STORED
+  bool identity = false;               // GENERATED ... AS IDENTITY
   std::vector<Constraint> constraints; // inline CHECK / REFERENCES / UNIQUE / PRIMARY KEY
   uint32_t location = 0;
 };
@@ -103,18 +103,27 @@ enum class AlterKind {
 
 struct AlterTableCmd {
   AlterKind kind = AlterKind::Other;
-  std::string column;                  // the column concerned, if any
-  std::string name;                    // constraint name (validate / drop), partition, ...
-  std::optional<ColumnDef> column_def; // ADD COLUMN
+  std::string column;                   // the column concerned, if any
+  std::string name;                     // constraint name (validate / drop), partition, ...
+  std::optional<ColumnDef> column_def;  // ADD COLUMN
   std::optional<Constraint> constraint; // ADD CONSTRAINT
-  std::optional<TypeName> type;        // ALTER COLUMN TYPE
-  bool has_using = false;              // ALTER COLUMN TYPE ... USING
-  std::optional<Expr> default_value;   // SET DEFAULT
+  std::optional<TypeName> type;         // ALTER COLUMN TYPE
+  bool has_using = false;               // ALTER COLUMN TYPE ... USING
+  std::optional<Expr> default_value;    // SET DEFAULT
   bool missing_ok = false;
   bool cascade = false;
 };
 
-enum class RelationKind { Table, Index, View, MaterializedView, Sequence, ForeignTable, Type, Other };
+enum class RelationKind {
+  Table,
+  Index,
+  View,
+  MaterializedView,
+  Sequence,
+  ForeignTable,
+  Type,
+  Other
+};
 
 struct AlterTable {
   QualifiedName table;
@@ -229,13 +238,13 @@ struct Vacuum { // VACUUM FULL, CLUSTER
 
 struct Other {};
 
-using StatementNode = std::variant<Other, AlterTable, CreateTable, CreateTableAs, CreateIndex, Drop,
-                                   Rename, Truncate, SetVariable, Transaction, Reindex,
-                                   CreateTrigger, LockTable, Vacuum>;
+using StatementNode =
+    std::variant<Other, AlterTable, CreateTable, CreateTableAs, CreateIndex, Drop, Rename, Truncate,
+                 SetVariable, Transaction, Reindex, CreateTrigger, LockTable, Vacuum>;
 
 struct Statement {
-  Span span;          // the statement's text, without leading comments or the final semicolon
-  std::string tag;    // libpg_query's node name ("AlterTableStmt"), for messages and debugging
+  Span span;       // the statement's text, without leading comments or the final semicolon
+  std::string tag; // libpg_query's node name ("AlterTableStmt"), for messages and debugging
   StatementNode node;
 
   template <typename T>

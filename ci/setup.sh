@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Installs every Debian package miglint's build, tests and demo need. Idempotent: when all are
+# present it changes nothing; otherwise it runs `apt-get update` first, then installs.
+set -euo pipefail
+
+packages=(
+  # build
+  build-essential cmake ninja-build pkg-config git
+  libpg-query-dev libsimdjson-dev libpqxx-dev nlohmann-json3-dev libcli11-dev
+  libtomlplusplus-dev
+  # tests and gates
+  libgtest-dev clang-format python3
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+
+if [ "${#missing[@]}" -eq 0 ]; then
+  echo "ci/setup.sh: all ${#packages[@]} packages present"
+  exit 0
+fi
+
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then
+  sudo="sudo"
+fi
+echo "ci/setup.sh: installing ${missing[*]}"
+$sudo apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
