@@ -115,8 +115,8 @@ int run_check(const CheckOptions& o) {
   }
   report.files = files.size();
 
-  const bool color = o.color == "always" ||
-                     (o.color == "auto" && o.output.empty() && isatty(STDOUT_FILENO) != 0);
+  const bool color =
+      o.color == "always" || (o.color == "auto" && o.output.empty() && isatty(STDOUT_FILENO) != 0);
   const bool written = emit(o.output, [&](std::ostream& out) {
     if (o.format == "json") {
       report::write_json(out, report);

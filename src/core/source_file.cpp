@@ -45,8 +45,8 @@ std::string_view SourceFile::line_text(uint32_t line) const {
     return {};
   }
   uint32_t begin = m_line_starts[line - 1];
-  uint32_t end = line < m_line_starts.size() ? m_line_starts[line]
-                                             : static_cast<uint32_t>(m_text.size());
+  uint32_t end =
+      line < m_line_starts.size() ? m_line_starts[line] : static_cast<uint32_t>(m_text.size());
   while (end > begin && (m_text[end - 1] == '\n' || m_text[end - 1] == '\r')) {
     --end;
   }

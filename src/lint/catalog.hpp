@@ -20,9 +20,9 @@ const std::vector<EmbeddedDoc>& embedded_docs();
 struct RuleDoc {
   std::string id;
   core::Severity severity = core::Severity::Warning;
-  std::string summary; // one sentence: what the rule flags
-  std::string help;    // one line: what to do instead
-  std::string body;    // Markdown after the front matter
+  std::string summary;                    // one sentence: what the rule flags
+  std::string help;                       // one line: what to do instead
+  std::string body;                       // Markdown after the front matter
   std::vector<std::string> bad_examples;  // ```sql bad blocks
   std::vector<std::string> good_examples; // ```sql good blocks
   std::vector<std::string> errors;        // problems in the doc itself (checked by the tests)

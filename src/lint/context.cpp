@@ -32,8 +32,8 @@ bool Context::reported_in_script() const {
 }
 
 void Context::begin_script(source::TxMode tx, size_t statement_count) {
-  m_in_transaction = tx == source::TxMode::PerScript ||
-                     (tx == source::TxMode::Implicit && statement_count > 1);
+  m_in_transaction =
+      tx == source::TxMode::PerScript || (tx == source::TxMode::Implicit && statement_count > 1);
   m_transaction_origin =
       tx == source::TxMode::PerScript
           ? "the migration tool runs the script in a transaction"

@@ -40,7 +40,9 @@ public:
   // A table that existed before this migration (not created by it).
   bool is_existing_table(const sql::QualifiedName& table) const { return !is_new_table(table); }
   // What the history read so far says about a table (null when miglint has not seen it).
-  const TableInfo* known_table(const sql::QualifiedName& table) const { return m_schema.table(table); }
+  const TableInfo* known_table(const sql::QualifiedName& table) const {
+    return m_schema.table(table);
+  }
   const SchemaState& schema() const { return m_schema; }
   // Locks the statement takes on tables that existed before this migration.
   std::vector<TableLock> locks_on_existing(const sql::Statement& statement) const;

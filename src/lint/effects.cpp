@@ -75,8 +75,7 @@ std::vector<TableLock> locks_taken(const sql::Statement& statement, const Schema
       add_foreign_key_targets(locks, col.constraints);
     }
   } else if (const auto* index = statement.as<sql::CreateIndex>()) {
-    locks.add(index->table,
-              index->concurrent ? LockMode::ShareUpdateExclusive : LockMode::Share);
+    locks.add(index->table, index->concurrent ? LockMode::ShareUpdateExclusive : LockMode::Share);
   } else if (const auto* drop = statement.as<sql::Drop>()) {
     for (const auto& obj : drop->objects) {
       if (drop->kind == sql::ObjectKind::Table || drop->kind == sql::ObjectKind::View ||
@@ -115,14 +114,12 @@ std::vector<TableLock> locks_taken(const sql::Statement& statement, const Schema
     }
   } else if (const auto* reindex = statement.as<sql::Reindex>()) {
     if (reindex->concurrent) {
-      locks.add(reindex->is_index
-                    ? schema.table_of_index(reindex->target).value_or(reindex->target)
-                    : reindex->target,
+      locks.add(reindex->is_index ? schema.table_of_index(reindex->target).value_or(reindex->target)
+                                  : reindex->target,
                 LockMode::ShareUpdateExclusive);
     } else if (reindex->is_index) {
       // REINDEX INDEX: ACCESS EXCLUSIVE on the index, SHARE on its table.
-      locks.add(schema.table_of_index(reindex->target).value_or(reindex->target),
-                LockMode::Share);
+      locks.add(schema.table_of_index(reindex->target).value_or(reindex->target), LockMode::Share);
     } else {
       locks.add(reindex->target, LockMode::Share);
     }

@@ -53,8 +53,7 @@ void Linter::lint_script(const source::Migration& migration, core::Phase phase,
     return;
   }
   for (const auto& e : parsed.errors) {
-    raw.push_back({"sql-syntax-error", {e.offset, e.statement.end}, e.statement.begin,
-                   e.message});
+    raw.push_back({"sql-syntax-error", {e.offset, e.statement.end}, e.statement.begin, e.message});
   }
   std::vector<RawFinding> problems;
   const Suppressions suppressions(
@@ -96,4 +95,3 @@ void Linter::finish(std::vector<core::Finding>& findings) const {
 }
 
 } // namespace miglint::lint
-

@@ -112,8 +112,8 @@ void SchemaState::apply_alter(const sql::AlterTable& alter) {
     switch (cmd.kind) {
     case sql::AlterKind::AddColumn:
       if (cmd.column_def) {
-        table.columns.push_back({cmd.column_def->name, cmd.column_def->type,
-                                 cmd.column_def->not_null});
+        table.columns.push_back(
+            {cmd.column_def->name, cmd.column_def->type, cmd.column_def->not_null});
       }
       break;
     case sql::AlterKind::DropColumn:

@@ -43,7 +43,7 @@ public:
 private:
   void apply_alter(const sql::AlterTable& alter);
 
-  std::map<std::string, TableInfo> m_tables; // by QualifiedName::key()
+  std::map<std::string, TableInfo> m_tables;                // by QualifiedName::key()
   std::map<std::string, sql::QualifiedName> m_index_tables; // index key -> table
 };
 

@@ -1,41 +1,134 @@
 #include "report/reporter.hpp"
 
-#include <nlohmann/json.hpp>
+#include <string>
+#include <string_view>
 
 namespace miglint::report {
+namespace {
 
-void write_json(std::ostream& out, const Report& report) {
-  nlohmann::ordered_json findings = nlohmann::ordered_json::array();
-  for (const auto& f : report.findings) {
+// Appends `s` as a JSON string. Streams instead of building a document: reports can hold tens
+// of thousands of findings. Invalid UTF-8 from user files becomes U+FFFD, as JSON requires.
+void append_string(std::string& out, std::string_view s) {
+  static constexpr char hex[] = "0123456789abcdef";
+  out += '"';
+  for (size_t i = 0; i < s.size();) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += static_cast<char>(c);
+      ++i;
+    } else if (c < 0x20) {
+      switch (c) {
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      default:
+        out += "\\u00";
+        out += hex[c >> 4];
+        out += hex[c & 0xF];
+      }
+      ++i;
+    } else if (c < 0x80) {
+      out += static_cast<char>(c);
+      ++i;
+    } else {
+      // Validate one UTF-8 sequence.
+      const size_t len = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC2 ? 2 : 0;
+      bool valid = len != 0 && c < 0xF5 && i + len <= s.size();
+      for (size_t k = 1; valid && k < len; ++k) {
+        valid = (static_cast<unsigned char>(s[i + k]) & 0xC0) == 0x80;
+      }
+      if (valid && len == 3) { // no overlong forms or surrogates
+        const auto c1 = static_cast<unsigned char>(s[i + 1]);
+        valid = !(c == 0xE0 && c1 < 0xA0) && !(c == 0xED && c1 >= 0xA0);
+      } else if (valid && len == 4) {
+        const auto c1 = static_cast<unsigned char>(s[i + 1]);
+        valid = !(c == 0xF0 && c1 < 0x90) && !(c == 0xF4 && c1 >= 0x90);
+      }
+      if (valid) {
+        out.append(s.substr(i, len));
+        i += len;
+      } else {
+        out += "\xEF\xBF\xBD";
+        ++i;
+      }
+    }
+  }
+  out += '"';
+}
+
+void field(std::string& out, std::string_view indent, std::string_view key) {
+  out += indent;
+  append_string(out, key);
+  out += ": ";
+}
+
+} // namespace
+
+void write_json(std::ostream& os, const Report& report) {
+  std::string out;
+  out.reserve(256 + report.findings.size() * 512);
+  out += "{\n  \"tool\": \"miglint\",\n  \"version\": ";
+  append_string(out, MIGLINT_VERSION);
+  out += ",\n  \"findings\": [";
+  const std::string_view in = "      ";
+  for (size_t i = 0; i < report.findings.size(); ++i) {
+    const auto& f = report.findings[i];
     const auto start = f.location.start();
     const auto stop = f.location.stop();
-    nlohmann::ordered_json j;
-    j["rule"] = f.rule;
-    j["severity"] = to_string(f.severity);
-    j["message"] = f.message;
-    j["help"] = f.help;
-    j["file"] = f.location.path();
-    j["line"] = start.line;
-    j["column"] = start.column;
-    j["end_line"] = stop.line;
-    j["end_column"] = stop.column;
-    j["migration"] = f.migration;
-    j["phase"] = f.phase ? nlohmann::ordered_json(to_string(*f.phase)) : nullptr;
-    j["statement"] = f.statement;
-    findings.push_back(std::move(j));
+    out += i == 0 ? "\n    {\n" : ",\n    {\n";
+    field(out, in, "rule");
+    append_string(out, f.rule);
+    out += ",\n";
+    field(out, in, "severity");
+    append_string(out, to_string(f.severity));
+    out += ",\n";
+    field(out, in, "message");
+    append_string(out, f.message);
+    out += ",\n";
+    field(out, in, "help");
+    append_string(out, f.help);
+    out += ",\n";
+    field(out, in, "file");
+    append_string(out, f.location.path());
+    out += ",\n";
+    for (const auto& [key, value] : {std::pair<std::string_view, uint32_t>{"line", start.line},
+                                     {"column", start.column},
+                                     {"end_line", stop.line},
+                                     {"end_column", stop.column}}) {
+      field(out, in, key);
+      out += std::to_string(value);
+      out += ",\n";
+    }
+    field(out, in, "migration");
+    append_string(out, f.migration);
+    out += ",\n";
+    field(out, in, "phase");
+    if (f.phase) {
+      append_string(out, to_string(*f.phase));
+    } else {
+      out += "null";
+    }
+    out += ",\n";
+    field(out, in, "statement");
+    append_string(out, f.statement);
+    out += "\n    }";
   }
+  out += report.findings.empty() ? "],\n" : "\n  ],\n";
   const Counts c = count(report.findings);
-  nlohmann::ordered_json doc;
-  doc["tool"] = "miglint";
-  doc["version"] = MIGLINT_VERSION;
-  doc["findings"] = std::move(findings);
-  doc["summary"] = {{"errors", c.errors},
-                    {"warnings", c.warnings},
-                    {"infos", c.infos},
-                    {"migrations", report.migrations},
-                    {"files", report.files}};
-  // Invalid UTF-8 in user files is replaced rather than failing the whole report.
-  out << doc.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) << '\n';
+  out += "  \"summary\": {\n";
+  out += "    \"errors\": " + std::to_string(c.errors) + ",\n";
+  out += "    \"warnings\": " + std::to_string(c.warnings) + ",\n";
+  out += "    \"infos\": " + std::to_string(c.infos) + ",\n";
+  out += "    \"migrations\": " + std::to_string(report.migrations) + ",\n";
+  out += "    \"files\": " + std::to_string(report.files) + "\n  }\n}\n";
+  os.write(out.data(), static_cast<std::streamsize>(out.size()));
 }
 
 } // namespace miglint::report

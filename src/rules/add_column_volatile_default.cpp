@@ -26,8 +26,8 @@ public:
       const std::string column = lint::column_ref(alter.table, col.name);
       if (ctx.pg_version() < 11) {
         ctx.report(statement, lint::from(col.location, statement),
-                   "adding column " + column + " with a DEFAULT rewrites the whole table " +
-                       table + " under an ACCESS EXCLUSIVE lock on PostgreSQL " +
+                   "adding column " + column + " with a DEFAULT rewrites the whole table " + table +
+                       " under an ACCESS EXCLUSIVE lock on PostgreSQL " +
                        std::to_string(ctx.pg_version()) + " (before 11 every default does)");
       } else if (def.volatility == sql::Volatility::Volatile) {
         const std::string why =
@@ -35,8 +35,8 @@ public:
                 ? "DEFAULT uses " + def.volatile_function +
                       ", which miglint cannot prove is not volatile; if it is, adding column " +
                       column + " rewrites"
-                : "DEFAULT " + def.volatile_function +
-                      " is volatile: adding column " + column + " rewrites";
+                : "DEFAULT " + def.volatile_function + " is volatile: adding column " + column +
+                      " rewrites";
         ctx.report(statement, lint::from(col.location, statement),
                    why + " the whole table " + table +
                        " under an ACCESS EXCLUSIVE lock, computing the value for every row");

@@ -15,7 +15,8 @@ public:
       const std::string effect = " builds a unique index while holding an ACCESS EXCLUSIVE lock "
                                  "that blocks reads and writes for the whole build";
       if (cmd.kind == sql::AlterKind::AddConstraint && cmd.constraint &&
-          cmd.constraint->kind == sql::ConstraintKind::Unique && cmd.constraint->using_index.empty()) {
+          cmd.constraint->kind == sql::ConstraintKind::Unique &&
+          cmd.constraint->using_index.empty()) {
         ctx.report(statement, lint::from(cmd.constraint->location, statement),
                    "adding a UNIQUE constraint on " + table + effect);
       } else if (cmd.kind == sql::AlterKind::AddColumn && cmd.column_def) {

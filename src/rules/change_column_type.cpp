@@ -66,8 +66,9 @@ public:
       const lint::ColumnInfo* current = table ? table->column(cmd.column) : nullptr;
       if (current == nullptr) {
         ctx.report(statement, "changing the type of " + column + " to " + cmd.type->display() +
-                                  effect + ", unless the change is binary-coercible (miglint has "
-                                           "not seen the column's current type)");
+                                  effect +
+                                  ", unless the change is binary-coercible (miglint has "
+                                  "not seen the column's current type)");
         return;
       }
       if (!cmd.has_using && binary_coercible(current->type, *cmd.type)) {

@@ -14,7 +14,8 @@ public:
     if (index == nullptr || index->concurrent || ctx.is_new_table(index->table)) {
       return;
     }
-    const std::string name = index->name.empty() ? "an index" : "index " + lint::quoted(index->name);
+    const std::string name =
+        index->name.empty() ? "an index" : "index " + lint::quoted(index->name);
     ctx.report(statement, "building " + name + " on " + lint::quoted(index->table.display()) +
                               " without CONCURRENTLY takes a SHARE lock that blocks every write "
                               "to the table until the build finishes");

@@ -22,10 +22,11 @@ public:
       const std::string blocked = lint::blocks_reads(lock.mode) ? "reads and writes" : "writes";
       const std::string mode(sql::to_string(lock.mode));
       const std::string article = mode.front() == 'A' || mode.front() == 'E' ? "an " : "a ";
-      ctx.report(statement, "this statement needs " + article + mode +
-                                " lock on " + lint::quoted(lock.table.display()) +
+      ctx.report(statement, "this statement needs " + article + mode + " lock on " +
+                                lint::quoted(lock.table.display()) +
                                 " with no lock_timeout set: while it waits behind a long query, "
-                                "all " + blocked + " of " + lint::quoted(lock.table.display()) +
+                                "all " +
+                                blocked + " of " + lint::quoted(lock.table.display()) +
                                 " queue behind it");
       return;
     }

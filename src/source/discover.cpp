@@ -1,11 +1,12 @@
 #include "source/discover.hpp"
 
+#include <toml++/toml.h>
+
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <sstream>
-#include <toml++/toml.h>
 
 namespace miglint::source {
 namespace fs = std::filesystem;
@@ -95,8 +96,8 @@ std::vector<DbmateMarker> dbmate_markers(const std::string& text) {
       for (bool up : {true, false}) {
         std::string_view tag = up ? "-- migrate:up" : "-- migrate:down";
         if (line.substr(0, tag.size()) == tag &&
-            (line.size() == tag.size() || std::string_view(" \t\r\n").find(line[tag.size()]) !=
-                                              std::string_view::npos)) {
+            (line.size() == tag.size() ||
+             std::string_view(" \t\r\n").find(line[tag.size()]) != std::string_view::npos)) {
           bool no_tx = line.find("transaction:false") != std::string_view::npos;
           markers.push_back({pos, next, up, no_tx});
         }
@@ -136,9 +137,9 @@ struct Collector {
     } else if (ends_with(name, ".sql")) {
       (is_explicit ? explicit_plain : plain).push_back(p);
     } else if (is_explicit) {
-      out.findings.push_back(input_error(
-          nullptr, display(p),
-          display(p) + " is not a migration file miglint understands (expected .sql)"));
+      out.findings.push_back(
+          input_error(nullptr, display(p),
+                      display(p) + " is not a migration file miglint understands (expected .sql)"));
     }
   }
 
@@ -164,8 +165,8 @@ struct Collector {
     std::error_code ec;
     fs::recursive_directory_iterator it(dir, fs::directory_options::skip_permission_denied, ec);
     if (ec) {
-      out.findings.push_back(input_error(nullptr, display(dir),
-                                         "cannot list " + display(dir) + ": " + ec.message()));
+      out.findings.push_back(
+          input_error(nullptr, display(dir), "cannot list " + display(dir) + ": " + ec.message()));
       return;
     }
     for (; it != fs::recursive_directory_iterator(); it.increment(ec)) {
@@ -217,9 +218,9 @@ struct Collector {
     }
     for (const auto& [key, down_path] : downs) {
       if (!ups.contains(key)) {
-        out.findings.push_back(input_error(
-            nullptr, display(down_path),
-            display(down_path) + " has no matching upgrade script; it is not linted"));
+        out.findings.push_back(
+            input_error(nullptr, display(down_path),
+                        display(down_path) + " has no matching upgrade script; it is not linted"));
       }
     }
   }
@@ -244,9 +245,9 @@ struct Collector {
                  mk.no_transaction ? TxMode::None : TxMode::PerScript};
         auto& slot = mk.up ? m.upgrade : m.downgrade;
         if (slot) {
-          out.findings.push_back(input_error(
-              file, file->path(),
-              std::string("more than one `-- migrate:") + (mk.up ? "up" : "down") + "` section"));
+          out.findings.push_back(input_error(file, file->path(),
+                                             std::string("more than one `-- migrate:") +
+                                                 (mk.up ? "up" : "down") + "` section"));
           continue;
         }
         slot = std::move(s);
@@ -292,9 +293,8 @@ std::string version_prefix(std::string_view name) {
     return {};
   }
   size_t end = i;
-  while (end < name.size() &&
-         ((name[end] >= '0' && name[end] <= '9') || name[end] == '-' || name[end] == '_' ||
-          name[end] == '.')) {
+  while (end < name.size() && ((name[end] >= '0' && name[end] <= '9') || name[end] == '-' ||
+                               name[end] == '_' || name[end] == '.')) {
     ++end;
   }
   while (end > i && (name[end - 1] == '-' || name[end - 1] == '_' || name[end - 1] == '.')) {

@@ -10,8 +10,8 @@
 namespace miglint::source {
 
 struct Discovery {
-  std::vector<Migration> migrations; // in application order
-  std::vector<core::Finding> findings; // unreadable or malformed inputs (rule `input-error`)
+  std::vector<Migration> migrations;     // in application order
+  std::vector<core::Finding> findings;   // unreadable or malformed inputs (rule `input-error`)
   std::vector<std::string> usage_errors; // paths that do not exist: exit code 2
 };
 

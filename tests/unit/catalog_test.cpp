@@ -46,8 +46,9 @@ TEST(Catalog, EveryDocHasARule) {
 }
 
 TEST(Catalog, ParsesFrontMatterAndExamples) {
-  const auto doc = lint::parse_rule_doc("x", "---\nid: x\nseverity: error\nsummary: S.\nhelp: H.\n"
-                                             "---\n# x\n```sql bad\nA;\n```\n```sql good\nB;\n```\n");
+  const auto doc =
+      lint::parse_rule_doc("x", "---\nid: x\nseverity: error\nsummary: S.\nhelp: H.\n"
+                                "---\n# x\n```sql bad\nA;\n```\n```sql good\nB;\n```\n");
   EXPECT_TRUE(doc.errors.empty());
   EXPECT_EQ(doc.severity, core::Severity::Error);
   EXPECT_EQ(doc.summary, "S.");

@@ -20,7 +20,8 @@ struct Result {
 
 // Runs the binary with `args` (a shell-quoted string) in `cwd`; stderr goes to stdout.
 Result run(const std::string& args, const std::string& cwd = ".") {
-  const std::string cmd = "cd '" + cwd + "' && '" + std::string(MIGLINT_BINARY) + "' " + args + " 2>&1";
+  const std::string cmd =
+      "cd '" + cwd + "' && '" + std::string(MIGLINT_BINARY) + "' " + args + " 2>&1";
   Result r;
   FILE* pipe = popen(cmd.c_str(), "r");
   std::array<char, 4096> buf{};
@@ -36,7 +37,8 @@ Result run(const std::string& args, const std::string& cwd = ".") {
 class Cli : public ::testing::Test {
 protected:
   void SetUp() override {
-    m_dir.write("migrations/001_init.up.sql", "CREATE TABLE users (id bigint PRIMARY KEY, email varchar(100));\n");
+    m_dir.write("migrations/001_init.up.sql",
+                "CREATE TABLE users (id bigint PRIMARY KEY, email varchar(100));\n");
     m_dir.write("migrations/001_init.down.sql", "DROP TABLE users;\n");
     m_dir.write("migrations/002_add.up.sql",
                 "SET lock_timeout = '5s';\n"
@@ -118,7 +120,8 @@ TEST_F(Cli, PhaseDowngrade) {
   }
   EXPECT_TRUE(rules.contains("drop-column"));
   EXPECT_TRUE(rules.contains("drop-table"));
-  const auto both = nlohmann::json::parse(run("check --phase both --format json migrations", dir()).out);
+  const auto both =
+      nlohmann::json::parse(run("check --phase both --format json migrations", dir()).out);
   EXPECT_EQ(both["findings"].size(), doc["findings"].size() + 2);
 }
 
@@ -144,7 +147,8 @@ TEST_F(Cli, UsageErrors) {
 }
 
 TEST_F(Cli, PgVersionChangesFindings) {
-  m_dir.write("v/001_a.up.sql", "SET lock_timeout = '1s';\nALTER TABLE t ADD COLUMN f boolean DEFAULT false;\n");
+  m_dir.write("v/001_a.up.sql",
+              "SET lock_timeout = '1s';\nALTER TABLE t ADD COLUMN f boolean DEFAULT false;\n");
   EXPECT_EQ(run("check v", dir()).exit_code, 0);
   const auto r = run("check --pg-version 10 v", dir());
   EXPECT_EQ(r.exit_code, 1);

@@ -56,8 +56,8 @@ TEST(Discover, DirectoryPerMigrationWithMetadata) {
   dir.write("m/00000000000000_diesel_initial_setup/up.sql", "SELECT 1;");
   const auto d = discover({(dir.path() / "m").string()});
   EXPECT_TRUE(d.findings.empty());
-  EXPECT_EQ(ids_of(d), (std::vector<std::string>{"00000000000000", "20170804000000",
-                                                 "2017-09-23-123456"}));
+  EXPECT_EQ(ids_of(d),
+            (std::vector<std::string>{"00000000000000", "20170804000000", "2017-09-23-123456"}));
   EXPECT_EQ(d.migrations[1].upgrade->tx, TxMode::PerScript);
   EXPECT_EQ(d.migrations[2].upgrade->tx, TxMode::None);
   EXPECT_FALSE(d.migrations[1].downgrade.has_value());
@@ -76,8 +76,9 @@ TEST(Discover, BrokenMetadataIsAFinding) {
 
 TEST(Discover, DbmateSections) {
   TempDir dir;
-  const std::string text = "-- migrate:up transaction:false\nCREATE INDEX CONCURRENTLY i ON t (a);\n\n"
-                           "-- migrate:down\nDROP INDEX i;\n";
+  const std::string text =
+      "-- migrate:up transaction:false\nCREATE INDEX CONCURRENTLY i ON t (a);\n\n"
+      "-- migrate:down\nDROP INDEX i;\n";
   dir.write("db/migrations/20151129054053_test.sql", text);
   const auto d = discover({(dir.path() / "db").string()});
   ASSERT_EQ(d.migrations.size(), 1u);

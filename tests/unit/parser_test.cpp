@@ -12,7 +12,8 @@ std::string text_of(std::string_view sql, Span s) {
 }
 
 TEST(Parser, SplitsWithExactSpans) {
-  const std::string sql = "-- header\nCREATE TABLE a (id int);\n\n  /* c */ DROP TABLE b ;\nSELECT 1";
+  const std::string sql =
+      "-- header\nCREATE TABLE a (id int);\n\n  /* c */ DROP TABLE b ;\nSELECT 1";
   const auto parsed = parse(sql);
   ASSERT_TRUE(parsed.errors.empty());
   ASSERT_EQ(parsed.statements.size(), 3u);
@@ -128,11 +129,11 @@ TEST(Parser, HugeScript) {
 }
 
 TEST(Parser, TransformsAlterTable) {
-  const auto parsed = parse(
-      "ALTER TABLE billing.orders ADD COLUMN token uuid NOT NULL DEFAULT gen_random_uuid(), "
-      "ALTER COLUMN qty TYPE bigint USING qty::bigint, ALTER COLUMN a SET NOT NULL, "
-      "ADD CONSTRAINT fk FOREIGN KEY (c) REFERENCES customers (id) NOT VALID, "
-      "VALIDATE CONSTRAINT fk, DROP COLUMN IF EXISTS z CASCADE");
+  const auto parsed =
+      parse("ALTER TABLE billing.orders ADD COLUMN token uuid NOT NULL DEFAULT gen_random_uuid(), "
+            "ALTER COLUMN qty TYPE bigint USING qty::bigint, ALTER COLUMN a SET NOT NULL, "
+            "ADD CONSTRAINT fk FOREIGN KEY (c) REFERENCES customers (id) NOT VALID, "
+            "VALIDATE CONSTRAINT fk, DROP COLUMN IF EXISTS z CASCADE");
   ASSERT_EQ(parsed.statements.size(), 1u);
   const auto* alter = parsed.statements[0].as<AlterTable>();
   ASSERT_NE(alter, nullptr);
@@ -157,15 +158,15 @@ TEST(Parser, TransformsAlterTable) {
 }
 
 TEST(Parser, TransformsOtherStatements) {
-  const auto parsed = parse(
-      "CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS ix ON t (a);"
-      "DROP INDEX CONCURRENTLY ix;"
-      "ALTER TABLE t RENAME COLUMN a TO b;"
-      "TRUNCATE t1, t2 CASCADE;"
-      "SET LOCAL lock_timeout = '2s';"
-      "BEGIN;"
-      "LOCK TABLE t IN SHARE ROW EXCLUSIVE MODE;"
-      "CREATE TABLE n (id bigserial PRIMARY KEY, v varchar(20) CHECK (v IS NOT NULL));");
+  const auto parsed =
+      parse("CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS ix ON t (a);"
+            "DROP INDEX CONCURRENTLY ix;"
+            "ALTER TABLE t RENAME COLUMN a TO b;"
+            "TRUNCATE t1, t2 CASCADE;"
+            "SET LOCAL lock_timeout = '2s';"
+            "BEGIN;"
+            "LOCK TABLE t IN SHARE ROW EXCLUSIVE MODE;"
+            "CREATE TABLE n (id bigserial PRIMARY KEY, v varchar(20) CHECK (v IS NOT NULL));");
   ASSERT_EQ(parsed.statements.size(), 8u);
   const auto* index = parsed.statements[0].as<CreateIndex>();
   ASSERT_NE(index, nullptr);

@@ -27,7 +27,7 @@ struct Case {
   std::string name;
   int pg_version = 15;
   source::TxMode tx = source::TxMode::PerScript;
-  std::vector<std::pair<uint32_t, uint32_t>> parts; // byte ranges of the migrations
+  std::vector<std::pair<uint32_t, uint32_t>> parts;         // byte ranges of the migrations
   std::multiset<std::pair<uint32_t, std::string>> expected; // (line, rule)
 };
 

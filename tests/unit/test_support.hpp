@@ -22,7 +22,8 @@ inline source::Migration migration_of(const std::string& sql,
   source::Migration m;
   m.id = id;
   m.name = id;
-  m.upgrade = source::Script{sql, source::OriginMap::verbatim(file, 0, static_cast<uint32_t>(sql.size())), tx};
+  m.upgrade = source::Script{
+      sql, source::OriginMap::verbatim(file, 0, static_cast<uint32_t>(sql.size())), tx};
   return m;
 }
 
@@ -35,7 +36,8 @@ inline std::vector<core::Finding> lint_sql(const std::string& sql, int pg_versio
   size_t begin = 0;
   while (true) {
     const size_t at = sql.find(separator, begin);
-    const std::string part = sql.substr(begin, at == std::string::npos ? std::string::npos : at - begin);
+    const std::string part =
+        sql.substr(begin, at == std::string::npos ? std::string::npos : at - begin);
     migrations.push_back(migration_of(part, tx, "test.sql", std::to_string(migrations.size() + 1)));
     if (at == std::string::npos) {
       break;
