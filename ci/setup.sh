@@ -6,10 +6,10 @@ set -euo pipefail
 packages=(
   # build
   build-essential cmake ninja-build pkg-config git
-  libpg-query-dev libsimdjson-dev libpqxx-dev nlohmann-json3-dev libcli11-dev
+  libpg-query-dev libprotobuf-c-dev libsimdjson-dev libpqxx-dev nlohmann-json3-dev libcli11-dev
   libtomlplusplus-dev
-  # tests and gates
-  libgtest-dev clang-format python3
+  # tests and gates: the reference Alembic runs under Debian's /usr/bin/python3
+  libgtest-dev clang-format python3 python3-alembic python3-sqlalchemy
 )
 
 missing=()

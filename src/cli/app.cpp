@@ -78,15 +78,7 @@ int run_check(const CheckOptions& o) {
     }
   }
 
-  std::vector<std::string> paths = o.paths;
-  if (paths.empty()) {
-    if (!std::filesystem::is_directory("migrations")) {
-      std::cerr << "miglint: no PATH given and no `migrations/` directory here\n";
-      return k_exit_usage;
-    }
-    paths.push_back("migrations");
-  }
-  source::Discovery discovery = source::discover(paths);
+  source::Discovery discovery = source::discover(o.paths);
   if (!discovery.usage_errors.empty()) {
     for (const auto& e : discovery.usage_errors) {
       std::cerr << "miglint: " << e << '\n';

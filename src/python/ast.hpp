@@ -74,6 +74,8 @@ struct Expr {
 
   // "op.add_column" for a Name/Attribute chain, "" otherwise.
   std::string dotted() const;
+  // Like dotted(), but through calls: "op.get_context().dialect.name".
+  std::string chain() const;
 };
 
 enum class StmtKind {

@@ -15,6 +15,21 @@ std::string Expr::dotted() const {
   return {};
 }
 
+std::string Expr::chain() const {
+  if (kind == ExprKind::Name) {
+    return text;
+  }
+  if (kind == ExprKind::Attribute && target) {
+    const std::string base = target->chain();
+    return base.empty() ? std::string() : base + "." + text;
+  }
+  if (kind == ExprKind::Call && target) {
+    const std::string base = target->chain();
+    return base.empty() ? std::string() : base + "()";
+  }
+  return {};
+}
+
 namespace {
 
 struct ParseError {

@@ -1,11 +1,14 @@
 #include "source/discover.hpp"
 
+#include "alembic/project.hpp"
+
 #include <toml++/toml.h>
 
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <set>
 #include <sstream>
 
 namespace miglint::source {
@@ -72,7 +75,7 @@ Script whole_file_script(const core::SourceFilePtr& file, TxMode tx) {
   if (tx != TxMode::None && first_line_says_no_transaction(sql)) {
     tx = TxMode::None; // sqlx: `-- no-transaction` on the first line
   }
-  return Script{std::move(sql), OriginMap::verbatim(file, 0, size), tx};
+  return Script{std::move(sql), OriginMap::verbatim(file, 0, size), tx, {file, 0, 0}, {}};
 }
 
 // A dbmate marker line: `-- migrate:up` / `-- migrate:down`, possibly with `transaction:false`.
@@ -242,7 +245,9 @@ struct Collector {
         Script s{sql_of(*file, mk.body_begin, end - mk.body_begin),
                  OriginMap::verbatim(file, static_cast<uint32_t>(mk.body_begin),
                                      static_cast<uint32_t>(end - mk.body_begin)),
-                 mk.no_transaction ? TxMode::None : TxMode::PerScript};
+                 mk.no_transaction ? TxMode::None : TxMode::PerScript,
+                 {file, static_cast<uint32_t>(mk.line_begin), static_cast<uint32_t>(mk.body_begin)},
+                 {}};
         auto& slot = mk.up ? m.upgrade : m.downgrade;
         if (slot) {
           out.findings.push_back(input_error(file, file->path(),
@@ -312,20 +317,53 @@ bool version_less(std::string_view a, std::string_view b) {
   return da < db;
 }
 
-Discovery discover(const std::vector<std::string>& paths) {
+Discovery discover(const std::vector<std::string>& given) {
   Discovery out;
+  std::vector<std::string> paths = given;
+  if (paths.empty()) {
+    // Like alembic itself: alembic.ini here, else the usual directory names.
+    for (const char* candidate : {"alembic.ini", "migrations", "alembic"}) {
+      std::error_code ec;
+      if (fs::exists(candidate, ec)) {
+        paths.emplace_back(candidate);
+        break;
+      }
+    }
+    if (paths.empty()) {
+      out.usage_errors.push_back("no PATH given, and no alembic.ini, migrations/ or alembic/ here");
+      return out;
+    }
+  }
   Collector c{out, {}, {}, {}, {}, {}, {}};
+  // Alembic projects found, by their versions directories; an empty selection means all files.
+  std::map<std::string, std::pair<alembic::Project, std::set<std::string>>> projects;
+  std::set<std::string> whole_projects;
   for (const auto& raw : paths) {
     fs::path p(raw);
     std::error_code ec;
     auto status = fs::status(p, ec);
     if (ec || !fs::exists(status)) {
       out.usage_errors.push_back("path does not exist: " + raw);
-    } else if (fs::is_directory(status)) {
-      c.walk(p);
-    } else {
-      c.add_file(p, true);
+      continue;
     }
+    if (auto project = alembic::find_project(p, out.findings)) {
+      std::string key;
+      for (const auto& d : project->version_dirs) {
+        key += display(d) + "\n";
+      }
+      auto& entry = projects.try_emplace(key, *project, std::set<std::string>{}).first->second;
+      if (fs::is_regular_file(status) && p.extension() == ".py") {
+        entry.second.insert(display(p)); // the rest of the directory is read for the graph
+      } else {
+        whole_projects.insert(key);
+      }
+      continue;
+    }
+    if (fs::is_directory(status)) {
+      c.walk(p);
+    } else if (p.extension() != ".py") {
+      c.add_file(p, true);
+    } // other .py files (env.py, helpers) are not migrations
   }
   c.add_pairs(c.dir_up, c.dir_down, true);
   c.add_pairs(c.pair_up, c.pair_down, false);
@@ -345,6 +383,15 @@ Discovery discover(const std::vector<std::string>& paths) {
                      }
                      return a.name < b.name;
                    });
+  // Alembic migrations keep the order of their revision graph.
+  for (const auto& [key, entry] : projects) {
+    const auto selected = whole_projects.contains(key) ? std::set<std::string>{} : entry.second;
+    alembic::Loaded loaded = alembic::load_project(entry.first, selected);
+    for (auto& m : loaded.migrations) {
+      out.migrations.push_back(std::move(m));
+    }
+    out.findings.insert(out.findings.end(), loaded.findings.begin(), loaded.findings.end());
+  }
   return out;
 }
 

@@ -16,12 +16,15 @@ struct Discovery {
 };
 
 // Recognises, reads and orders the migrations under `paths` (files or directories):
+//  - Alembic projects: an alembic.ini, a directory holding one, a script directory or a versions
+//    directory, or single revision files (the rest of their directory is read for the graph);
 //  - `NNN_name.up.sql` / `NNN_name.down.sql` pairs (golang-migrate, sqlx reversible);
 //  - one directory per migration with `up.sql` / `down.sql` (Diesel, sqlx), `metadata.toml`;
 //  - dbmate files with `-- migrate:up` / `-- migrate:down` sections;
 //  - versioned `.sql` files (`0001_x.sql`, `V2__x.sql`) as upgrade-only migrations;
 //  - any `.sql` file named explicitly, as one upgrade script.
 // Other files found while walking a directory are not migrations and are skipped silently.
+// With no paths: alembic.ini in the current directory, else migrations/, else alembic/.
 Discovery discover(const std::vector<std::string>& paths);
 
 // The version prefix of a migration file or directory name ("2017-09-23-123456_x" ->

@@ -49,6 +49,8 @@ struct Script {
   std::string sql;
   OriginMap origin;
   TxMode tx = TxMode::PerScript;
+  core::Location anchor; // the script as a whole: its file's start, or Alembic's `def downgrade`
+  std::string body_note; // why a script has no SQL: "is `pass`", "raises NotImplementedError"
 };
 
 struct Migration {
@@ -57,6 +59,12 @@ struct Migration {
   std::string layout; // "golang-migrate", "diesel", "dbmate", "sql-file", ...
   std::optional<Script> upgrade;
   std::optional<Script> downgrade;
+  std::vector<std::string> parents; // Alembic down_revision(s); empty for SQL layouts
+  // Problems found while reading it (Alembic code miglint cannot analyse, ...), by phase.
+  std::vector<core::Finding> findings;
+  // False for migrations read only as context (the rest of the history around the files named
+  // on the command line): their schema is learnt, their findings are not reported.
+  bool selected = true;
 
   const std::optional<Script>& script(core::Phase phase) const {
     return phase == core::Phase::Upgrade ? upgrade : downgrade;

@@ -3,8 +3,10 @@
 //   -- case: <name> [pg=<major>] [tx=script|implicit|none]
 //   ALTER TABLE t ADD COLUMN c int NOT NULL;  -- expect: add-column-not-null-no-default
 //   -- next migration
+//   -- downgrade
 //
-// Each case is linted on its own (a `-- next migration` line starts a new migration within it).
+// Each case is linted on its own, both phases; within it `-- next migration` starts another
+// migration and `-- downgrade` the current migration's downgrade script.
 // For the fixture's rule and every rule named in an `expect:`, the findings must start exactly
 // on the lines that carry an expectation (one expectation per finding), and nowhere else.
 
@@ -77,9 +79,6 @@ std::vector<Case> parse_cases(const std::string& text) {
       }
       cases.push_back(c);
       part_begin = static_cast<uint32_t>(next);
-    } else if (line.rfind("-- next migration", 0) == 0) {
-      close_part(static_cast<uint32_t>(pos));
-      part_begin = static_cast<uint32_t>(next);
     } else if (auto at = line.find("-- expect:"); at != std::string::npos && !cases.empty()) {
       std::string ids = line.substr(at + 10);
       std::replace(ids.begin(), ids.end(), ',', ' ');
@@ -121,14 +120,15 @@ TEST_P(RuleFixture, FindingsMatchExpectations) {
   for (const auto& c : cases) {
     std::vector<source::Migration> migrations;
     for (const auto& [begin, end] : c.parts) {
-      source::Migration m;
-      m.id = std::to_string(migrations.size() + 1);
-      m.upgrade = source::Script{text.substr(begin, end - begin),
-                                 source::OriginMap::verbatim(file, begin, end - begin), c.tx};
-      migrations.push_back(std::move(m));
+      auto part = test::history_of(file, begin, end, c.tx);
+      for (auto& m : part) {
+        m.id = std::to_string(migrations.size() + 1);
+        migrations.push_back(std::move(m));
+      }
     }
     lint::LintOptions options;
     options.pg_version = c.pg_version;
+    options.downgrade = true;
     const auto findings = lint::Linter(options).lint(migrations);
 
     std::set<std::string> checked = {rule};

@@ -13,6 +13,18 @@
 
 namespace miglint::test {
 
+// A script that is the byte range [begin, end) of `file`.
+inline source::Script script_of(const core::SourceFilePtr& file, size_t begin, size_t end,
+                                source::TxMode tx) {
+  const auto b = static_cast<uint32_t>(begin);
+  const auto e = static_cast<uint32_t>(end);
+  return source::Script{file->text().substr(begin, end - begin),
+                        source::OriginMap::verbatim(file, b, e - b),
+                        tx,
+                        {file, b, b},
+                        {}};
+}
+
 // One migration whose upgrade script is `sql`, in a file called `path`.
 inline source::Migration migration_of(const std::string& sql,
                                       source::TxMode tx = source::TxMode::PerScript,
@@ -22,31 +34,50 @@ inline source::Migration migration_of(const std::string& sql,
   source::Migration m;
   m.id = id;
   m.name = id;
-  m.upgrade = source::Script{
-      sql, source::OriginMap::verbatim(file, 0, static_cast<uint32_t>(sql.size())), tx};
+  m.upgrade = script_of(file, 0, sql.size(), tx);
   return m;
 }
 
-// Lints `sql` with every rule, as one migration per part between `-- next migration` lines
-// (so examples can show a history).
+// Splits a text into migrations: a `-- next migration` line starts another one, a `-- downgrade`
+// line starts the current one's downgrade script. Offsets stay those of the one file.
+inline std::vector<source::Migration> history_of(const core::SourceFilePtr& file, size_t begin,
+                                                 size_t end, source::TxMode tx) {
+  std::vector<source::Migration> out(1);
+  out.back().id = out.back().name = "1";
+  const std::string& text = file->text();
+  size_t part = begin;
+  bool down = false;
+  auto close = [&](size_t at) {
+    (down ? out.back().downgrade : out.back().upgrade) = script_of(file, part, at, tx);
+  };
+  for (size_t pos = begin; pos < end;) {
+    const size_t eol = text.find('\n', pos);
+    const size_t next = eol == std::string::npos || eol >= end ? end : eol + 1;
+    const std::string_view line = std::string_view(text).substr(pos, next - pos);
+    const bool new_migration = line.rfind("-- next migration", 0) == 0;
+    if (new_migration || line.rfind("-- downgrade", 0) == 0) {
+      close(pos);
+      if (new_migration) {
+        out.emplace_back();
+        out.back().id = out.back().name = std::to_string(out.size());
+      }
+      down = !new_migration;
+      part = next;
+    }
+    pos = next;
+  }
+  close(end);
+  return out;
+}
+
+// Lints `sql` with every rule and both phases, as the history `history_of` reads in it.
 inline std::vector<core::Finding> lint_sql(const std::string& sql, int pg_version = 15,
                                            source::TxMode tx = source::TxMode::PerScript) {
-  const std::string separator = "-- next migration\n";
-  std::vector<source::Migration> migrations;
-  size_t begin = 0;
-  while (true) {
-    const size_t at = sql.find(separator, begin);
-    const std::string part =
-        sql.substr(begin, at == std::string::npos ? std::string::npos : at - begin);
-    migrations.push_back(migration_of(part, tx, "test.sql", std::to_string(migrations.size() + 1)));
-    if (at == std::string::npos) {
-      break;
-    }
-    begin = at + separator.size();
-  }
+  auto file = std::make_shared<core::SourceFile>("test.sql", sql);
   lint::LintOptions options;
   options.pg_version = pg_version;
-  return lint::Linter(options).lint(migrations);
+  options.downgrade = true;
+  return lint::Linter(options).lint(history_of(file, 0, sql.size(), tx));
 }
 
 inline std::vector<std::string> rules_of(const std::vector<core::Finding>& findings) {

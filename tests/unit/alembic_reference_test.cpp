@@ -1,0 +1,135 @@
+// miglint's translation of Alembic revisions against the real Alembic (Debian's python3-alembic
+// under /usr/bin/python3): every revision of the reference fixture and of the demo project in
+// migrations/ is rendered with `alembic upgrade heads --sql` / `downgrade heads:base --sql`, and
+// each revision's statements must equal miglint's after both are parsed and deparsed by
+// libpg_query (so spelling and white space do not matter). Alembic's bookkeeping
+// (alembic_version, BEGIN/COMMIT) is left out on both sides.
+
+#include "source/discover.hpp"
+#include "sql/canonical.hpp"
+#include "test_support.hpp"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <array>
+#include <map>
+
+namespace miglint {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string run(const std::string& cmd, int& status) {
+  std::string out;
+  FILE* pipe = popen(cmd.c_str(), "r");
+  std::array<char, 4096> buf{};
+  size_t n = 0;
+  while ((n = fread(buf.data(), 1, buf.size(), pipe)) > 0) {
+    out.append(buf.data(), n);
+  }
+  status = pclose(pipe);
+  return out;
+}
+
+bool is_bookkeeping(const std::string& statement) {
+  return statement.find("alembic_version") != std::string::npos ||
+         statement.rfind("BEGIN", 0) == 0 || statement.rfind("COMMIT", 0) == 0 ||
+         statement.rfind("START TRANSACTION", 0) == 0;
+}
+
+// SQLAlchemy creates a table's indexes by iterating `Table.indexes`, a Python set: their order
+// after CREATE TABLE changes from run to run. Runs of CREATE INDEX are compared as sets.
+void sort_index_runs(std::vector<std::string>& statements) {
+  auto is_index = [](const std::string& s) {
+    return s.rfind("CREATE INDEX", 0) == 0 || s.rfind("CREATE UNIQUE INDEX", 0) == 0;
+  };
+  for (auto it = statements.begin(); it != statements.end();) {
+    auto end = std::find_if_not(it, statements.end(), is_index);
+    std::sort(it, end);
+    it = end == it ? it + 1 : end;
+  }
+}
+
+std::vector<std::string> canonical(const std::string& sql, const std::string& what) {
+  auto statements = sql::canonical_statements(sql);
+  EXPECT_TRUE(statements.has_value()) << what << " does not parse:\n" << sql;
+  std::vector<std::string> out;
+  for (auto& s : statements.value_or(std::vector<std::string>{})) {
+    if (!is_bookkeeping(s)) {
+      out.push_back(std::move(s));
+    }
+  }
+  sort_index_runs(out);
+  return out;
+}
+
+// Alembic's offline output split at its "-- Running upgrade a -> b" markers, by target revision
+// (the revision whose upgrade or downgrade it is).
+std::map<std::string, std::string> split_by_revision(const std::string& output, bool upgrade) {
+  std::map<std::string, std::string> out;
+  std::string current;
+  size_t pos = 0;
+  const std::string marker = upgrade ? "-- Running upgrade " : "-- Running downgrade ";
+  while (pos < output.size()) {
+    size_t eol = output.find('\n', pos);
+    const size_t next = eol == std::string::npos ? output.size() : eol + 1;
+    const std::string line = output.substr(pos, next - pos);
+    if (line.rfind(marker, 0) == 0) {
+      const auto arrow = line.find(" -> ");
+      // upgrade "a -> b": the revision is b; downgrade "b -> a": the revision is b.
+      current =
+          upgrade ? line.substr(arrow + 4) : line.substr(marker.size(), arrow - marker.size());
+      while (!current.empty() && (current.back() == '\n' || current.back() == ' ')) {
+        current.pop_back();
+      }
+      out[current];
+    } else if (!current.empty()) {
+      out[current] += line;
+    }
+    pos = next;
+  }
+  return out;
+}
+
+std::string join(const std::vector<std::string>& statements) {
+  std::string out;
+  for (const auto& s : statements) {
+    out += "  " + s + "\n";
+  }
+  return out;
+}
+
+void compare_with_alembic(const fs::path& project) {
+  const auto discovery = source::discover({project.string()});
+  ASSERT_TRUE(discovery.usage_errors.empty());
+  ASSERT_FALSE(discovery.migrations.empty()) << project;
+  for (const bool upgrade : {true, false}) {
+    int status = 0;
+    const std::string cmd = "cd '" + project.string() + "' && /usr/bin/python3 -m alembic " +
+                            (upgrade ? "upgrade heads" : "downgrade heads:base") +
+                            " --sql 2>/dev/null";
+    const std::string output = run(cmd, status);
+    ASSERT_EQ(status, 0) << "the reference Alembic failed: " << cmd
+                         << "\n(is python3-alembic installed under /usr/bin/python3?)";
+    const auto blocks = split_by_revision(output, upgrade);
+    for (const auto& m : discovery.migrations) {
+      const auto& script = upgrade ? m.upgrade : m.downgrade;
+      ASSERT_TRUE(script.has_value()) << m.id;
+      ASSERT_TRUE(blocks.contains(m.id)) << "Alembic did not render " << m.id;
+      const auto expected = canonical(blocks.at(m.id), "Alembic's SQL for " + m.id);
+      const auto actual = canonical(script->sql, "miglint's SQL for " + m.id);
+      EXPECT_EQ(actual, expected) << (upgrade ? "upgrade" : "downgrade") << " of " << m.id << " in "
+                                  << project << "\nmiglint:\n"
+                                  << join(actual) << "alembic:\n"
+                                  << join(expected);
+    }
+  }
+}
+
+TEST(AlembicReference, ReferenceFixtureMatchesAlembic) {
+  compare_with_alembic(fs::path(MIGLINT_SOURCE_DIR) / "tests/fixtures/alembic/reference");
+}
+
+} // namespace
+} // namespace miglint
