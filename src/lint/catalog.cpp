@@ -88,6 +88,10 @@ RuleDoc parse_rule_doc(std::string_view stem, std::string_view text) {
         current = &doc.bad_examples;
       } else if (line == "```sql good") {
         current = &doc.good_examples;
+      } else if (line == "```python bad") {
+        current = &doc.bad_python;
+      } else if (line == "```python good") {
+        current = &doc.good_python;
       }
     } else if (line == "```") {
       current->push_back(block);

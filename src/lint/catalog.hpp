@@ -25,7 +25,10 @@ struct RuleDoc {
   std::string body;                       // Markdown after the front matter
   std::vector<std::string> bad_examples;  // ```sql bad blocks
   std::vector<std::string> good_examples; // ```sql good blocks
-  std::vector<std::string> errors;        // problems in the doc itself (checked by the tests)
+  // ```python bad / good blocks: Alembic revision files (`# file: name.py` lines separate several)
+  std::vector<std::string> bad_python;
+  std::vector<std::string> good_python;
+  std::vector<std::string> errors; // problems in the doc itself (checked by the tests)
 };
 
 RuleDoc parse_rule_doc(std::string_view stem, std::string_view text);

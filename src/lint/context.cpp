@@ -27,11 +27,26 @@ void Context::report(const sql::Statement& statement, sql::Span span, std::strin
   m_findings.push_back({std::string(m_rule), span, statement.span.begin, std::move(message)});
 }
 
+void Context::report_on(sql::Span statement, std::string message) {
+  m_reported_rules.insert(std::string(m_rule));
+  m_findings.push_back({std::string(m_rule), statement, statement.begin, std::move(message)});
+}
+
+uint32_t Context::line_of(sql::Span span) const {
+  return m_origin == nullptr ? 0 : m_origin->locate(span.begin, span.end).start().line;
+}
+
 bool Context::reported_in_script() const {
   return m_reported_rules.contains(std::string(m_rule));
 }
 
-void Context::begin_script(source::TxMode tx, size_t statement_count) {
+void Context::begin_script(const source::Script& script, size_t statement_count) {
+  const source::TxMode tx = script.tx;
+  m_origin = &script.origin;
+  m_columns_added.clear();
+  m_columns_dropped.clear();
+  m_tables_created.clear();
+  m_tables_dropped.clear();
   m_in_transaction =
       tx == source::TxMode::PerScript || (tx == source::TxMode::Implicit && statement_count > 1);
   m_transaction_origin =
@@ -58,7 +73,38 @@ bool enables_timeout(const sql::SetVariable& set) {
 
 } // namespace
 
+void Context::remember_changes(const sql::Statement& statement) {
+  if (const auto* alter = statement.as<sql::AlterTable>()) {
+    const TableInfo* known = m_schema.table(alter->table);
+    for (const auto& cmd : alter->cmds) {
+      if (cmd.kind == sql::AlterKind::AddColumn && cmd.column_def) {
+        m_columns_added.push_back(
+            {alter->table, cmd.column_def->name, cmd.column_def->type, statement.span});
+      } else if (cmd.kind == sql::AlterKind::DropColumn) {
+        const ColumnInfo* col = known ? known->column(cmd.column) : nullptr;
+        m_columns_dropped.push_back({alter->table, cmd.column,
+                                     col ? std::optional(col->type) : std::nullopt,
+                                     statement.span});
+      }
+    }
+  } else if (const auto* create = statement.as<sql::CreateTable>()) {
+    TableChange change{create->table, {}, statement.span};
+    for (const auto& col : create->columns) {
+      change.columns.push_back({col.name, col.type, col.not_null});
+    }
+    m_tables_created.push_back(std::move(change));
+  } else if (const auto* drop = statement.as<sql::Drop>();
+             drop && drop->kind == sql::ObjectKind::Table) {
+    for (const auto& table : drop->objects) {
+      const TableInfo* known = m_schema.table(table);
+      m_tables_dropped.push_back(
+          {table, known ? known->columns : std::vector<ColumnInfo>{}, statement.span});
+    }
+  }
+}
+
 void Context::after_statement(const sql::Statement& statement) {
+  remember_changes(statement); // before the schema forgets what was dropped
   if (const auto* tx = statement.as<sql::Transaction>()) {
     if (tx->kind == sql::TxKind::Begin) {
       m_in_transaction = true;

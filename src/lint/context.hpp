@@ -5,6 +5,8 @@
 #include "source/migration.hpp"
 #include "sql/statement.hpp"
 
+#include <cstdint>
+#include <optional>
 #include <set>
 #include <string>
 #include <string_view>
@@ -12,12 +14,28 @@
 
 namespace miglint::lint {
 
+// statement_begin of a finding about a script as a whole rather than one statement.
+constexpr uint32_t k_no_statement = UINT32_MAX;
+
 // A finding as a rule reports it: a span in script coordinates and a statement-specific message.
 struct RawFinding {
   std::string rule;
   sql::Span span;
   uint32_t statement_begin = 0; // which statement it belongs to (for suppressions)
   std::string message;
+};
+
+// A column or table added or removed earlier in the same script (for rules about pairs).
+struct ColumnChange {
+  sql::QualifiedName table;
+  std::string column;
+  std::optional<sql::TypeName> type; // unknown for a dropped column miglint never saw created
+  sql::Span statement;
+};
+struct TableChange {
+  sql::QualifiedName table;
+  std::vector<ColumnInfo> columns; // empty for a dropped table miglint never saw created
+  sql::Span statement;
 };
 
 // What a rule may ask about the statement's surroundings, and where it reports. The linter moves
@@ -47,20 +65,32 @@ public:
   // Locks the statement takes on tables that existed before this migration.
   std::vector<TableLock> locks_on_existing(const sql::Statement& statement) const;
 
+  // Changes made earlier in this script (this statement's own are not there yet).
+  const std::vector<ColumnChange>& columns_added() const { return m_columns_added; }
+  const std::vector<ColumnChange>& columns_dropped() const { return m_columns_dropped; }
+  const std::vector<TableChange>& tables_created() const { return m_tables_created; }
+  const std::vector<TableChange>& tables_dropped() const { return m_tables_dropped; }
+  // The 1-based line in the user's file where a span of the script starts.
+  uint32_t line_of(sql::Span span) const;
+
   // Reports the current rule on a span of the statement (default: the whole statement).
   void report(const sql::Statement& statement, std::string message);
   void report(const sql::Statement& statement, sql::Span span, std::string message);
+  // Reports on another (earlier) statement of the script.
+  void report_on(sql::Span statement, std::string message);
   // Whether the current rule already reported in this script (for once-per-migration rules).
   bool reported_in_script() const;
 
   // --- driven by the linter ---
-  void begin_script(source::TxMode tx, size_t statement_count);
+  void begin_script(const source::Script& script, size_t statement_count);
   void set_rule(std::string_view id) { m_rule = id; }
   void after_statement(const sql::Statement& statement); // update state with its effects
   std::vector<RawFinding> take_findings();
   SchemaState& mutable_schema() { return m_schema; }
 
 private:
+  void remember_changes(const sql::Statement& statement);
+
   int m_pg_version;
   bool m_in_transaction = false;
   std::string_view m_transaction_origin;
@@ -70,6 +100,11 @@ private:
   std::set<std::string> m_new_tables;  // QualifiedName::key()
   std::set<std::string> m_new_indexes; // QualifiedName::key()
   std::set<std::string> m_reported_rules;
+  std::vector<ColumnChange> m_columns_added;
+  std::vector<ColumnChange> m_columns_dropped;
+  std::vector<TableChange> m_tables_created;
+  std::vector<TableChange> m_tables_dropped;
+  const source::OriginMap* m_origin = nullptr;
   SchemaState m_schema;
   std::string_view m_rule;
   std::vector<RawFinding> m_findings;

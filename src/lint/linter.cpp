@@ -16,18 +16,77 @@ Linter::Linter(LintOptions options) : m_options(std::move(options)) {
   }
 }
 
+namespace {
+
+// Turns raw findings of one script into findings: suppression comments applied, spans mapped to
+// the user's file, the statement's text attached. Unknown ids in ignore comments are reported.
+void to_findings(const source::Migration& migration, core::Phase phase,
+                 const source::Script& script, const sql::ParsedScript& parsed,
+                 std::vector<RawFinding> raw, std::vector<core::Finding>& out,
+                 bool report_ignore_problems) {
+  std::vector<RawFinding> problems;
+  const Suppressions suppressions(
+      parsed, script.sql, [](std::string_view id) { return find_rule_doc(id) != nullptr; },
+      problems);
+  if (report_ignore_problems) {
+    raw.insert(raw.end(), problems.begin(), problems.end());
+  }
+  for (auto& r : raw) {
+    if (suppressions.suppresses(r)) {
+      continue;
+    }
+    core::Finding f;
+    f.rule = std::move(r.rule);
+    f.message = std::move(r.message);
+    f.location = r.statement_begin == k_no_statement
+                     ? script.anchor
+                     : script.origin.locate(r.span.begin, r.span.end);
+    f.migration = migration.id;
+    f.phase = phase;
+    auto stmt = std::lower_bound(
+        parsed.statements.begin(), parsed.statements.end(), r.statement_begin,
+        [](const sql::Statement& s, uint32_t begin) { return s.span.begin < begin; });
+    if (stmt != parsed.statements.end() && stmt->span.begin == r.statement_begin) {
+      f.statement = script.sql.substr(stmt->span.begin, stmt->span.end - stmt->span.begin);
+    } else {
+      for (const auto& e : parsed.errors) { // a statement that did not parse
+        if (e.statement.begin == r.statement_begin) {
+          f.statement = script.sql.substr(e.statement.begin, e.statement.end - e.statement.begin);
+        }
+      }
+    }
+    out.push_back(std::move(f));
+  }
+}
+
+} // namespace
+
 std::vector<core::Finding> Linter::lint(const std::vector<source::Migration>& migrations) const {
   std::vector<core::Finding> findings;
   Context ctx(m_options.pg_version);
   for (const auto& m : migrations) {
+    const sql::ParsedScript upgrade = m.upgrade ? sql::parse(m.upgrade->sql) : sql::ParsedScript{};
+    const sql::ParsedScript downgrade =
+        m.downgrade ? sql::parse(m.downgrade->sql) : sql::ParsedScript{};
+    const bool report = m.selected; // context-only migrations teach the schema, report nothing
     if (m.upgrade) {
       // The upgrade is always read, for the schema it leaves; its findings only when asked for.
-      lint_script(m, core::Phase::Upgrade, *m.upgrade, ctx,
-                  m_options.upgrade ? &findings : nullptr);
+      lint_script(m, core::Phase::Upgrade, *m.upgrade, upgrade, ctx,
+                  report && m_options.upgrade ? &findings : nullptr);
+    }
+    if (!report) {
+      continue;
     }
     if (m_options.downgrade && m.downgrade) {
       Context down = ctx; // the downgrade runs against the schema the upgrade left
-      lint_script(m, core::Phase::Downgrade, *m.downgrade, down, &findings);
+      lint_script(m, core::Phase::Downgrade, *m.downgrade, downgrade, down, &findings);
+    }
+    check_migration(m, m.upgrade ? &upgrade : nullptr, m.downgrade ? &downgrade : nullptr,
+                    findings);
+    for (const auto& f : m.findings) {
+      if (!f.phase || phase_linted(*f.phase)) {
+        findings.push_back(f);
+      }
     }
   }
   finish(findings);
@@ -35,10 +94,9 @@ std::vector<core::Finding> Linter::lint(const std::vector<source::Migration>& mi
 }
 
 void Linter::lint_script(const source::Migration& migration, core::Phase phase,
-                         const source::Script& script, Context& ctx,
-                         std::vector<core::Finding>* out) const {
-  const sql::ParsedScript parsed = sql::parse(script.sql);
-  ctx.begin_script(script.tx, parsed.statements.size() + parsed.errors.size());
+                         const source::Script& script, const sql::ParsedScript& parsed,
+                         Context& ctx, std::vector<core::Finding>* out) const {
+  ctx.begin_script(script, parsed.statements.size() + parsed.errors.size());
   for (const auto& statement : parsed.statements) {
     if (out != nullptr) {
       for (const auto& rule : m_rules) {
@@ -55,35 +113,36 @@ void Linter::lint_script(const source::Migration& migration, core::Phase phase,
   for (const auto& e : parsed.errors) {
     raw.push_back({"sql-syntax-error", {e.offset, e.statement.end}, e.statement.begin, e.message});
   }
-  std::vector<RawFinding> problems;
-  const Suppressions suppressions(
-      parsed, script.sql, [](std::string_view id) { return find_rule_doc(id) != nullptr; },
-      problems);
-  raw.insert(raw.end(), problems.begin(), problems.end());
+  to_findings(migration, phase, script, parsed, std::move(raw), *out, true);
+}
 
-  for (auto& r : raw) {
-    if (suppressions.suppresses(r)) {
-      continue;
+// Rules about a migration as a whole (its downgrade against its upgrade). They report whatever
+// --phase says: a downgrade that cannot undo its upgrade is a problem of the upgrade too.
+void Linter::check_migration(const source::Migration& migration, const sql::ParsedScript* upgrade,
+                             const sql::ParsedScript* downgrade,
+                             std::vector<core::Finding>& out) const {
+  MigrationReporter reporter;
+  std::vector<std::pair<std::string_view, MigrationReporter::Report>> reports;
+  const MigrationScripts scripts{migration, upgrade, downgrade};
+  for (const auto& rule : m_rules) {
+    rule->check_migration(scripts, reporter);
+    for (auto& r : reporter.take()) {
+      reports.emplace_back(rule->id(), std::move(r));
     }
-    core::Finding f;
-    f.rule = std::move(r.rule);
-    f.message = std::move(r.message);
-    f.location = script.origin.locate(r.span.begin, r.span.end);
-    f.migration = migration.id;
-    f.phase = phase;
-    auto stmt = std::lower_bound(
-        parsed.statements.begin(), parsed.statements.end(), r.statement_begin,
-        [](const sql::Statement& s, uint32_t begin) { return s.span.begin < begin; });
-    if (stmt != parsed.statements.end() && stmt->span.begin == r.statement_begin) {
-      f.statement = script.sql.substr(stmt->span.begin, stmt->span.end - stmt->span.begin);
-    } else {
-      for (const auto& e : parsed.errors) { // a statement that did not parse
-        if (e.statement.begin == r.statement_begin) {
-          f.statement = script.sql.substr(e.statement.begin, e.statement.end - e.statement.begin);
-        }
+  }
+  for (const auto phase : {core::Phase::Upgrade, core::Phase::Downgrade}) {
+    const auto& script = migration.script(phase);
+    const sql::ParsedScript* parsed = phase == core::Phase::Upgrade ? upgrade : downgrade;
+    std::vector<RawFinding> raw;
+    for (const auto& [id, r] : reports) {
+      if (r.phase == phase && script && parsed != nullptr) {
+        raw.push_back({std::string(id), r.statement.value_or(sql::Span{}),
+                       r.statement ? r.statement->begin : k_no_statement, r.message});
       }
     }
-    out->push_back(std::move(f));
+    if (!raw.empty()) {
+      to_findings(migration, phase, *script, *parsed, std::move(raw), out, false);
+    }
   }
 }
 

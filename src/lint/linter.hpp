@@ -40,9 +40,15 @@ public:
   void finish(std::vector<core::Finding>& findings) const;
 
 private:
+  // Runs the statement rules over one script; with `out` null only the context learns from it.
   void lint_script(const source::Migration& migration, core::Phase phase,
-                   const source::Script& script, Context& ctx,
+                   const source::Script& script, const sql::ParsedScript& parsed, Context& ctx,
                    std::vector<core::Finding>* out) const;
+  void check_migration(const source::Migration& migration, const sql::ParsedScript* upgrade,
+                       const sql::ParsedScript* downgrade, std::vector<core::Finding>& out) const;
+  bool phase_linted(core::Phase phase) const {
+    return phase == core::Phase::Upgrade ? m_options.upgrade : m_options.downgrade;
+  }
 
   LintOptions m_options;
   std::vector<std::unique_ptr<Rule>> m_rules; // enabled ones only

@@ -4,18 +4,49 @@
 #include "sql/statement.hpp"
 
 #include <memory>
+#include <optional>
+#include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace miglint::lint {
 
-// A rule looks at one typed statement with the context and reports; it keeps no state, prints
-// nothing and knows nothing of suppressions. Its prose lives in rules/<id>.md.
+// Both scripts of one migration, parsed: what a migration-level check looks at.
+struct MigrationScripts {
+  const source::Migration& migration;
+  const sql::ParsedScript* upgrade;   // null when the migration has no upgrade script
+  const sql::ParsedScript* downgrade; // null when it has no downgrade script
+};
+
+// Where a migration-level check reports: on a statement of one of the scripts, or on the script
+// as a whole (its anchor: the file's start, Alembic's `def downgrade`).
+class MigrationReporter {
+public:
+  struct Report {
+    core::Phase phase;
+    std::optional<sql::Span> statement;
+    std::string message;
+  };
+  void report(core::Phase phase, std::optional<sql::Span> statement, std::string message) {
+    m_reports.push_back({phase, statement, std::move(message)});
+  }
+  std::vector<Report> take() { return std::exchange(m_reports, {}); }
+
+private:
+  std::vector<Report> m_reports;
+};
+
+// A rule looks at one typed statement with the context, or at a whole migration, and reports; it
+// keeps no state, prints nothing and knows nothing of suppressions. Its prose lives in
+// rules/<id>.md.
 class Rule {
 public:
   virtual ~Rule() = default;
   virtual std::string_view id() const = 0;
-  virtual void check(const sql::Statement& statement, Context& ctx) const = 0;
+  virtual void check(const sql::Statement& /*statement*/, Context& /*ctx*/) const {}
+  virtual void check_migration(const MigrationScripts& /*scripts*/,
+                               MigrationReporter& /*reporter*/) const {}
 };
 
 // Every rule in src/rules/ (generated from the file names: see cmake/rule_registry.cmake).

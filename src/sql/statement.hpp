@@ -236,11 +236,16 @@ struct Vacuum { // VACUUM FULL, CLUSTER
   bool cluster = false;
 };
 
+struct CreateEnum { // CREATE TYPE ... AS ENUM
+  QualifiedName name;
+  std::vector<std::string> labels;
+};
+
 struct Other {};
 
 using StatementNode =
     std::variant<Other, AlterTable, CreateTable, CreateTableAs, CreateIndex, Drop, Rename, Truncate,
-                 SetVariable, Transaction, Reindex, CreateTrigger, LockTable, Vacuum>;
+                 SetVariable, Transaction, Reindex, CreateTrigger, LockTable, Vacuum, CreateEnum>;
 
 struct Statement {
   Span span;       // the statement's text, without leading comments or the final semicolon

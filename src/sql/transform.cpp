@@ -672,6 +672,12 @@ public:
       out.concurrent = has_option(list(f, "params"), "concurrently");
       return out;
     }
+    if (tag == "CreateEnumStmt") {
+      CreateEnum out;
+      out.name = name_from_parts(strings_of(list(f, "typeName")));
+      out.labels = strings_of(list(f, "vals"));
+      return out;
+    }
     if (tag == "CreateTrigStmt") {
       return CreateTrigger{range_var(f, "relation")};
     }

@@ -3,6 +3,7 @@
 
 #include "lint/catalog.hpp"
 #include "lint/rule.hpp"
+#include "source/discover.hpp"
 #include "test_support.hpp"
 
 #include <gtest/gtest.h>
@@ -13,8 +14,51 @@ namespace miglint {
 namespace {
 
 // Rules reported by the pipeline itself rather than by a class in src/rules/.
-const std::set<std::string> k_engine_rules = {"input-error", "invalid-ignore-comment",
-                                              "sql-syntax-error"};
+const std::set<std::string> k_engine_rules = {"drop-constraint-without-name",
+                                              "duplicate-revision",
+                                              "input-error",
+                                              "invalid-ignore-comment",
+                                              "missing-down-revision",
+                                              "multiple-heads",
+                                              "revision-cycle",
+                                              "sql-syntax-error",
+                                              "unanalyzable-code"};
+
+// Lints Python examples as an Alembic versions directory (`# file: x.py` lines split files).
+std::vector<core::Finding> lint_python(const std::string& example) {
+  test::TempDir dir;
+  std::string name = "example.py";
+  std::string text;
+  auto flush = [&] {
+    if (!text.empty()) {
+      dir.write("versions/" + name, text);
+    }
+    text.clear();
+  };
+  size_t pos = 0;
+  while (pos < example.size()) {
+    size_t eol = example.find('\n', pos);
+    size_t next = eol == std::string::npos ? example.size() : eol + 1;
+    const std::string line = example.substr(pos, next - pos);
+    if (line.rfind("# file: ", 0) == 0) {
+      flush();
+      name = line.substr(8, line.find_last_not_of("\r\n") - 7);
+    } else {
+      text += line;
+    }
+    pos = next;
+  }
+  flush();
+  const auto discovery = source::discover({(dir.path() / "versions").string()});
+  lint::LintOptions options;
+  options.downgrade = true;
+  const lint::Linter linter(options);
+  auto findings = linter.lint(discovery.migrations);
+  auto extra = discovery.findings;
+  linter.finish(extra);
+  findings.insert(findings.end(), extra.begin(), extra.end());
+  return findings;
+}
 
 TEST(Catalog, DocsParseWithoutErrors) {
   ASSERT_FALSE(lint::rule_docs().empty());
@@ -70,13 +114,21 @@ class CatalogExamples : public ::testing::TestWithParam<std::string> {};
 TEST_P(CatalogExamples, BadExamplesFireAndGoodOnesDoNot) {
   const lint::RuleDoc* doc = lint::find_rule_doc(GetParam());
   ASSERT_NE(doc, nullptr);
-  ASSERT_FALSE(doc->bad_examples.empty()) << doc->id << " has no ```sql bad example";
-  ASSERT_FALSE(doc->good_examples.empty()) << doc->id << " has no ```sql good example";
+  ASSERT_FALSE(doc->bad_examples.empty() && doc->bad_python.empty())
+      << doc->id << " has no bad example";
+  ASSERT_FALSE(doc->good_examples.empty() && doc->good_python.empty())
+      << doc->id << " has no good example";
   for (const auto& sql : doc->bad_examples) {
     EXPECT_GE(test::count_rule(test::lint_sql(sql), doc->id), 1u) << "bad example:\n" << sql;
   }
   for (const auto& sql : doc->good_examples) {
     EXPECT_EQ(test::count_rule(test::lint_sql(sql), doc->id), 0u) << "good example:\n" << sql;
+  }
+  for (const auto& py : doc->bad_python) {
+    EXPECT_GE(test::count_rule(lint_python(py), doc->id), 1u) << "bad example:\n" << py;
+  }
+  for (const auto& py : doc->good_python) {
+    EXPECT_EQ(test::count_rule(lint_python(py), doc->id), 0u) << "good example:\n" << py;
   }
 }
 
