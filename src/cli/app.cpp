@@ -4,10 +4,12 @@
 #include "lint/linter.hpp"
 #include "report/reporter.hpp"
 #include "source/discover.hpp"
+#include "sql/parser.hpp"
 
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -131,6 +133,63 @@ int run_check(const CheckOptions& o) {
   return k_exit_ok;
 }
 
+// `miglint sql`: the SQL miglint derived from each migration, every statement preceded by the
+// file and line it comes from (for Alembic: the op.* call or the line inside op.execute).
+int run_sql(const std::vector<std::string>& paths, const std::string& phase_name) {
+  const core::Phase phase =
+      phase_name == "downgrade" ? core::Phase::Downgrade : core::Phase::Upgrade;
+  source::Discovery discovery = source::discover(paths);
+  for (const auto& e : discovery.usage_errors) {
+    std::cerr << "miglint: " << e << '\n';
+  }
+  if (!discovery.usage_errors.empty()) {
+    return k_exit_usage;
+  }
+  for (const auto& f : discovery.findings) {
+    std::cerr << f.location.path() << ':' << f.location.start().line << ": " << f.message << '\n';
+  }
+  for (const auto& m : discovery.migrations) {
+    if (!m.selected) {
+      continue;
+    }
+    std::cout << "-- migration " << m.id << " (" << core::to_string(phase) << ")\n";
+    for (const auto& f : m.findings) {
+      if (f.phase == phase) {
+        std::cout << "-- " << f.location.path() << ':' << f.location.start().line << ": " << f.rule
+                  << ": " << f.message << '\n';
+      }
+    }
+    const auto& script = m.script(phase);
+    if (!script) {
+      std::cout << "-- no " << core::to_string(phase) << " script\n\n";
+      continue;
+    }
+    const sql::ParsedScript parsed = sql::parse(script->sql);
+    if (parsed.statements.empty() && parsed.errors.empty()) {
+      std::cout << "-- " << core::to_string(phase) << " "
+                << (script->body_note.empty() ? std::string("is empty") : script->body_note)
+                << "\n";
+    }
+    // Statements and unparsable pieces, in script order.
+    std::vector<sql::Span> spans;
+    for (const auto& s : parsed.statements) {
+      spans.push_back(s.span);
+    }
+    for (const auto& e : parsed.errors) {
+      spans.push_back(e.statement);
+    }
+    std::sort(spans.begin(), spans.end(),
+              [](const sql::Span& a, const sql::Span& b) { return a.begin < b.begin; });
+    for (const auto& span : spans) {
+      const auto loc = script->origin.locate(span.begin, span.end);
+      std::cout << "-- " << loc.path() << ':' << loc.start().line << '\n'
+                << script->sql.substr(span.begin, span.end - span.begin) << ";\n";
+    }
+    std::cout << '\n';
+  }
+  return k_exit_ok;
+}
+
 int run_rules(const std::string& format) {
   const auto& docs = lint::rule_docs();
   if (format == "json") {
@@ -206,6 +265,13 @@ int run(int argc, char** argv) {
   rules_cmd->add_option("--format", rules_format, "Output format")
       ->check(CLI::IsMember({"text", "json", "markdown"}));
 
+  std::vector<std::string> sql_paths;
+  std::string sql_phase = "upgrade";
+  auto* sql_cmd = app.add_subcommand("sql", "Print the SQL miglint derives from migrations");
+  sql_cmd->add_option("paths", sql_paths, "Migration files or directories");
+  sql_cmd->add_option("--phase", sql_phase, "Which scripts")
+      ->check(CLI::IsMember({"upgrade", "downgrade"}));
+
   std::string explain_id;
   auto* explain_cmd = app.add_subcommand("explain", "Show a rule's documentation");
   explain_cmd->add_option("rule", explain_id, "Rule id")->required();
@@ -221,6 +287,9 @@ int run(int argc, char** argv) {
   }
   if (rules_cmd->parsed()) {
     return run_rules(rules_format);
+  }
+  if (sql_cmd->parsed()) {
+    return run_sql(sql_paths, sql_phase);
   }
   return run_explain(explain_id);
 }

@@ -131,5 +131,9 @@ TEST(AlembicReference, ReferenceFixtureMatchesAlembic) {
   compare_with_alembic(fs::path(MIGLINT_SOURCE_DIR) / "tests/fixtures/alembic/reference");
 }
 
+TEST(AlembicReference, DemoProjectMatchesAlembic) {
+  compare_with_alembic(fs::path(MIGLINT_SOURCE_DIR) / "migrations");
+}
+
 } // namespace
 } // namespace miglint

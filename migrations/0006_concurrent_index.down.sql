@@ -1,1 +1,0 @@
-DROP INDEX CONCURRENTLY orders_placed_at_idx;

@@ -1,1 +1,0 @@
-CREATE INDEX CONCURRENTLY orders_placed_at_idx ON orders (placed_at);
