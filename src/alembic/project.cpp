@@ -2,9 +2,10 @@
 
 #include "alembic/graph.hpp"
 #include "alembic/translate.hpp"
+#include "core/file.hpp"
+#include "core/parallel.hpp"
 
 #include <algorithm>
-#include <fstream>
 #include <map>
 #include <sstream>
 
@@ -19,11 +20,9 @@ std::string display(const fs::path& p) {
 }
 
 std::string read_text(const fs::path& p, bool& ok) {
-  std::ifstream in(p, std::ios::binary);
-  ok = static_cast<bool>(in);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return std::move(s).str();
+  auto text = core::read_file(p);
+  ok = text.has_value();
+  return text ? std::move(*text) : std::string();
 }
 
 std::string trim(std::string s) {
@@ -214,33 +213,41 @@ std::optional<Project> find_project(const fs::path& path, std::vector<core::Find
 
 Loaded load_project(const Project& project, const std::set<std::string>& selected) {
   Loaded out;
-  std::vector<std::unique_ptr<Revision>> revisions;
+  std::vector<fs::path> files;
   for (const auto& dir : project.version_dirs) {
     std::error_code ec;
-    std::vector<fs::path> files;
+    std::vector<fs::path> in_dir;
     for (const auto& entry : fs::directory_iterator(dir, ec)) {
       if (entry.is_regular_file() && entry.path().extension() == ".py") {
-        files.push_back(entry.path());
+        in_dir.push_back(entry.path());
       }
     }
-    std::sort(files.begin(), files.end());
-    for (const auto& p : files) {
-      bool ok = false;
-      std::string text = read_text(p, ok);
-      auto file = std::make_shared<core::SourceFile>(display(p), std::move(text));
-      if (!ok) {
-        core::Finding f;
-        f.rule = "input-error";
-        f.message = "cannot read " + display(p);
-        f.location.file = file;
-        out.findings.push_back(std::move(f));
-        continue;
-      }
-      auto rev = read_revision(file);
-      if (!rev->is_revision) {
-        continue; // __init__.py, helpers
-      }
-      revisions.push_back(std::move(rev));
+    std::sort(in_dir.begin(), in_dir.end());
+    files.insert(files.end(), in_dir.begin(), in_dir.end());
+  }
+  // Reading and parsing each file is independent of the others: done in parallel.
+  std::vector<std::unique_ptr<Revision>> parsed(files.size());
+  std::vector<std::optional<core::Finding>> unreadable(files.size());
+  core::parallel_for(files.size(), [&](size_t i) {
+    bool ok = false;
+    std::string text = read_text(files[i], ok);
+    auto file = std::make_shared<core::SourceFile>(display(files[i]), std::move(text));
+    if (!ok) {
+      core::Finding f;
+      f.rule = "input-error";
+      f.message = "cannot read " + display(files[i]);
+      f.location.file = file;
+      unreadable[i] = std::move(f);
+      return;
+    }
+    parsed[i] = read_revision(file);
+  });
+  std::vector<std::unique_ptr<Revision>> revisions;
+  for (size_t i = 0; i < files.size(); ++i) {
+    if (unreadable[i]) {
+      out.findings.push_back(std::move(*unreadable[i]));
+    } else if (parsed[i]->is_revision) { // not __init__.py or a helper
+      revisions.push_back(std::move(parsed[i]));
     }
   }
   std::vector<const Revision*> view;
@@ -249,8 +256,10 @@ Loaded load_project(const Project& project, const std::set<std::string>& selecte
   }
   GraphResult graph = order_revisions(view);
   out.findings.insert(out.findings.end(), graph.findings.begin(), graph.findings.end());
-  for (const Revision* rev : graph.order) {
-    source::Migration m;
+  out.migrations.resize(graph.order.size());
+  core::parallel_for(graph.order.size(), [&](size_t i) {
+    const Revision* rev = graph.order[i];
+    source::Migration& m = out.migrations[i];
     m.id = rev->id;
     m.name = fs::path(rev->file->path()).stem().string();
     m.layout = "alembic";
@@ -265,8 +274,7 @@ Loaded load_project(const Project& project, const std::set<std::string>& selecte
       (phase == core::Phase::Upgrade ? m.upgrade : m.downgrade) = std::move(t.script);
       m.findings.insert(m.findings.end(), t.findings.begin(), t.findings.end());
     }
-    out.migrations.push_back(std::move(m));
-  }
+  });
   return out;
 }
 

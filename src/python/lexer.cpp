@@ -253,15 +253,16 @@ private:
         "**=", "//=", ">>=", "<<=", "...", "!=", "->", ":=", "**", "//", "<<", ">>"};
     static constexpr std::array<std::string_view, 13> two = {
         "<=", ">=", "==", "+=", "-=", "*=", "/=", "%=", "&=", "|=", "^=", "@=", "<>"};
+    const char first = m_src[m_pos];
     for (auto t : three) {
-      if (m_src.substr(m_pos, t.size()) == t) {
+      if (t[0] == first && m_src.substr(m_pos, t.size()) == t) {
         push(Tok::Op, m_pos, m_pos + t.size());
         m_pos += t.size();
         return;
       }
     }
     for (auto t : two) {
-      if (m_src.substr(m_pos, 2) == t) {
+      if (t[0] == first && m_src.substr(m_pos, 2) == t) {
         push(Tok::Op, m_pos, m_pos + 2);
         m_pos += 2;
         return;

@@ -729,7 +729,7 @@ private:
 
   ExprPtr binary(std::initializer_list<std::string_view> ops, ExprPtr (Parser::*sub)()) {
     ExprPtr left = (this->*sub)();
-    while (true) {
+    while (peek().kind == Tok::Op) { // most tokens after an operand are not operators
       bool matched = false;
       for (auto op : ops) {
         if (peek().is_op(op)) {
@@ -747,6 +747,7 @@ private:
       e->span = {left->span.begin, prev_end()};
       left = e;
     }
+    return left;
   }
 
   ExprPtr expr_bitor() { return binary({"|"}, &Parser::expr_xor); }

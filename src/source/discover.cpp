@@ -1,15 +1,14 @@
 #include "source/discover.hpp"
 
 #include "alembic/project.hpp"
+#include "core/file.hpp"
 
 #include <toml++/toml.h>
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
 #include <map>
 #include <set>
-#include <sstream>
 
 namespace miglint::source {
 namespace fs = std::filesystem;
@@ -37,14 +36,12 @@ core::Finding input_error(const core::SourceFilePtr& file, std::string path, std
 
 // Reads a file; on failure or binary content, records a finding and returns null.
 core::SourceFilePtr read_source(const fs::path& path, std::vector<core::Finding>& findings) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
+  auto content = core::read_file(path);
+  if (!content) {
     findings.push_back(input_error(nullptr, display(path), "cannot read " + display(path)));
     return nullptr;
   }
-  std::ostringstream buf;
-  buf << in.rdbuf();
-  std::string text = std::move(buf).str();
+  std::string text = std::move(*content);
   if (text.find('\0') != std::string::npos) {
     findings.push_back(input_error(nullptr, display(path),
                                    display(path) + " contains NUL bytes: not a SQL text file"));
