@@ -9,7 +9,7 @@ packages=(
   libpg-query-dev libprotobuf-c-dev libsimdjson-dev libpqxx-dev nlohmann-json3-dev libcli11-dev
   libtomlplusplus-dev
   # tests and gates: the reference Alembic runs under Debian's /usr/bin/python3
-  libgtest-dev clang-format python3 python3-alembic python3-sqlalchemy
+  libgtest-dev clang-format python3 python3-alembic python3-sqlalchemy python3-sqlmodel
 )
 
 missing=()

@@ -183,3 +183,53 @@ TEST_F(Cli, BadFilesAreReportedAndTheRestStillRuns) {
 
 } // namespace
 } // namespace miglint
+
+namespace miglint {
+namespace {
+
+TEST_F(Cli, SqlCommandPrintsTheDerivedSqlWithLocations) {
+  m_dir.write("alembic/versions/a1.py",
+              "from alembic import op\nimport sqlalchemy as sa\nrevision = 'a1'\n"
+              "down_revision = None\n\ndef upgrade():\n"
+              "    op.create_index('ix', 't', ['a'], if_not_exists=True)\n"
+              "    op.execute('UPDATE t SET a = 1')\n\ndef downgrade():\n"
+              "    op.drop_index('ix', table_name='t', if_exists=True)\n");
+  const auto up = run("sql alembic/versions", dir());
+  EXPECT_EQ(up.exit_code, 0) << up.out;
+  EXPECT_NE(up.out.find("-- migration a1 (upgrade)\n"), std::string::npos) << up.out;
+  // Newer Alembic's SQL for if_not_exists / if_exists (1.8 ignores the keywords).
+  EXPECT_NE(up.out.find("-- alembic/versions/a1.py:7\nCREATE INDEX IF NOT EXISTS ix ON t (a);"),
+            std::string::npos)
+      << up.out;
+  EXPECT_NE(up.out.find("-- alembic/versions/a1.py:8\nUPDATE t SET a = 1;"), std::string::npos)
+      << up.out;
+  const auto down = run("sql --phase downgrade alembic/versions", dir());
+  EXPECT_NE(down.out.find("DROP INDEX IF EXISTS ix;"), std::string::npos) << down.out;
+  EXPECT_EQ(run("sql nowhere", dir()).exit_code, 2);
+}
+
+TEST_F(Cli, ChecksAnAlembicProject) {
+  m_dir.write("proj/alembic.ini", "[alembic]\nscript_location = %(here)s/db\n");
+  m_dir.write("proj/db/env.py", "");
+  m_dir.write("proj/db/versions/a1.py",
+              "from alembic import op\nrevision = 'a1'\ndown_revision = None\n\n"
+              "def upgrade():\n    op.execute(\"SET lock_timeout = '1s'\")\n"
+              "    op.drop_column('users', 'email')\n\ndef downgrade():\n    pass\n");
+  const auto r = run("check --format json proj", dir());
+  EXPECT_EQ(r.exit_code, 0) << r.out; // warnings only
+  const auto doc = nlohmann::json::parse(r.out);
+  std::set<std::string> rules;
+  for (const auto& f : doc["findings"]) {
+    rules.insert(f["rule"]);
+    if (f["rule"] == "drop-column") {
+      EXPECT_EQ(f["file"], "proj/db/versions/a1.py");
+      EXPECT_EQ(f["line"], 7);
+      EXPECT_EQ(f["migration"], "a1");
+    }
+  }
+  EXPECT_TRUE(rules.contains("drop-column"));
+  EXPECT_TRUE(rules.contains("empty-downgrade"));
+}
+
+} // namespace
+} // namespace miglint
