@@ -9,7 +9,9 @@ packages=(
   libpg-query-dev libprotobuf-c-dev libsimdjson-dev libpqxx-dev nlohmann-json3-dev libcli11-dev
   libtomlplusplus-dev
   # tests and gates: the reference Alembic runs under Debian's /usr/bin/python3
-  libgtest-dev clang-format python3 python3-alembic python3-sqlalchemy python3-sqlmodel
+  libgtest-dev clang-format python3 python3-alembic python3-sqlalchemy python3-sqlmodel python3-psycopg2
+  # the ephemeral PostgreSQL of the round-trip
+  postgresql-15
 )
 
 missing=()

@@ -158,6 +158,13 @@ std::optional<Project> project_from_ini(const fs::path& ini, std::vector<core::F
   return project;
 }
 
+// The script directory (with env.py) above a versions directory, or "" when there is none.
+std::string script_dir_of(const fs::path& versions) {
+  std::error_code ec;
+  const fs::path parent = versions.parent_path().empty() ? fs::path("..") : versions.parent_path();
+  return fs::is_regular_file(parent / "env.py", ec) ? display(parent) : std::string();
+}
+
 } // namespace
 
 bool is_revision_file(const fs::path& path) {
@@ -190,7 +197,8 @@ std::optional<Project> find_project(const fs::path& path, std::vector<core::Find
       return project_from_ini(path, findings);
     }
     if (is_revision_file(path)) {
-      return Project{{path.parent_path().empty() ? fs::path(".") : path.parent_path()}, ""};
+      const fs::path dir = path.parent_path().empty() ? fs::path(".") : path.parent_path();
+      return Project{{dir}, script_dir_of(dir)};
     }
     return std::nullopt;
   }
@@ -201,11 +209,11 @@ std::optional<Project> find_project(const fs::path& path, std::vector<core::Find
     return project_from_ini(path / "alembic.ini", findings);
   }
   if (fs::is_regular_file(path / "env.py", ec) && fs::is_directory(path / "versions", ec)) {
-    return Project{{path / "versions"}, ""};
+    return Project{{path / "versions"}, display(path)};
   }
   for (const auto& entry : fs::directory_iterator(path, ec)) {
     if (entry.is_regular_file() && is_revision_file(entry.path())) {
-      return Project{{path}, ""};
+      return Project{{path}, script_dir_of(path)};
     }
   }
   return std::nullopt;
@@ -264,6 +272,7 @@ Loaded load_project(const Project& project, const std::set<std::string>& selecte
     m.name = fs::path(rev->file->path()).stem().string();
     m.layout = "alembic";
     m.parents = rev->down;
+    m.project = project.config;
     m.selected = selected.empty() || selected.contains(rev->file->path());
     for (auto f : rev->findings) {
       f.migration = rev->id;

@@ -14,7 +14,8 @@ namespace miglint::alembic {
 // Where an Alembic project keeps its revisions.
 struct Project {
   std::vector<std::filesystem::path> version_dirs;
-  std::string config; // the alembic.ini it came from, if any
+  // What runs it: the alembic.ini it came from, else the script directory (env.py), else "".
+  std::string config;
 };
 
 // An Alembic project at `path`: an alembic.ini (its script_location and version_locations,

@@ -1,8 +1,12 @@
 #include "cli/app.hpp"
 
+#include "core/process.hpp"
 #include "lint/catalog.hpp"
 #include "lint/linter.hpp"
 #include "report/reporter.hpp"
+#include "roundtrip/alembic_runner.hpp"
+#include "roundtrip/engine.hpp"
+#include "roundtrip/sql_runner.hpp"
 #include "source/discover.hpp"
 #include "sql/parser.hpp"
 
@@ -10,9 +14,11 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <map>
 #include <set>
 #include <sstream>
 #include <unistd.h>
@@ -30,7 +36,104 @@ struct CheckOptions {
   std::vector<std::string> ignore;
   std::string fail_on = "error";
   std::string color = "auto";
+  bool round_trip = false;
+  roundtrip::ServerOptions server;
+  std::string python;
+  std::string from;
 };
+
+// Runs the round-trip and merges its findings into the report: observations confirm the static
+// finding of the same statement, or stand on their own where no static rule spoke.
+int run_round_trip(const CheckOptions& o, const source::Discovery& discovery,
+                   const lint::Linter& linter, std::vector<core::Finding>& findings) {
+  core::install_signal_handlers();
+  roundtrip::ServerOptions server_options = o.server;
+  if (server_options.provider == "url" && server_options.database_url.empty()) {
+    if (const char* env = std::getenv("DATABASE_URL")) {
+      server_options.database_url = env;
+    }
+  }
+  roundtrip::Started started = roundtrip::start_server(server_options);
+  if (!started.server) {
+    std::cerr << "miglint: cannot start the round-trip's PostgreSQL: " << started.error << '\n';
+    return k_exit_environment;
+  }
+  std::cerr << "miglint: round-trip on " << started.server->description() << '\n';
+  // One history at a time: the Alembic projects, then the SQL migrations.
+  std::map<std::string, std::vector<source::Migration>> groups;
+  for (const auto& m : discovery.migrations) {
+    groups[m.layout == "alembic" ? "alembic:" + m.project : "sql"].push_back(m);
+  }
+  const bool tty = isatty(STDERR_FILENO) != 0;
+  bool first = true;
+  for (const auto& [key, migrations] : groups) {
+    if (!first) {
+      roundtrip::recreate_database(*started.server);
+    }
+    first = false;
+    std::unique_ptr<roundtrip::Runner> runner;
+    std::string error;
+    if (key != "sql") {
+      auto alembic = roundtrip::AlembicRunner::start(o.python, migrations.front().project,
+                                                     *started.server, error);
+      if (!alembic) {
+        std::cerr << "miglint: " << error << '\n';
+        return k_exit_environment;
+      }
+      std::cerr << "miglint: running " << alembic->versions() << '\n';
+      runner = std::move(alembic);
+    } else {
+      runner = std::make_unique<roundtrip::SqlRunner>(started.server->conninfo());
+    }
+    roundtrip::RoundTripOptions options;
+    options.from = o.from;
+    options.progress = [tty](size_t n, size_t total, const source::Migration& m) {
+      if (tty) {
+        std::cerr << "\r\033[K[" << n << '/' << total << "] " << m.name << std::flush;
+      } else {
+        std::cerr << "round-trip " << n << '/' << total << ": " << m.id << " (" << m.name << ")\n";
+      }
+    };
+    auto result = roundtrip::round_trip(migrations, *started.server, *runner, options);
+    if (tty) {
+      std::cerr << "\r\033[K";
+    }
+    std::cerr << "miglint: round-trip stepped " << result.stepped << " migration"
+              << (result.stepped == 1 ? "" : "s") << '\n';
+    // Confirmations: the static finding of the same statement (same file and line) says what
+    // PostgreSQL really did; the observed finding then adds nothing.
+    auto same_line = [](const core::Location& a, const core::Location& b) {
+      return a.file && b.file && a.file->path() == b.file->path() &&
+             a.start().line == b.start().line;
+    };
+    std::vector<core::Location> confirmed;
+    for (auto& f : findings) {
+      for (const auto& [where, text] : result.confirmations) {
+        if (same_line(f.location, where) && f.phase) {
+          f.message += "; confirmed by the round-trip: " + text;
+          confirmed.push_back(where);
+        }
+      }
+    }
+    std::erase_if(result.findings, [&](const core::Finding& f) {
+      return (f.rule == "dangerous-lock-observed" || f.rule == "table-rewrite-observed") &&
+             std::any_of(confirmed.begin(), confirmed.end(),
+                         [&](const core::Location& c) { return same_line(c, f.location); });
+    });
+    // Observations follow --phase like static findings; failures and traces are always shown.
+    std::erase_if(result.findings, [&](const core::Finding& f) {
+      const bool observation =
+          f.rule == "dangerous-lock-observed" || f.rule == "table-rewrite-observed";
+      const bool linted =
+          f.phase == core::Phase::Upgrade ? o.phase != "downgrade" : o.phase != "upgrade";
+      return observation && !linted;
+    });
+    lint::Linter::suppress(result.findings, migrations);
+    linter.finish(result.findings);
+    findings.insert(findings.end(), result.findings.begin(), result.findings.end());
+  }
+  return k_exit_ok;
+}
 
 std::set<std::string, std::less<>> split_ids(const std::vector<std::string>& values) {
   std::set<std::string, std::less<>> out;
@@ -94,6 +197,23 @@ int run_check(const CheckOptions& o) {
   linter.finish(discovery.findings);
   report.findings.insert(report.findings.end(), discovery.findings.begin(),
                          discovery.findings.end());
+  if (o.round_trip) {
+    try {
+      if (const int rc = run_round_trip(o, discovery, linter, report.findings); rc != k_exit_ok) {
+        return rc;
+      }
+    } catch (const roundtrip::Interrupted& i) {
+      std::cerr << "\nmiglint: interrupted; everything the round-trip started was removed\n";
+      return 128 + i.signal;
+    } catch (const std::exception& e) {
+      if (core::interrupted() != 0) {
+        std::cerr << "\nmiglint: interrupted; everything the round-trip started was removed\n";
+        return 128 + core::interrupted();
+      }
+      std::cerr << "miglint: the round-trip failed: " << e.what() << '\n';
+      return k_exit_environment;
+    }
+  }
   core::sort_findings(report.findings);
   report.migrations = discovery.migrations.size();
   std::set<std::string> files;
@@ -259,6 +379,18 @@ int run(int argc, char** argv) {
       ->check(CLI::IsMember({"error", "warning", "info", "never"}));
   check_cmd->add_option("--color", check.color, "Colour the text output")
       ->check(CLI::IsMember({"auto", "always", "never"}));
+  check_cmd->add_flag("--round-trip", check.round_trip,
+                      "Apply, downgrade and re-apply each migration on an ephemeral PostgreSQL");
+  check_cmd->add_option("--postgres", check.server.provider, "Where the round-trip runs")
+      ->check(CLI::IsMember({"auto", "local", "docker", "url"}));
+  check_cmd->add_option("--database-url", check.server.database_url,
+                        "An existing server for the round-trip (a scratch database is used)");
+  check_cmd->add_option("--pg-bin", check.server.pg_bin, "Directory of initdb and postgres");
+  check_cmd->add_option("--docker", check.server.docker, "The docker executable")
+      ->group(""); // for tests
+  check_cmd->add_option("--python", check.python, "Python interpreter of the Alembic project");
+  check_cmd->add_option("--from", check.from,
+                        "Apply migrations before this id without stepping them");
 
   std::string rules_format = "text";
   auto* rules_cmd = app.add_subcommand("rules", "List the rules");

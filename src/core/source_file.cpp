@@ -53,6 +53,16 @@ std::string_view SourceFile::line_text(uint32_t line) const {
   return std::string_view(m_text).substr(begin, end - begin);
 }
 
+std::pair<uint32_t, uint32_t> SourceFile::line_span(uint32_t line) const {
+  const std::string_view text = line_text(line);
+  if (text.data() == nullptr) {
+    const auto end = static_cast<uint32_t>(m_text.size());
+    return {end, end};
+  }
+  const auto begin = static_cast<uint32_t>(text.data() - m_text.data());
+  return {begin, begin + static_cast<uint32_t>(text.size())};
+}
+
 uint32_t count_code_points(std::string_view bytes) {
   uint32_t n = 0;
   for (unsigned char c : bytes) {

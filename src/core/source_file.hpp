@@ -4,6 +4,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace miglint::core {
@@ -26,6 +27,8 @@ public:
   LineCol position(uint32_t offset) const;
   // The text of the 1-based line, without its line break.
   std::string_view line_text(uint32_t line) const;
+  // The byte range of the 1-based line's text (without its line break; empty past the end).
+  std::pair<uint32_t, uint32_t> line_span(uint32_t line) const;
 
 private:
   void build_index() const;

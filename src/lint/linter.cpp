@@ -146,6 +146,48 @@ void Linter::check_migration(const source::Migration& migration, const sql::Pars
   }
 }
 
+void Linter::suppress(std::vector<core::Finding>& findings,
+                      const std::vector<source::Migration>& migrations) {
+  for (const auto& m : migrations) {
+    for (const auto phase : {core::Phase::Upgrade, core::Phase::Downgrade}) {
+      const auto& script = m.script(phase);
+      if (!script) {
+        continue;
+      }
+      const bool any = std::any_of(findings.begin(), findings.end(), [&](const core::Finding& f) {
+        return f.migration == m.id && f.phase == phase;
+      });
+      if (!any) {
+        continue;
+      }
+      const sql::ParsedScript parsed = sql::parse(script->sql);
+      std::vector<RawFinding> ignored;
+      const Suppressions suppressions(
+          parsed, script->sql, [](std::string_view id) { return find_rule_doc(id) != nullptr; },
+          ignored);
+      std::erase_if(findings, [&](const core::Finding& f) {
+        if (f.migration != m.id || f.phase != phase) {
+          return false;
+        }
+        return std::any_of(
+            suppressions.directives().begin(), suppressions.directives().end(),
+            [&](const Suppressions::Directive& d) {
+              const bool rule = d.rules.empty() ||
+                                std::find(d.rules.begin(), d.rules.end(), f.rule) != d.rules.end();
+              if (!rule) {
+                return false;
+              }
+              if (d.whole_file) {
+                return true;
+              }
+              const auto at = script->origin.locate(d.statement_begin, d.statement_begin);
+              return at.file == f.location.file && at.start().line == f.location.start().line;
+            });
+      });
+    }
+  }
+}
+
 void Linter::finish(std::vector<core::Finding>& findings) const {
   std::erase_if(findings,
                 [&](const core::Finding& f) { return !m_options.selection.enabled(f.rule); });

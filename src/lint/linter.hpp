@@ -39,6 +39,12 @@ public:
   // outside the linter (discovery, round-trip), so that every finding goes through one gate.
   void finish(std::vector<core::Finding>& findings) const;
 
+  // Applies the scripts' ignore comments to findings made outside the linter (the round-trip):
+  // a directive for a statement silences findings that start on that statement's line, an
+  // ignore-file directive those of the whole script.
+  static void suppress(std::vector<core::Finding>& findings,
+                       const std::vector<source::Migration>& migrations);
+
 private:
   // Runs the statement rules over one script; with `out` null only the context learns from it.
   void lint_script(const source::Migration& migration, core::Phase phase,

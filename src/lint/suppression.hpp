@@ -23,12 +23,14 @@ public:
 
   bool suppresses(const RawFinding& finding) const;
 
-private:
   struct Directive {
     std::vector<std::string> rules; // empty with whole_file: all rules
     bool whole_file = false;
     uint32_t statement_begin = 0; // the statement it applies to (not for whole_file)
   };
+  const std::vector<Directive>& directives() const { return m_directives; }
+
+private:
   std::vector<Directive> m_directives;
 };
 

@@ -60,6 +60,7 @@ struct Migration {
   std::optional<Script> upgrade;
   std::optional<Script> downgrade;
   std::vector<std::string> parents; // Alembic down_revision(s); empty for SQL layouts
+  std::string project;              // Alembic: the alembic.ini (or script directory) that runs it
   // Problems found while reading it (Alembic code miglint cannot analyse, ...), by phase.
   std::vector<core::Finding> findings;
   // False for migrations read only as context (the rest of the history around the files named

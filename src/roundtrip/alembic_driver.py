@@ -1,0 +1,170 @@
+"""miglint's Alembic driver: runs one revision step at a time with the project's own Alembic and
+env.py, and reports every statement executed, with its line in the revision file, the locks it
+took and the tables it rewrote.
+
+Usage: python driver.py ALEMBIC_INI SCRATCH_URL SCRATCH_DATABASE
+Protocol: one JSON object per line. miglint writes {"op": "upgrade"|"downgrade", "revision": id}
+or {"op": "quit"}; the driver answers with {"event": "statement", ...} lines, then
+{"event": "done"} or {"event": "error", "message": ..., ...}. It starts with {"event": "ready"}.
+Anything env.py prints goes to stderr, so it cannot break the protocol.
+"""
+import json
+import os
+import sys
+import traceback
+
+_protocol = sys.stdout
+sys.stdout = sys.stderr
+
+
+def emit(**obj):
+    _protocol.write(json.dumps(obj) + "\n")
+    _protocol.flush()
+
+
+def main():
+    ini, url, database = sys.argv[1], sys.argv[2], sys.argv[3]
+    os.environ["DATABASE_URL"] = url
+    from alembic import __version__ as alembic_version
+    from alembic.config import Config
+    from alembic.runtime.environment import EnvironmentContext
+    from alembic.runtime.migration import RevisionStep
+    from alembic.script import ScriptDirectory
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine
+
+    if ini.endswith(".ini"):
+        config = Config(ini)
+    else:  # a script directory without alembic.ini
+        config = Config()
+        config.set_main_option("script_location", ini)
+    # ConfigParser interpolates '%': escape the URL before handing it over.
+    config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    script = ScriptDirectory.from_config(config)
+    version_dirs = [os.path.realpath(d) for d in script._version_locations]
+
+    state = {"current": None, "relations": None, "held": set(), "txid": None}
+
+    def location():
+        frame = sys._getframe(2)
+        while frame is not None:
+            path = os.path.realpath(frame.f_code.co_filename)
+            if any(path.startswith(d + os.sep) for d in version_dirs):
+                return path, frame.f_lineno
+            frame = frame.f_back
+        return None, None
+
+    def raw_cursor(conn):
+        return conn.connection.cursor()
+
+    def baseline(conn):
+        cur = raw_cursor(conn)
+        cur.execute(
+            "SELECT c.oid::text, c.relkind, n.nspname || '.' || c.relname, c.relfilenode::text "
+            "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+            "WHERE c.relkind IN ('r', 'p', 'm', 'i') "
+            "AND n.nspname NOT IN ('pg_catalog', 'information_schema') "
+            "AND n.nspname NOT LIKE 'pg_toast%' AND c.relname <> 'alembic_version'")
+        state["relations"] = {oid: [kind, name, node] for oid, kind, name, node in cur.fetchall()}
+        state["held"] = set()
+        state["txid"] = None
+
+    def observe(conn):
+        cur = raw_cursor(conn)
+        in_transaction = conn.connection.get_transaction_status() != 0  # psycopg2: not IDLE
+        locks = []
+        if in_transaction:
+            cur.execute(
+                "SELECT coalesce(txid_current_if_assigned()::text, ''), l.relation::oid::text, "
+                "l.mode FROM pg_locks l WHERE l.pid = pg_backend_pid() "
+                "AND l.locktype = 'relation' AND l.granted")
+            rows = cur.fetchall()
+            txid = rows[0][0] if rows else ""
+            if txid != state["txid"]:
+                state["held"] = set()
+                state["txid"] = txid
+            for _, oid, mode in rows:
+                if (oid, mode) in state["held"]:
+                    continue
+                state["held"].add((oid, mode))
+                rel = state["relations"].get(oid)
+                if rel and rel[0] != "i":
+                    locks.append([rel[1], mode])
+        else:
+            state["held"] = set()
+        cur.execute("SELECT oid::text, relfilenode::text FROM pg_class "
+                    "WHERE relkind IN ('r', 'p', 'm', 'i')")
+        rewritten = []
+        for oid, node in cur.fetchall():
+            rel = state["relations"].get(oid)
+            if rel and rel[2] != node and node != "0":
+                rel[2] = node
+                if rel[0] != "i":
+                    rewritten.append(rel[1])
+        return {"observed": in_transaction, "locks": locks, "rewritten": rewritten}
+
+    @event.listens_for(Engine, "engine_connect")
+    def only_the_scratch_database(conn, branch=None):
+        target = conn.engine.url.database
+        if target != database:
+            raise RuntimeError(
+                "env.py connected to database %r, not to miglint's scratch database %r: "
+                "refusing to run migrations anywhere else (make env.py use sqlalchemy.url "
+                "or DATABASE_URL)" % (target, database))
+
+    @event.listens_for(Engine, "before_cursor_execute")
+    def before(conn, cursor, statement, parameters, context, executemany):
+        if "alembic_version" in statement:
+            state["current"] = None
+            return
+        path, line = location()
+        if path is None:  # Alembic's own catalog queries, not the revision's
+            state["current"] = None
+            return
+        if state["relations"] is None:
+            baseline(conn)
+        state["current"] = {"sql": statement, "file": path, "line": line}
+
+    @event.listens_for(Engine, "after_cursor_execute")
+    def after(conn, cursor, statement, parameters, context, executemany):
+        current = state["current"]
+        if current is None:
+            return
+        state["current"] = None
+        current.update(observe(conn))
+        emit(event="statement", **current)
+
+    def run(revision_id, upgrade):
+        revision = script.get_revision(revision_id)
+        step = RevisionStep(script.revision_map, revision, upgrade)
+        state["relations"] = None
+        state["current"] = None
+
+        def steps(rev, context):
+            return [step]
+
+        with EnvironmentContext(config, script, fn=steps, as_sql=False,
+                                destination_rev=revision_id):
+            script.run_env()
+
+    emit(event="ready", alembic=alembic_version, python=sys.version.split()[0])
+    for line in sys.stdin:
+        try:
+            command = json.loads(line)
+        except ValueError:
+            emit(event="error", message="bad command: " + line.strip())
+            continue
+        if command.get("op") == "quit":
+            break
+        try:
+            run(command["revision"], command["op"] == "upgrade")
+            emit(event="done")
+        except BaseException as e:  # report everything, including SystemExit from env.py
+            failed = state["current"] or {}
+            message = "".join(traceback.format_exception_only(type(e), e)).strip()
+            emit(event="error", message=message, sql=failed.get("sql"),
+                 file=failed.get("file"), line=failed.get("line"))
+
+
+if __name__ == "__main__":
+    main()

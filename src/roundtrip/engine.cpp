@@ -1,0 +1,230 @@
+#include "roundtrip/engine.hpp"
+
+#include "roundtrip/observer.hpp"
+#include "roundtrip/snapshot.hpp"
+
+#include <pqxx/pqxx>
+
+#include <map>
+
+namespace miglint::roundtrip {
+namespace {
+
+core::Finding make(std::string rule, core::Location location, std::string message,
+                   const source::Migration& m, core::Phase phase, std::string statement = {}) {
+  core::Finding f;
+  f.rule = std::move(rule);
+  f.location = std::move(location);
+  f.message = std::move(message);
+  f.migration = m.id;
+  f.phase = phase;
+  f.statement = std::move(statement);
+  return f;
+}
+
+core::Location anchor_of(const source::Migration& m, core::Phase phase) {
+  const auto& script = m.script(phase);
+  return script ? script->anchor : core::Location{};
+}
+
+std::string first_line(const std::string& s) {
+  return s.substr(0, s.find('\n'));
+}
+
+class Engine {
+public:
+  Engine(const std::vector<source::Migration>& migrations, Server& server, Runner& runner,
+         const RoundTripOptions& options)
+      : m_migrations(migrations), m_server(server), m_runner(runner), m_options(options),
+        m_connection(std::make_unique<pqxx::connection>(server.conninfo())) {}
+
+  RoundTripResult run() {
+    bool stepping = m_options.from.empty();
+    size_t total = 0;
+    for (const auto& m : m_migrations) {
+      stepping = stepping || m.id == m_options.from;
+      total += stepping && m.selected ? 1 : 0;
+    }
+    stepping = m_options.from.empty();
+    size_t index = 0;
+    Snapshot before = take_snapshot(*m_connection);
+    for (const auto& m : m_migrations) {
+      stepping = stepping || m.id == m_options.from;
+      if (!stepping || !m.selected) {
+        // Earlier (or unselected) migrations are applied without being stepped.
+        const StepResult up = m_runner.apply(m, core::Phase::Upgrade);
+        if (!up.ok) {
+          report_failure("roundtrip-upgrade-failed", m, core::Phase::Upgrade, up);
+        }
+        before = take_snapshot(*m_connection);
+        continue;
+      }
+      if (m_options.progress) {
+        m_options.progress(++index, total, m);
+      }
+      before = step(m, before);
+      ++m_result.stepped;
+    }
+    return std::move(m_result);
+  }
+
+private:
+  // Steps one migration; returns the snapshot the next migration starts from.
+  Snapshot step(const source::Migration& m, const Snapshot& before) {
+    const StepResult up = m_runner.apply(m, core::Phase::Upgrade);
+    observe(m, core::Phase::Upgrade, up);
+    if (!up.ok) {
+      report_failure("roundtrip-upgrade-failed", m, core::Phase::Upgrade, up);
+      return take_snapshot(*m_connection);
+    }
+    const Snapshot upgraded = take_snapshot(*m_connection);
+    const auto& down = m.downgrade;
+    if (!down || down->sql.find_first_not_of(" \t\r\n;") == std::string::npos) {
+      // Reported once, as info: the run goes on from the upgraded schema.
+      const std::string why = !down                     ? "has no downgrade"
+                              : down->body_note.empty() ? "has an empty downgrade"
+                                                        : "has a downgrade that " + down->body_note;
+      m_result.findings.push_back(
+          make("roundtrip-downgrade-skipped", anchor_of(m, core::Phase::Downgrade),
+               "migration " + m.id + " " + why + ": its round-trip stops after the upgrade", m,
+               core::Phase::Downgrade));
+      return upgraded;
+    }
+    const StepResult back = m_runner.apply(m, core::Phase::Downgrade);
+    observe(m, core::Phase::Downgrade, back, &before);
+    if (!back.ok) {
+      report_failure("roundtrip-downgrade-failed", m, core::Phase::Downgrade, back);
+      return take_snapshot(*m_connection);
+    }
+    const Snapshot downgraded = take_snapshot(*m_connection);
+    if (const auto d = diff(before, downgraded); !d.empty()) {
+      m_result.findings.push_back(make("downgrade-leaves-trace",
+                                       anchor_of(m, core::Phase::Downgrade),
+                                       "after upgrade and downgrade of " + m.id +
+                                           " the schema differs from before: " + describe(d),
+                                       m, core::Phase::Downgrade));
+    }
+    const StepResult again = m_runner.apply(m, core::Phase::Upgrade);
+    if (!again.ok) {
+      report_failure("upgrade-not-repeatable", m, core::Phase::Upgrade, again,
+                     "the upgrade fails when applied again after its downgrade: ");
+      // Continue from a clean copy of the history up to this migration.
+      rebuild_through(m);
+      return take_snapshot(*m_connection);
+    }
+    const Snapshot reupgraded = take_snapshot(*m_connection);
+    if (const auto d = diff(upgraded, reupgraded); !d.empty()) {
+      m_result.findings.push_back(make("upgrade-not-repeatable", anchor_of(m, core::Phase::Upgrade),
+                                       "applied again after its downgrade, the upgrade of " + m.id +
+                                           " leaves a different schema: " + describe(d),
+                                       m, core::Phase::Upgrade));
+    }
+    return reupgraded;
+  }
+
+  void report_failure(const std::string& rule, const source::Migration& m, core::Phase phase,
+                      const StepResult& r, const std::string& prefix = {}) {
+    const core::Location where =
+        r.failed && r.failed->location.file ? r.failed->location : anchor_of(m, phase);
+    const std::string sql = r.failed ? r.failed->sql : std::string();
+    m_result.findings.push_back(
+        make(rule, where,
+             prefix + first_line(r.error) + (sql.empty() ? "" : " (in: " + first_line(sql) + ")"),
+             m, phase, sql));
+  }
+
+  // Observations: attached to static findings of the same statement, and reported on their own
+  // for statements no static finding covers (see lint pipeline in cli/app.cpp).
+  // `existed`: for a downgrade, the schema before the upgrade (tables the upgrade created did
+  // not exist before the migration); for an upgrade the runner already compares with its start.
+  void observe(const source::Migration& m, core::Phase phase, const StepResult& r,
+               const Snapshot* existed = nullptr) {
+    auto old = [&](const std::string& rel) {
+      return existed == nullptr || existed->contains({"table", rel}) ||
+             existed->contains({"materialized view", rel});
+    };
+    for (const auto& s : r.statements) {
+      std::string confirmation;
+      std::vector<std::string> dangerous;
+      std::vector<std::string> rewritten;
+      for (const auto& [rel, mode] : s.observation.locks) {
+        if (is_dangerous(mode) && old(rel)) {
+          dangerous.push_back(mode + " on " + rel);
+        }
+      }
+      for (const auto& rel : rewritten) {
+        if (old(rel)) {
+          rewritten.push_back(rel);
+        }
+      }
+      for (const auto& d : dangerous) {
+        confirmation += (confirmation.empty() ? "took " : ", ") + d;
+      }
+      for (const auto& rel : rewritten) {
+        confirmation += (confirmation.empty() ? "rewrote " : ", rewrote ") + rel;
+      }
+      if (confirmation.empty()) {
+        continue;
+      }
+      m_result.confirmations.emplace_back(s.location, confirmation);
+      for (const auto& d : dangerous) {
+        const bool reads = d.rfind("ACCESS EXCLUSIVE", 0) == 0;
+        m_result.findings.push_back(
+            make("dangerous-lock-observed", s.location,
+                 "PostgreSQL took " + d + " here, blocking " +
+                     (reads ? std::string("reads and writes") : std::string("writes")) +
+                     " of a table that existed before the migration",
+                 m, phase, s.sql));
+      }
+      for (const auto& rel : rewritten) {
+        m_result.findings.push_back(make("table-rewrite-observed", s.location,
+                                         "PostgreSQL rewrote " + rel +
+                                             " here (its relfilenode changed): the whole table "
+                                             "was copied under an exclusive lock",
+                                         m, phase, s.sql));
+      }
+    }
+  }
+
+  // After an upgrade that cannot be repeated the database is in between: start again from an
+  // empty scratch database and apply every upgrade through `m`.
+  void rebuild_through(const source::Migration& m) {
+    m_connection.reset();
+    recreate_database(m_server);
+    m_runner.reconnect();
+    for (const auto& earlier : m_migrations) {
+      m_runner.apply(earlier, core::Phase::Upgrade);
+      if (&earlier == &m) {
+        break;
+      }
+    }
+    m_connection = std::make_unique<pqxx::connection>(m_server.conninfo());
+  }
+
+  const std::vector<source::Migration>& m_migrations;
+  Server& m_server;
+  Runner& m_runner;
+  const RoundTripOptions& m_options;
+  std::unique_ptr<pqxx::connection> m_connection;
+  RoundTripResult m_result;
+};
+
+} // namespace
+
+void recreate_database(Server& server) {
+  // Same server, its `postgres` database (present on every server miglint starts, and on
+  // ordinary installations).
+  std::string admin_conninfo = server.conninfo();
+  admin_conninfo = admin_conninfo.substr(0, admin_conninfo.rfind("dbname=")) + "dbname=postgres";
+  pqxx::connection admin(admin_conninfo);
+  pqxx::nontransaction n(admin);
+  n.exec("DROP DATABASE IF EXISTS " + admin.quote_name(server.database()) + " WITH (FORCE)");
+  n.exec("CREATE DATABASE " + admin.quote_name(server.database()));
+}
+
+RoundTripResult round_trip(const std::vector<source::Migration>& migrations, Server& server,
+                           Runner& runner, const RoundTripOptions& options) {
+  return Engine(migrations, server, runner, options).run();
+}
+
+} // namespace miglint::roundtrip

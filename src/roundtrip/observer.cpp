@@ -1,0 +1,92 @@
+#include "roundtrip/observer.hpp"
+
+#include <pqxx/pqxx>
+
+namespace miglint::roundtrip {
+
+std::string lock_mode_name(const std::string& pg_mode) {
+  std::string out;
+  std::string m = pg_mode;
+  if (m.size() > 4 && m.substr(m.size() - 4) == "Lock") {
+    m.resize(m.size() - 4);
+  }
+  for (char c : m) {
+    if (std::isupper(static_cast<unsigned char>(c)) && !out.empty()) {
+      out += ' ';
+    }
+    out += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  }
+  return out;
+}
+
+bool is_dangerous(const std::string& mode) {
+  // SHARE and stronger block INSERT/UPDATE/DELETE; ACCESS EXCLUSIVE also blocks SELECT.
+  return mode == "SHARE" || mode == "SHARE ROW EXCLUSIVE" || mode == "EXCLUSIVE" ||
+         mode == "ACCESS EXCLUSIVE";
+}
+
+void Observer::begin_step() {
+  pqxx::nontransaction n(m_connection);
+  m_relations.clear();
+  for (const auto& row :
+       n.exec("SELECT c.oid::text, c.relkind, n.nspname || '.' || c.relname, c.relfilenode::text "
+              "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+              "WHERE c.relkind IN ('r', 'p', 'm', 'i') "
+              "AND n.nspname NOT IN ('pg_catalog', 'information_schema') "
+              "AND n.nspname NOT LIKE 'pg_toast%' AND c.relname <> 'alembic_version'")) {
+    m_relations[row[0].c_str()] = {row[2].c_str(), row[1].c_str()[0], row[3].c_str()};
+  }
+  m_held.clear();
+  m_txid.clear();
+}
+
+void Observer::check_rewrites(Observation& out) {
+  pqxx::nontransaction n(m_connection);
+  for (const auto& row : n.exec("SELECT oid::text, relfilenode::text FROM pg_class "
+                                "WHERE relkind IN ('r', 'p', 'm', 'i')")) {
+    auto it = m_relations.find(row[0].c_str());
+    if (it != m_relations.end() && it->second.filenode != row[1].c_str() &&
+        std::string(row[1].c_str()) != "0") {
+      it->second.filenode = row[1].c_str();
+      if (it->second.kind != 'i') { // an index rebuilt with its table is part of the rewrite
+        out.rewritten.push_back(it->second.name);
+      }
+    }
+  }
+}
+
+Observation Observer::observe() {
+  Observation out;
+  pqxx::nontransaction n(m_connection);
+  const auto rows = n.exec(
+      "SELECT coalesce(txid_current_if_assigned()::text, ''), l.relation::oid::text, l.mode "
+      "FROM pg_locks l WHERE l.pid = pg_backend_pid() AND l.locktype = 'relation' AND l.granted");
+  std::string txid = rows.empty() ? std::string() : rows[0][0].c_str();
+  if (txid != m_txid) {
+    m_held.clear(); // a new transaction: what the last one held is gone
+    m_txid = txid;
+  }
+  for (const auto& row : rows) {
+    const std::string oid = row[1].c_str();
+    const std::string mode = row[2].c_str();
+    if (!m_held.emplace(oid, mode).second) {
+      continue;
+    }
+    auto it = m_relations.find(oid);
+    if (it != m_relations.end() && it->second.kind != 'i') {
+      out.locks.emplace_back(it->second.name, lock_mode_name(mode));
+    }
+  }
+  check_rewrites(out);
+  return out;
+}
+
+Observation Observer::rewrites() {
+  Observation out;
+  out.observed = false;
+  m_held.clear();
+  check_rewrites(out);
+  return out;
+}
+
+} // namespace miglint::roundtrip

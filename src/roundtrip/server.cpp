@@ -1,0 +1,549 @@
+#include "roundtrip/server.hpp"
+
+#include "core/process.hpp"
+
+#include <pqxx/pqxx>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <libpq-fe.h>
+#include <map>
+#include <random>
+#include <sstream>
+#include <thread>
+#include <vector>
+
+namespace miglint::roundtrip {
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string random_letters(size_t n) {
+  static const char letters[] = "abcdefghijklmnopqrstuvwxyz0123456789";
+  std::random_device rd;
+  std::mt19937_64 rng(rd());
+  std::string out;
+  for (size_t i = 0; i < n; ++i) {
+    out += letters[rng() % (sizeof letters - 1)];
+  }
+  return out;
+}
+
+std::string trim(std::string s) {
+  while (!s.empty() && (s.back() == '\n' || s.back() == '\r' || s.back() == ' ')) {
+    s.pop_back();
+  }
+  return s;
+}
+
+std::string tail_of_file(const std::string& path, size_t max_lines = 8) {
+  std::ifstream in(path);
+  std::vector<std::string> lines;
+  std::string line;
+  while (std::getline(in, line)) {
+    lines.push_back(line);
+  }
+  std::string out;
+  for (size_t i = lines.size() > max_lines ? lines.size() - max_lines : 0; i < lines.size(); ++i) {
+    out += "    " + lines[i] + "\n";
+  }
+  return out;
+}
+
+// Connects until the server accepts connections, the child exits, or the time is up.
+std::string wait_until_ready(const std::string& conninfo, core::Process* child, int seconds) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
+  std::string last;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (core::interrupted() != 0) {
+      return "interrupted";
+    }
+    if (child != nullptr && !child->running()) {
+      return "the server exited during start-up";
+    }
+    try {
+      pqxx::connection c(conninfo);
+      return {};
+    } catch (const std::exception& e) {
+      last = trim(e.what());
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return "no connection after " + std::to_string(seconds) + " s: " + last;
+}
+
+// Quotes a value for a libpq key=value connection string.
+std::string conn_value(const std::string& v) {
+  std::string out = "'";
+  for (char c : v) {
+    if (c == '\'' || c == '\\') {
+      out += '\\';
+    }
+    out += c;
+  }
+  return out + "'";
+}
+
+std::string percent_encode(const std::string& v) {
+  static const char hex[] = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : v) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += hex[c >> 4];
+      out += hex[c & 15];
+    }
+  }
+  return out;
+}
+
+void create_database(const std::string& maintenance_conninfo, const std::string& name) {
+  pqxx::connection c(maintenance_conninfo);
+  pqxx::nontransaction n(c);
+  n.exec("CREATE DATABASE " + c.quote_name(name));
+}
+
+// --- local: a throw-away cluster ---------------------------------------------------------------
+
+struct BinDir {
+  fs::path dir;
+  int major = 0;
+};
+
+std::optional<BinDir> probe_bin_dir(const fs::path& dir) {
+  std::error_code ec;
+  if (!fs::exists(dir / "initdb", ec) || !fs::exists(dir / "postgres", ec)) {
+    return std::nullopt;
+  }
+  std::string out;
+  if (core::run_command({(dir / "postgres").string(), "--version"}, out) != 0) {
+    return std::nullopt;
+  }
+  // "postgres (PostgreSQL) 15.18 (Debian 15.18-0+deb12u1)"
+  const auto paren = out.find(") ");
+  const int major = paren == std::string::npos ? 0 : std::atoi(out.c_str() + paren + 2);
+  return BinDir{dir, major};
+}
+
+std::optional<BinDir> find_bin_dir(const ServerOptions& o, std::vector<std::string>& tried) {
+  if (!o.pg_bin.empty()) {
+    tried.push_back("--pg-bin " + o.pg_bin);
+    return probe_bin_dir(o.pg_bin);
+  }
+  if (const char* path = std::getenv("PATH")) {
+    std::stringstream ss(path);
+    std::string dir;
+    while (std::getline(ss, dir, ':')) {
+      if (!dir.empty() && fs::exists(fs::path(dir) / "initdb")) {
+        tried.push_back("PATH (" + dir + ")");
+        if (auto b = probe_bin_dir(dir)) {
+          return b;
+        }
+      }
+    }
+    tried.push_back("PATH");
+  }
+  std::string out;
+  if (core::run_command({"pg_config", "--bindir"}, out) == 0) {
+    tried.push_back("pg_config --bindir (" + trim(out) + ")");
+    if (auto b = probe_bin_dir(trim(out))) {
+      return b;
+    }
+  } else {
+    tried.push_back("pg_config --bindir");
+  }
+  std::vector<BinDir> found;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator("/usr/lib/postgresql", ec)) {
+    if (auto b = probe_bin_dir(entry.path() / "bin")) {
+      found.push_back(*b);
+    }
+  }
+  tried.push_back("/usr/lib/postgresql/*/bin");
+  if (found.empty()) {
+    return std::nullopt;
+  }
+  std::sort(found.begin(), found.end(),
+            [](const BinDir& a, const BinDir& b) { return a.major > b.major; });
+  return found.front();
+}
+
+fs::path default_cache_dir() {
+  if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg != nullptr && *xdg != '\0') {
+    return fs::path(xdg) / "miglint";
+  }
+  if (const char* home = std::getenv("HOME"); home != nullptr && *home != '\0') {
+    return fs::path(home) / ".cache" / "miglint";
+  }
+  return fs::temp_directory_path() / "miglint-cache";
+}
+
+class LocalServer final : public Server {
+public:
+  std::string conninfo() const override {
+    return "host=" + conn_value(m_dir.path()) +
+           " port=5432 user=postgres dbname=" + conn_value(m_database);
+  }
+  std::string sqlalchemy_url() const override {
+    return "postgresql://postgres@/" + m_database + "?host=" + percent_encode(m_dir.path()) +
+           "&port=5432";
+  }
+  std::string database() const override { return m_database; }
+  std::string description() const override { return m_description; }
+
+  static Started start(const ServerOptions& o) {
+    std::vector<std::string> tried;
+    auto bin = find_bin_dir(o, tried);
+    if (!bin) {
+      std::string where;
+      for (const auto& t : tried) {
+        where += (where.empty() ? "" : ", ") + t;
+      }
+      return {nullptr, "no PostgreSQL server binaries (initdb, postgres) found; looked in " +
+                           where +
+                           ". Install them (Debian: apt-get install postgresql-15), pass --pg-bin "
+                           "DIR, or use --postgres docker / --database-url URL"};
+    }
+    const auto user = core::postgres_user_if_root();
+    if (core::running_as_root() && !user) {
+      return {nullptr,
+              "miglint runs as root, and initdb refuses to; there is no `postgres` user to "
+              "run the server as. Run miglint as another user, create a `postgres` user, "
+              "or use --database-url URL"};
+    }
+    auto server = std::unique_ptr<LocalServer>(new LocalServer(core::TempDir("miglint-pg-")));
+    if (!server->m_dir.ok()) {
+      return {nullptr, "cannot create a temporary directory for the server"};
+    }
+    const auto started = std::chrono::steady_clock::now();
+    bool warm = false;
+    if (std::string error = server->prepare_data(*bin, user, o, warm); !error.empty()) {
+      return {nullptr, error};
+    }
+    if (std::string error = server->run(*bin, user); !error.empty()) {
+      return {nullptr, error};
+    }
+    server->m_database = scratch_database_name();
+    try {
+      create_database(server->maintenance(), server->m_database);
+    } catch (const std::exception& e) {
+      return {nullptr, "cannot create the scratch database: " + trim(e.what())};
+    }
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    std::ostringstream d;
+    d.precision(2);
+    d << std::fixed << "local PostgreSQL " << bin->major << " (" << bin->dir.string() << "), "
+      << (warm ? "warm" : "cold") << " start " << seconds << " s";
+    server->m_description = d.str();
+    return {std::move(server), {}};
+  }
+
+private:
+  explicit LocalServer(core::TempDir dir) : m_dir(std::move(dir)) {}
+
+  std::string maintenance() const {
+    return "host=" + conn_value(m_dir.path()) + " port=5432 user=postgres dbname=postgres";
+  }
+
+  // The data directory: a copy of the cached template, initdb'd once per server version.
+  std::string prepare_data(const BinDir& bin, const std::optional<core::RunAs>& user,
+                           const ServerOptions& o, bool& warm) {
+    const fs::path cache = (o.cache_dir.empty() ? default_cache_dir() : fs::path(o.cache_dir)) /
+                           ("template-pg" + std::to_string(bin.major));
+    const fs::path data = fs::path(m_dir.path()) / "data";
+    std::error_code ec;
+    warm = fs::exists(cache / "PG_VERSION", ec);
+    if (!warm) {
+      core::TempDir init("miglint-initdb-");
+      if (user && !init.chown_to(*user)) {
+        return "cannot give " + init.path() + " to the postgres user";
+      }
+      std::string out;
+      const fs::path target = fs::path(init.path()) / "data";
+      const int rc =
+          core::run_command({(bin.dir / "initdb").string(), "-D", target.string(), "-U", "postgres",
+                             "--auth=trust", "-E", "UTF8", "--locale=C", "--no-sync"},
+                            out, user);
+      if (rc != 0) {
+        return "initdb failed (exit " + std::to_string(rc) + "):\n" + out;
+      }
+      // Publish the template atomically, so concurrent runs never see half of it.
+      const fs::path staging = cache.string() + ".tmp-" + random_letters(6);
+      fs::create_directories(cache.parent_path(), ec);
+      fs::copy(target, staging, fs::copy_options::recursive, ec);
+      if (!ec) {
+        fs::rename(staging, cache, ec);
+      }
+      fs::remove_all(staging, ec);
+      fs::copy(target, data, fs::copy_options::recursive, ec);
+    } else {
+      fs::copy(cache, data, fs::copy_options::recursive, ec);
+    }
+    if (ec) {
+      return "cannot prepare the data directory " + data.string() + ": " + ec.message();
+    }
+    fs::permissions(data, fs::perms::owner_all, ec);
+    if (user && !m_dir.chown_to(*user)) {
+      return "cannot give " + m_dir.path() + " to the postgres user";
+    }
+    return {};
+  }
+
+  std::string run(const BinDir& bin, const std::optional<core::RunAs>& user) {
+    core::SpawnOptions options;
+    options.user = user;
+    options.log_file = m_dir.path() + "/server.log";
+    options.stop_signal = 3; // SIGQUIT: immediate shutdown, the data is thrown away anyway
+    std::string error;
+    auto child = core::Process::spawn(
+        {(bin.dir / "postgres").string(), "-D", m_dir.path() + "/data", "-k", m_dir.path(), "-c",
+         "listen_addresses=", "-c", "port=5432", "-c", "fsync=off", "-c", "synchronous_commit=off",
+         "-c", "full_page_writes=off", "-c", "max_connections=20", "-c",
+         "max_locks_per_transaction=256"},
+        options, error);
+    if (!child) {
+      return "cannot start postgres: " + error;
+    }
+    m_process = std::move(*child);
+    if (std::string wait = wait_until_ready(maintenance(), &*m_process, 60); !wait.empty()) {
+      return "the local PostgreSQL did not start (" + wait + "); its log:\n" +
+             tail_of_file(m_dir.path() + "/server.log");
+    }
+    return {};
+  }
+
+  core::TempDir m_dir;                    // data directory, socket and log: removed last
+  std::optional<core::Process> m_process; // stopped first (declared after m_dir)
+  std::string m_database;
+  std::string m_description;
+};
+
+// --- url: an existing server -----------------------------------------------------------------
+
+class UrlServer final : public Server {
+public:
+  ~UrlServer() override {
+    try {
+      pqxx::connection c(m_maintenance);
+      pqxx::nontransaction n(c);
+      n.exec("DROP DATABASE IF EXISTS " + c.quote_name(m_database) + " WITH (FORCE)");
+    } catch (const std::exception&) {
+      // Nothing more can be done; the name is printed in the description.
+    }
+  }
+  std::string conninfo() const override { return m_scratch; }
+  std::string sqlalchemy_url() const override { return m_sqlalchemy; }
+  std::string database() const override { return m_database; }
+  std::string description() const override { return m_description; }
+
+  static Started start(const ServerOptions& o) {
+    if (o.database_url.empty()) {
+      return {nullptr, "--postgres url needs --database-url URL or DATABASE_URL"};
+    }
+    char* err = nullptr;
+    PQconninfoOption* opts = PQconninfoParse(o.database_url.c_str(), &err);
+    if (opts == nullptr) {
+      std::string message = err ? trim(err) : std::string("cannot parse it");
+      PQfreemem(err);
+      return {nullptr, "invalid database URL: " + message};
+    }
+    std::map<std::string, std::string> kv;
+    for (PQconninfoOption* p = opts; p->keyword != nullptr; ++p) {
+      if (p->val != nullptr && *p->val != '\0') {
+        kv[p->keyword] = p->val;
+      }
+    }
+    PQconninfoFree(opts);
+    auto server = std::unique_ptr<UrlServer>(new UrlServer());
+    server->m_database = scratch_database_name();
+    auto build = [&](const std::string& db) {
+      std::string s;
+      for (const auto& [k, v] : kv) {
+        if (k != "dbname") {
+          s += k + "=" + conn_value(v) + " ";
+        }
+      }
+      return s + "dbname=" + conn_value(db);
+    };
+    server->m_maintenance = build(kv.contains("dbname") ? kv.at("dbname") : "postgres");
+    server->m_scratch = build(server->m_database);
+    std::string url = "postgresql://";
+    if (kv.contains("user")) {
+      url += percent_encode(kv.at("user"));
+      if (kv.contains("password")) {
+        url += ":" + percent_encode(kv.at("password"));
+      }
+      url += "@";
+    }
+    const std::string host = kv.contains("host") ? kv.at("host") : "";
+    const bool socket = !host.empty() && host[0] == '/';
+    if (!socket) {
+      url += host;
+      if (kv.contains("port")) {
+        url += ":" + kv.at("port");
+      }
+    }
+    url += "/" + server->m_database;
+    std::string query;
+    if (socket) {
+      query +=
+          "host=" + percent_encode(host) + (kv.contains("port") ? "&port=" + kv.at("port") : "");
+    }
+    if (kv.contains("sslmode")) {
+      query += (query.empty() ? "" : "&") + std::string("sslmode=") + kv.at("sslmode");
+    }
+    server->m_sqlalchemy = url + (query.empty() ? "" : "?" + query);
+    server->m_description = "PostgreSQL at " + (host.empty() ? std::string("localhost") : host) +
+                            (kv.contains("port") ? ":" + kv.at("port") : "") +
+                            ", scratch database " + server->m_database;
+    try {
+      create_database(server->m_maintenance, server->m_database);
+    } catch (const pqxx::sql_error& e) {
+      server->m_database.clear();
+      if (e.sqlstate() == "42501") {
+        return {nullptr, "the database URL's role may not create databases: miglint works in a "
+                         "scratch database it creates and drops. Grant CREATEDB, or use another "
+                         "role"};
+      }
+      return {nullptr, "cannot create the scratch database: " + trim(e.what())};
+    } catch (const std::exception& e) {
+      server->m_database.clear();
+      return {nullptr, "cannot connect to the database URL's server: " + trim(e.what())};
+    }
+    return {std::move(server), {}};
+  }
+
+private:
+  UrlServer() = default;
+  std::string m_maintenance;
+  std::string m_scratch;
+  std::string m_sqlalchemy;
+  std::string m_database;
+  std::string m_description;
+};
+
+// --- docker: a postgres container ----------------------------------------------------------------
+
+class DockerServer final : public Server {
+public:
+  ~DockerServer() override {
+    if (!m_container.empty()) {
+      std::string out;
+      core::run_command({m_docker, "rm", "-f", m_container}, out);
+    }
+  }
+  std::string conninfo() const override { return m_conninfo; }
+  std::string sqlalchemy_url() const override { return m_sqlalchemy; }
+  std::string database() const override { return m_database; }
+  std::string description() const override { return m_description; }
+
+  static Started start(const ServerOptions& o) {
+    auto server = std::unique_ptr<DockerServer>(new DockerServer());
+    server->m_docker = o.docker;
+    const std::string password = random_letters(24);
+    std::string out;
+    const int rc = core::run_command(docker_run_command(o, password), out);
+    if (rc != 0) {
+      return {nullptr, "`" + o.docker + " run` failed (exit " + std::to_string(rc) +
+                           "): " + trim(out) +
+                           ". Is a Docker engine running? Otherwise use the local "
+                           "provider or --database-url"};
+    }
+    server->m_container = trim(out.substr(out.find_last_of('\n', out.size() - 2) + 1));
+    std::string port_out;
+    if (core::run_command({o.docker, "port", server->m_container, "5432/tcp"}, port_out) != 0) {
+      return {nullptr, "`" + o.docker + " port` failed: " + trim(port_out)};
+    }
+    // "127.0.0.1:49153" (possibly several lines)
+    const std::string first = port_out.substr(0, port_out.find('\n'));
+    const auto colon = first.rfind(':');
+    if (colon == std::string::npos || std::atoi(first.c_str() + colon + 1) <= 0) {
+      return {nullptr, "unexpected `" + o.docker + " port` output: " + trim(port_out)};
+    }
+    const std::string port = first.substr(colon + 1);
+    const std::string base = "host=127.0.0.1 port=" + port +
+                             " user=postgres password=" + conn_value(password) + " dbname=";
+    if (std::string wait = wait_until_ready(base + "postgres", nullptr, 60); !wait.empty()) {
+      return {nullptr, "the PostgreSQL container did not accept connections (" + wait + ")"};
+    }
+    server->m_database = scratch_database_name();
+    try {
+      create_database(base + "postgres", server->m_database);
+    } catch (const std::exception& e) {
+      return {nullptr, "cannot create the scratch database: " + trim(e.what())};
+    }
+    server->m_conninfo = base + conn_value(server->m_database);
+    server->m_sqlalchemy =
+        "postgresql://postgres:" + password + "@127.0.0.1:" + port + "/" + server->m_database;
+    server->m_description = "PostgreSQL " + std::to_string(o.pg_version) + " in Docker container " +
+                            server->m_container.substr(0, 12);
+    return {std::move(server), {}};
+  }
+
+private:
+  DockerServer() = default;
+  std::string m_docker;
+  std::string m_container;
+  std::string m_conninfo;
+  std::string m_sqlalchemy;
+  std::string m_database;
+  std::string m_description;
+};
+
+bool binaries_available(const ServerOptions& o) {
+  std::vector<std::string> tried;
+  return find_bin_dir(o, tried).has_value();
+}
+
+} // namespace
+
+std::string scratch_database_name() {
+  return "miglint_" + random_letters(10);
+}
+
+std::vector<std::string> docker_run_command(const ServerOptions& o, const std::string& password) {
+  return {o.docker,
+          "run",
+          "--detach",
+          "--rm",
+          "--publish",
+          "127.0.0.1::5432",
+          "--env",
+          "POSTGRES_PASSWORD=" + password,
+          "--label",
+          "miglint=round-trip",
+          "--tmpfs",
+          "/var/lib/postgresql/data",
+          "postgres:" + std::to_string(o.pg_version),
+          "-c",
+          "fsync=off",
+          "-c",
+          "synchronous_commit=off",
+          "-c",
+          "full_page_writes=off"};
+}
+
+Started start_server(const ServerOptions& o) {
+  std::string provider = o.provider;
+  if (provider == "auto") {
+    provider = !o.database_url.empty() ? "url" : binaries_available(o) ? "local" : "docker";
+  }
+  if (provider == "local") {
+    return LocalServer::start(o);
+  }
+  if (provider == "url") {
+    return UrlServer::start(o);
+  }
+  if (provider == "docker") {
+    return DockerServer::start(o);
+  }
+  return {nullptr, "unknown --postgres provider `" + provider + "` (auto, local, docker, url)"};
+}
+
+} // namespace miglint::roundtrip

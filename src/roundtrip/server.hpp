@@ -1,0 +1,49 @@
+#pragma once
+
+// The PostgreSQL the round-trip runs on: a throw-away local cluster, a Docker container, or an
+// existing server. Whatever miglint starts or creates is removed by the Server's destructor,
+// which also runs when a signal interrupts the run (see core/process.hpp).
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace miglint::roundtrip {
+
+struct ServerOptions {
+  std::string provider = "auto"; // auto | local | docker | url
+  std::string database_url;      // for url: an existing server (its own database is not touched)
+  std::string pg_bin;            // for local: the directory holding initdb and postgres
+  std::string docker = "docker"; // for docker: the executable
+  int pg_version = 15;           // for docker: the image tag
+  std::string cache_dir;         // for local: where the initdb'd template lives ("" = default)
+};
+
+class Server {
+public:
+  virtual ~Server() = default;
+  // libpq connection string to the scratch database (never printed: it may hold a password).
+  virtual std::string conninfo() const = 0;
+  // The same as a SQLAlchemy URL (postgresql://...), for Alembic's env.py.
+  virtual std::string sqlalchemy_url() const = 0;
+  // The scratch database's name.
+  virtual std::string database() const = 0;
+  // For people: "local PostgreSQL 15 (/usr/lib/postgresql/15/bin), cold start 1.2 s".
+  virtual std::string description() const = 0;
+};
+
+struct Started {
+  std::unique_ptr<Server> server;
+  std::string error; // what was tried and how to fix it, when server is null (exit code 3)
+};
+
+Started start_server(const ServerOptions& options);
+
+// "miglint_" + random letters: the scratch database name.
+std::string scratch_database_name();
+
+// Builds the `docker run` command line (exposed for tests).
+std::vector<std::string> docker_run_command(const ServerOptions& options,
+                                            const std::string& password);
+
+} // namespace miglint::roundtrip

@@ -1,0 +1,123 @@
+#include "roundtrip/sql_runner.hpp"
+
+#include "core/process.hpp"
+#include "sql/parser.hpp"
+
+#include <pqxx/pqxx>
+
+namespace miglint::roundtrip {
+namespace {
+
+std::string trim(std::string s) {
+  while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) {
+    s.pop_back();
+  }
+  return s;
+}
+
+// Statements that may run inside a transaction block: outside the migration's transaction,
+// miglint wraps them in one of their own, so their locks can be seen before they are released.
+bool wrappable(const sql::Statement& s) {
+  if (const auto* index = s.as<sql::CreateIndex>()) {
+    return !index->concurrent;
+  }
+  if (const auto* drop = s.as<sql::Drop>()) {
+    return !drop->concurrent;
+  }
+  if (const auto* alter = s.as<sql::AlterTable>()) {
+    for (const auto& cmd : alter->cmds) {
+      if (cmd.kind == sql::AlterKind::DetachPartitionConcurrently) {
+        return false;
+      }
+    }
+    return true;
+  }
+  return s.as<sql::Rename>() || s.as<sql::Truncate>() || s.as<sql::CreateTrigger>() ||
+         s.as<sql::LockTable>() || s.as<sql::CreateTable>() || s.as<sql::CreateTableAs>();
+}
+
+} // namespace
+
+SqlRunner::SqlRunner(std::string conninfo) : m_conninfo(std::move(conninfo)) {
+  reconnect();
+}
+
+SqlRunner::~SqlRunner() = default;
+
+void SqlRunner::reconnect() {
+  m_observer.reset();
+  m_connection = std::make_unique<pqxx::connection>(m_conninfo);
+  m_observer = std::make_unique<Observer>(*m_connection);
+}
+
+StepResult SqlRunner::apply(const source::Migration& migration, core::Phase phase) {
+  StepResult result;
+  const auto& script = migration.script(phase);
+  if (!script) {
+    return result;
+  }
+  const sql::ParsedScript parsed = sql::parse(script->sql);
+  if (!parsed.errors.empty()) {
+    result.ok = false;
+    result.error = "the script does not parse: " + parsed.errors[0].message;
+    result.failed = ExecutedStatement{
+        script->origin.locate(parsed.errors[0].offset, parsed.errors[0].statement.end), "", {}};
+    return result;
+  }
+  pqxx::nontransaction n(*m_connection);
+  m_observer->begin_step();
+  const size_t count = parsed.statements.size();
+  bool in_tx = script->tx == source::TxMode::PerScript ||
+               (script->tx == source::TxMode::Implicit && count > 1);
+  if (in_tx) {
+    n.exec("BEGIN");
+  }
+  for (const auto& s : parsed.statements) {
+    if (core::interrupted() != 0) {
+      throw Interrupted{core::interrupted()};
+    }
+    ExecutedStatement executed{script->origin.locate(s.span.begin, s.span.end),
+                               script->sql.substr(s.span.begin, s.span.end - s.span.begin),
+                               {}};
+    const bool wrap = !in_tx && wrappable(s);
+    try {
+      if (wrap) {
+        n.exec("BEGIN");
+      }
+      n.exec(executed.sql);
+      executed.observation = in_tx || wrap ? m_observer->observe() : m_observer->rewrites();
+      if (wrap) {
+        n.exec("COMMIT");
+      }
+    } catch (const pqxx::sql_error& e) {
+      if (in_tx || wrap) {
+        n.exec("ROLLBACK");
+      }
+      result.ok = false;
+      result.error = trim(e.what());
+      result.failed = std::move(executed);
+      n.exec("RESET ALL");
+      return result;
+    }
+    if (const auto* tx = s.as<sql::Transaction>()) {
+      if (tx->kind == sql::TxKind::Begin) {
+        in_tx = true;
+      } else if (tx->kind == sql::TxKind::Commit || tx->kind == sql::TxKind::Rollback) {
+        in_tx = false;
+      }
+    }
+    result.statements.push_back(std::move(executed));
+  }
+  if (in_tx) {
+    try {
+      n.exec("COMMIT");
+    } catch (const pqxx::sql_error& e) {
+      result.ok = false;
+      result.error = trim(e.what()); // e.g. a deferred constraint
+    }
+  }
+  n.exec("RESET ALL"); // settings of one migration do not leak into the next
+  return result;
+}
+
+} // namespace miglint::roundtrip
