@@ -54,6 +54,9 @@ int run_round_trip(const CheckOptions& o, const source::Discovery& discovery,
     }
   }
   roundtrip::Started started = roundtrip::start_server(server_options);
+  if (core::interrupted() != 0) {
+    throw roundtrip::Interrupted{core::interrupted()}; // the start was cut short, not refused
+  }
   if (!started.server) {
     std::cerr << "miglint: cannot start the round-trip's PostgreSQL: " << started.error << '\n';
     return k_exit_environment;
@@ -76,6 +79,9 @@ int run_round_trip(const CheckOptions& o, const source::Discovery& discovery,
     if (key != "sql") {
       auto alembic = roundtrip::AlembicRunner::start(o.python, migrations.front().project,
                                                      *started.server, error);
+      if (core::interrupted() != 0) {
+        throw roundtrip::Interrupted{core::interrupted()};
+      }
       if (!alembic) {
         std::cerr << "miglint: " << error << '\n';
         return k_exit_environment;

@@ -103,9 +103,11 @@ def main():
                     rewritten.append(rel[1])
         return {"observed": in_transaction, "locks": locks, "rewritten": rewritten}
 
-    @event.listens_for(Engine, "engine_connect")
-    def only_the_scratch_database(conn, branch=None):
-        target = conn.engine.url.database
+    @event.listens_for(Engine, "do_connect")
+    def only_the_scratch_database(dialect, conn_rec, cargs, cparams):
+        # Before any connection is made: an env.py that ignores sqlalchemy.url and DATABASE_URL
+        # must never reach a real database.
+        target = cparams.get("dbname") or cparams.get("database")
         if target != database:
             raise RuntimeError(
                 "env.py connected to database %r, not to miglint's scratch database %r: "

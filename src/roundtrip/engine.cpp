@@ -147,12 +147,16 @@ private:
       std::string confirmation;
       std::vector<std::string> dangerous;
       std::vector<std::string> rewritten;
+      std::map<std::string, std::string> strongest; // per relation: the strongest new lock
       for (const auto& [rel, mode] : s.observation.locks) {
-        if (is_dangerous(mode) && old(rel)) {
-          dangerous.push_back(mode + " on " + rel);
+        if (is_dangerous(mode) && old(rel) && lock_strength(mode) > lock_strength(strongest[rel])) {
+          strongest[rel] = mode;
         }
       }
-      for (const auto& rel : rewritten) {
+      for (const auto& [rel, mode] : strongest) {
+        dangerous.push_back(mode + " on " + rel);
+      }
+      for (const auto& rel : s.observation.rewritten) {
         if (old(rel)) {
           rewritten.push_back(rel);
         }

@@ -19,14 +19,25 @@ std::string lock_mode_name(const std::string& pg_mode) {
   return out;
 }
 
+int lock_strength(const std::string& mode) {
+  static const char* const order[] = {
+      "ACCESS SHARE", "ROW SHARE",           "ROW EXCLUSIVE", "SHARE UPDATE EXCLUSIVE",
+      "SHARE",        "SHARE ROW EXCLUSIVE", "EXCLUSIVE",     "ACCESS EXCLUSIVE"};
+  for (int i = 0; i < 8; ++i) {
+    if (mode == order[i]) {
+      return i + 1;
+    }
+  }
+  return 0;
+}
+
 bool is_dangerous(const std::string& mode) {
   // SHARE and stronger block INSERT/UPDATE/DELETE; ACCESS EXCLUSIVE also blocks SELECT.
   return mode == "SHARE" || mode == "SHARE ROW EXCLUSIVE" || mode == "EXCLUSIVE" ||
          mode == "ACCESS EXCLUSIVE";
 }
 
-void Observer::begin_step() {
-  pqxx::nontransaction n(m_connection);
+void Observer::begin_step(pqxx::transaction_base& n) {
   m_relations.clear();
   for (const auto& row :
        n.exec("SELECT c.oid::text, c.relkind, n.nspname || '.' || c.relname, c.relfilenode::text "
@@ -40,8 +51,7 @@ void Observer::begin_step() {
   m_txid.clear();
 }
 
-void Observer::check_rewrites(Observation& out) {
-  pqxx::nontransaction n(m_connection);
+void Observer::check_rewrites(pqxx::transaction_base& n, Observation& out) {
   for (const auto& row : n.exec("SELECT oid::text, relfilenode::text FROM pg_class "
                                 "WHERE relkind IN ('r', 'p', 'm', 'i')")) {
     auto it = m_relations.find(row[0].c_str());
@@ -55,9 +65,8 @@ void Observer::check_rewrites(Observation& out) {
   }
 }
 
-Observation Observer::observe() {
+Observation Observer::observe(pqxx::transaction_base& n) {
   Observation out;
-  pqxx::nontransaction n(m_connection);
   const auto rows = n.exec(
       "SELECT coalesce(txid_current_if_assigned()::text, ''), l.relation::oid::text, l.mode "
       "FROM pg_locks l WHERE l.pid = pg_backend_pid() AND l.locktype = 'relation' AND l.granted");
@@ -77,15 +86,15 @@ Observation Observer::observe() {
       out.locks.emplace_back(it->second.name, lock_mode_name(mode));
     }
   }
-  check_rewrites(out);
+  check_rewrites(n, out);
   return out;
 }
 
-Observation Observer::rewrites() {
+Observation Observer::rewrites(pqxx::transaction_base& n) {
   Observation out;
   out.observed = false;
   m_held.clear();
-  check_rewrites(out);
+  check_rewrites(n, out);
   return out;
 }
 

@@ -2,7 +2,7 @@
 
 #include "roundtrip/runner.hpp"
 
-#include <pqxx/connection>
+#include <pqxx/nontransaction>
 
 #include <map>
 #include <set>
@@ -14,11 +14,10 @@ namespace miglint::roundtrip {
 // before (on relations that existed when the step began), and the relations rewritten.
 class Observer {
 public:
-  explicit Observer(pqxx::connection& connection) : m_connection(connection) {}
-
-  void begin_step();      // remembers the relations that exist now
-  Observation observe();  // after a statement, inside its transaction
-  Observation rewrites(); // after a statement that ran outside a transaction
+  // All queries go through `work`: the runner's own nontransaction on its connection.
+  void begin_step(pqxx::transaction_base& work);      // remembers the relations that exist now
+  Observation observe(pqxx::transaction_base& work);  // after a statement, in its transaction
+  Observation rewrites(pqxx::transaction_base& work); // after one that ran outside a transaction
 
 private:
   struct Relation {
@@ -26,9 +25,8 @@ private:
     char kind = 'r';
     std::string filenode;
   };
-  void check_rewrites(Observation& out);
+  void check_rewrites(pqxx::transaction_base& work, Observation& out);
 
-  pqxx::connection& m_connection;
   std::map<std::string, Relation> m_relations;          // by oid
   std::set<std::pair<std::string, std::string>> m_held; // (oid, mode) in the current transaction
   std::string m_txid;
@@ -36,6 +34,8 @@ private:
 
 // "AccessExclusiveLock" -> "ACCESS EXCLUSIVE"
 std::string lock_mode_name(const std::string& pg_mode);
+// 1 (ACCESS SHARE) to 8 (ACCESS EXCLUSIVE), 0 for an unknown name.
+int lock_strength(const std::string& mode);
 // Whether a lock mode blocks ordinary reads or writes of a table.
 bool is_dangerous(const std::string& mode);
 

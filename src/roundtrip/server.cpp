@@ -406,7 +406,8 @@ public:
       create_database(server->m_maintenance, server->m_database);
     } catch (const pqxx::sql_error& e) {
       server->m_database.clear();
-      if (e.sqlstate() == "42501") {
+      if (e.sqlstate() == "42501" ||
+          std::string(e.what()).find("permission denied to create database") != std::string::npos) {
         return {nullptr, "the database URL's role may not create databases: miglint works in a "
                          "scratch database it creates and drops. Grant CREATEDB, or use another "
                          "role"};

@@ -54,7 +54,7 @@ LEFT JOIN pg_collation co ON co.oid = a.attcollation
 WHERE a.attnum > 0 AND NOT a.attisdropped AND rel.relkind IN ('r', 'p', 'v', 'm', 'f', 'c')
 UNION ALL
 SELECT 'constraint', rel.nspname || '.' || rel.relname || '.' || con.conname,
-       pg_get_constraintdef(con.oid) || CASE WHEN con.convalidated THEN '' ELSE ' (not validated)' END
+       pg_get_constraintdef(con.oid)
 FROM pg_constraint con JOIN rel ON rel.oid = con.conrelid
 UNION ALL
 SELECT 'domain constraint', ns.nspname || '.' || t.typname || '.' || con.conname,

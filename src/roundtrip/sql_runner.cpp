@@ -47,7 +47,7 @@ SqlRunner::~SqlRunner() = default;
 void SqlRunner::reconnect() {
   m_observer.reset();
   m_connection = std::make_unique<pqxx::connection>(m_conninfo);
-  m_observer = std::make_unique<Observer>(*m_connection);
+  m_observer = std::make_unique<Observer>();
 }
 
 StepResult SqlRunner::apply(const source::Migration& migration, core::Phase phase) {
@@ -65,7 +65,7 @@ StepResult SqlRunner::apply(const source::Migration& migration, core::Phase phas
     return result;
   }
   pqxx::nontransaction n(*m_connection);
-  m_observer->begin_step();
+  m_observer->begin_step(n);
   const size_t count = parsed.statements.size();
   bool in_tx = script->tx == source::TxMode::PerScript ||
                (script->tx == source::TxMode::Implicit && count > 1);
@@ -85,7 +85,7 @@ StepResult SqlRunner::apply(const source::Migration& migration, core::Phase phas
         n.exec("BEGIN");
       }
       n.exec(executed.sql);
-      executed.observation = in_tx || wrap ? m_observer->observe() : m_observer->rewrites();
+      executed.observation = in_tx || wrap ? m_observer->observe(n) : m_observer->rewrites(n);
       if (wrap) {
         n.exec("COMMIT");
       }

@@ -1,0 +1,495 @@
+// The round-trip against real PostgreSQL 15 clusters started by the tests: providers, snapshots,
+// SQL and Alembic histories, observed locks and rewrites, and cleanup after signals.
+
+#include "core/process.hpp"
+#include "roundtrip/engine.hpp"
+#include "roundtrip/server.hpp"
+#include "roundtrip/snapshot.hpp"
+#include "test_support.hpp"
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+#include <pqxx/pqxx>
+
+#include <array>
+#include <csignal>
+#include <fcntl.h>
+#include <fstream>
+#include <sys/wait.h>
+#include <thread>
+#include <unistd.h>
+
+namespace miglint::roundtrip {
+namespace {
+
+namespace fs = std::filesystem;
+using test::TempDir;
+
+// The socket directory of a local server, from its connection string.
+std::string socket_dir(const Server& s) {
+  const std::string c = s.conninfo();
+  const auto begin = c.find("host='") + 6;
+  return c.substr(begin, c.find('\'', begin) - begin);
+}
+
+std::set<std::string> databases(const std::string& conninfo) {
+  pqxx::connection c(conninfo);
+  pqxx::nontransaction n(c);
+  std::set<std::string> out;
+  for (const auto& row : n.exec("SELECT datname FROM pg_database")) {
+    out.insert(row[0].c_str());
+  }
+  return out;
+}
+
+ServerOptions local() {
+  ServerOptions o;
+  o.provider = "local";
+  return o;
+}
+
+std::string admin(const Server& s) {
+  return "host='" + socket_dir(s) + "' port=5432 user=postgres dbname=postgres";
+}
+
+struct Outcome {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+// Runs the binary in `cwd`, stdout and stderr apart.
+Outcome run(const std::string& args, const std::string& cwd) {
+  TempDir tmp;
+  const std::string err_file = (tmp.path() / "err").string();
+  const std::string cmd =
+      "cd '" + cwd + "' && '" + std::string(MIGLINT_BINARY) + "' " + args + " 2>'" + err_file + "'";
+  Outcome r;
+  FILE* pipe = popen(cmd.c_str(), "r");
+  std::array<char, 4096> buf{};
+  size_t n = 0;
+  while ((n = fread(buf.data(), 1, buf.size(), pipe)) > 0) {
+    r.out.append(buf.data(), n);
+  }
+  const int status = pclose(pipe);
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  std::ifstream in(err_file);
+  r.err.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  return r;
+}
+
+std::multiset<std::string> rules_of(const nlohmann::json& doc) {
+  std::multiset<std::string> out;
+  for (const auto& f : doc["findings"]) {
+    out.insert(f["rule"].get<std::string>());
+  }
+  return out;
+}
+
+const nlohmann::json* finding(const nlohmann::json& doc, const std::string& rule,
+                              const std::string& migration = "") {
+  for (const auto& f : doc["findings"]) {
+    if (f["rule"] == rule && (migration.empty() || f["migration"] == migration)) {
+      return &f;
+    }
+  }
+  return nullptr;
+}
+
+// --- providers -----------------------------------------------------------------------------------
+
+TEST(RoundTripServer, LocalColdThenWarmAndEverythingRemoved) {
+  TempDir cache;
+  ServerOptions o;
+  o.provider = "local";
+  o.cache_dir = cache.path().string();
+  std::string dir;
+  {
+    Started cold = start_server(o);
+    ASSERT_NE(cold.server, nullptr) << cold.error;
+    EXPECT_NE(cold.server->description().find("cold start"), std::string::npos);
+    dir = socket_dir(*cold.server);
+    EXPECT_TRUE(fs::exists(dir));
+    EXPECT_TRUE(databases(admin(*cold.server)).contains(cold.server->database()));
+    pqxx::connection c(cold.server->conninfo());
+    pqxx::nontransaction n(c);
+    EXPECT_EQ(n.exec("SHOW fsync")[0][0].c_str(), std::string("off"));
+    EXPECT_EQ(n.exec("SHOW listen_addresses")[0][0].c_str(), std::string(""));
+  }
+  EXPECT_FALSE(fs::exists(dir)) << "the server's directory must be removed";
+  Started warm = start_server(o);
+  ASSERT_NE(warm.server, nullptr) << warm.error;
+  EXPECT_NE(warm.server->description().find("warm start"), std::string::npos);
+}
+
+TEST(RoundTripServer, MissingBinariesAreAClearError) {
+  ServerOptions o;
+  o.provider = "local";
+  o.pg_bin = "/nonexistent/bin";
+  Started s = start_server(o);
+  EXPECT_EQ(s.server, nullptr);
+  EXPECT_NE(s.error.find("--pg-bin /nonexistent/bin"), std::string::npos) << s.error;
+  EXPECT_NE(s.error.find("--database-url"), std::string::npos) << s.error;
+}
+
+TEST(RoundTripServer, ExistingServerGetsAScratchDatabaseThatIsDropped) {
+  Started host = start_server(local());
+  ASSERT_NE(host.server, nullptr) << host.error;
+  {
+    pqxx::connection c(admin(*host.server));
+    pqxx::nontransaction n(c);
+    n.exec("CREATE ROLE limited LOGIN PASSWORD 'sekrit-pw'");
+    n.exec("CREATE DATABASE app");
+  }
+  const std::string dir = socket_dir(*host.server);
+  ServerOptions o;
+  o.provider = "url";
+  o.database_url = "postgresql://postgres@/app?host=" + dir;
+  std::string scratch;
+  {
+    Started url = start_server(o);
+    ASSERT_NE(url.server, nullptr) << url.error;
+    scratch = url.server->database();
+    EXPECT_EQ(scratch.rfind("miglint_", 0), 0u);
+    EXPECT_TRUE(databases(admin(*host.server)).contains(scratch));
+    pqxx::connection c(url.server->conninfo());
+    EXPECT_EQ(std::string(c.dbname()), scratch);
+  }
+  const auto after = databases(admin(*host.server));
+  EXPECT_FALSE(after.contains(scratch));
+  EXPECT_TRUE(after.contains("app")) << "never touch any other database";
+  o.database_url = "postgresql://limited:sekrit-pw@/app?host=" + dir;
+  Started denied = start_server(o);
+  EXPECT_EQ(denied.server, nullptr);
+  EXPECT_NE(denied.error.find("CREATEDB"), std::string::npos) << denied.error;
+  EXPECT_EQ(denied.error.find("sekrit-pw"), std::string::npos) << "passwords never appear";
+}
+
+TEST(RoundTripServer, DockerCommandLineAndErrors) {
+  TempDir dir;
+  const auto log = dir.path() / "docker.log";
+  const auto write_stand_in = [&](const std::string& run_body, const std::string& port_body) {
+    dir.write("docker", "#!/bin/sh\necho \"$@\" >> '" + log.string() + "'\ncase \"$1\" in\n" +
+                            "run) " + run_body + " ;;\nport) " + port_body +
+                            " ;;\nrm) exit 0 ;;\n" + "esac\n");
+    fs::permissions(dir.path() / "docker", fs::perms::owner_all);
+  };
+  ServerOptions o;
+  o.provider = "docker";
+  o.docker = (dir.path() / "docker").string();
+  o.pg_version = 16;
+
+  write_stand_in("echo 'Cannot connect to the Docker daemon' >&2; exit 1", "exit 1");
+  Started refused = start_server(o);
+  EXPECT_EQ(refused.server, nullptr);
+  EXPECT_NE(refused.error.find("Cannot connect to the Docker daemon"), std::string::npos);
+  std::ifstream in(log);
+  std::string args((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_NE(args.find("run --detach --rm --publish 127.0.0.1::5432 --env POSTGRES_PASSWORD="),
+            std::string::npos)
+      << args;
+  EXPECT_NE(args.find("postgres:16 -c fsync=off"), std::string::npos) << args;
+
+  fs::remove(log);
+  write_stand_in("echo 0123456789abcdef", "echo 'not a port'");
+  Started garbled = start_server(o);
+  EXPECT_EQ(garbled.server, nullptr);
+  EXPECT_NE(garbled.error.find("unexpected"), std::string::npos) << garbled.error;
+  std::ifstream in2(log);
+  std::string args2((std::istreambuf_iterator<char>(in2)), std::istreambuf_iterator<char>());
+  EXPECT_NE(args2.find("rm -f 0123456789abcdef"), std::string::npos)
+      << "the container is removed after a failure: " << args2;
+}
+
+// --- snapshots -----------------------------------------------------------------------------------
+
+class RoundTripSnapshot : public ::testing::Test {
+protected:
+  static void SetUpTestSuite() {
+    s_server = start_server(local()).server.release();
+    ASSERT_NE(s_server, nullptr);
+  }
+  static void TearDownTestSuite() { delete s_server; }
+  void SetUp() override {
+    recreate_database(*s_server);
+    m_conn = std::make_unique<pqxx::connection>(s_server->conninfo());
+  }
+  void exec(const std::string& sql) {
+    pqxx::nontransaction n(*m_conn);
+    n.exec(sql);
+  }
+  // The description of what `change` does to the schema `setup` builds.
+  std::string change(const std::string& setup, const std::string& sql) {
+    exec(setup);
+    const Snapshot before = take_snapshot(*m_conn);
+    exec(sql);
+    return describe(diff(before, take_snapshot(*m_conn)), 20);
+  }
+  static Server* s_server;
+  std::unique_ptr<pqxx::connection> m_conn;
+};
+Server* RoundTripSnapshot::s_server = nullptr;
+
+TEST_F(RoundTripSnapshot, SameSchemaIsEqualAndOidsDoNotMatter) {
+  const std::string ddl = "CREATE TABLE t (id serial PRIMARY KEY, v text DEFAULT 'x'); "
+                          "CREATE INDEX t_v ON t (v); CREATE TABLE alembic_version (v text)";
+  exec(ddl);
+  const Snapshot first = take_snapshot(*m_conn);
+  EXPECT_FALSE(first.empty());
+  EXPECT_FALSE(first.contains({"table", "public.alembic_version"})) << "bookkeeping is ignored";
+  exec("DROP TABLE t; DROP TABLE alembic_version");
+  exec(ddl); // new OIDs, same schema
+  EXPECT_EQ(diff(first, take_snapshot(*m_conn)).size(), 0u);
+}
+
+TEST_F(RoundTripSnapshot, EveryObjectKind) {
+  EXPECT_EQ(change("", "CREATE TYPE mood AS ENUM ('a', 'b')"),
+            "enum type public.mood still exists");
+  EXPECT_EQ(change("", "ALTER TYPE mood ADD VALUE 'c' BEFORE 'a'"),
+            "enum type public.mood changed: 'a', 'b' -> 'c', 'a', 'b'");
+  EXPECT_EQ(change("CREATE TABLE t (a int)", "ALTER TABLE t ALTER COLUMN a TYPE bigint"),
+            "column public.t.a changed: integer -> bigint");
+  EXPECT_EQ(change("", "ALTER TABLE t ALTER COLUMN a SET NOT NULL"),
+            "column public.t.a changed: bigint -> bigint not null");
+  EXPECT_EQ(change("", "CREATE INDEX t_a ON t (a)"), "index public.t_a still exists");
+  EXPECT_EQ(change("", "DROP INDEX t_a"), "index public.t_a missing");
+  EXPECT_NE(change("", "ALTER TABLE t ADD CONSTRAINT c CHECK (a > 0) NOT VALID")
+                .find("constraint public.t.c still exists"),
+            std::string::npos);
+  EXPECT_EQ(change("", "ALTER TABLE t VALIDATE CONSTRAINT c"),
+            "constraint public.t.c changed: CHECK ((a > 0)) NOT VALID -> CHECK ((a > 0))");
+  EXPECT_EQ(change("", "CREATE SEQUENCE s INCREMENT 5"), "sequence public.s still exists");
+  EXPECT_NE(change("", "CREATE VIEW v AS SELECT a FROM t").find("view public.v still exists"),
+            std::string::npos);
+  EXPECT_NE(change("", "CREATE FUNCTION f() RETURNS int LANGUAGE sql AS 'SELECT 1'")
+                .find("function public.f() still exists"),
+            std::string::npos);
+  EXPECT_NE(change("", "CREATE OR REPLACE FUNCTION f() RETURNS int LANGUAGE sql AS 'SELECT 2'")
+                .find("function public.f() changed"),
+            std::string::npos);
+  EXPECT_NE(change("CREATE FUNCTION tf() RETURNS trigger LANGUAGE plpgsql AS "
+                   "'BEGIN RETURN NEW; END'",
+                   "CREATE TRIGGER tr BEFORE INSERT ON t FOR EACH ROW EXECUTE FUNCTION tf()")
+                .find("trigger public.t.tr still exists"),
+            std::string::npos);
+  EXPECT_NE(change("", "CREATE DOMAIN pos AS int CHECK (VALUE > 0)").find("domain public.pos"),
+            std::string::npos);
+  EXPECT_NE(change("", "CREATE TYPE pair AS (x int, y int)").find("composite type public.pair"),
+            std::string::npos);
+  EXPECT_NE(change("", "CREATE EXTENSION pg_trgm").find("extension pg_trgm still exists"),
+            std::string::npos);
+  EXPECT_EQ(change("", "COMMENT ON TABLE t IS 'hi'"), "comment public.t still exists");
+  EXPECT_EQ(change("", "CREATE SCHEMA billing"), "schema billing still exists");
+  EXPECT_EQ(change("", "CREATE MATERIALIZED VIEW mv AS SELECT 1 AS one"),
+            "column public.mv.one still exists; materialized view public.mv still exists");
+}
+
+// --- whole round-trips through the binary --------------------------------------------------------
+
+TEST(RoundTrip, SqlHistory) {
+  TempDir dir;
+  dir.write("m/001_t.up.sql", "CREATE TABLE t (id int, v text);");
+  dir.write("m/001_t.down.sql", "DROP TABLE t;");
+  dir.write("m/002_mood.up.sql",
+            "CREATE TYPE mood AS ENUM ('a');\nALTER TABLE t ADD COLUMN m mood;");
+  dir.write("m/002_mood.down.sql", "ALTER TABLE t DROP COLUMN m;");
+  dir.write("m/003_rewrite.up.sql",
+            "SET lock_timeout = '1s';\nALTER TABLE t ALTER COLUMN v TYPE int USING 0;");
+  dir.write("m/003_rewrite.down.sql", "ALTER TABLE t ALTER COLUMN v TYPE text;");
+  dir.write("m/004_broken.up.sql", "ALTER TABLE nope ADD COLUMN x int;");
+  dir.write("m/004_broken.down.sql", "SELECT 1;");
+  dir.write("m/005_concurrent.up.sql", "CREATE INDEX CONCURRENTLY t_id ON t (id);");
+  dir.write("m/005_concurrent.down.sql", "DROP INDEX CONCURRENTLY t_id;");
+  dir.write("m/006_bad_down.up.sql", "CREATE TABLE u (id int);");
+  dir.write("m/006_bad_down.down.sql", "DROP TABLE missing_table;");
+  dir.write("m/007_no_down.up.sql", "ALTER TABLE u ADD COLUMN x int;");
+  const Outcome r = run("check --round-trip --format json --fail-on never m", dir.path().string());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto doc = nlohmann::json::parse(r.out);
+  const auto rules = rules_of(doc);
+  const auto* trace = finding(doc, "downgrade-leaves-trace", "002");
+  ASSERT_NE(trace, nullptr) << r.out;
+  EXPECT_NE((*trace)["message"].get<std::string>().find("enum type public.mood still exists"),
+            std::string::npos);
+  const auto* again = finding(doc, "upgrade-not-repeatable", "002");
+  ASSERT_NE(again, nullptr) << r.out;
+  EXPECT_NE((*again)["message"].get<std::string>().find("already exists"), std::string::npos);
+  EXPECT_EQ((*again)["file"], "m/002_mood.up.sql");
+  EXPECT_EQ((*again)["line"], 1);
+  const auto* failed = finding(doc, "roundtrip-upgrade-failed", "004");
+  ASSERT_NE(failed, nullptr) << r.out;
+  EXPECT_NE((*failed)["message"].get<std::string>().find("relation \"nope\" does not exist"),
+            std::string::npos);
+  ASSERT_NE(finding(doc, "roundtrip-downgrade-failed", "006"), nullptr) << r.out;
+  ASSERT_NE(finding(doc, "roundtrip-downgrade-skipped", "007"), nullptr) << r.out;
+  // 003 rewrites t: the static change-column-type finding is confirmed by the observation.
+  const auto* type = finding(doc, "change-column-type", "003");
+  ASSERT_NE(type, nullptr) << r.out;
+  EXPECT_NE((*type)["message"].get<std::string>().find(
+                "confirmed by the round-trip: took ACCESS EXCLUSIVE on public.t, rewrote public.t"),
+            std::string::npos)
+      << (*type)["message"];
+  EXPECT_EQ(finding(doc, "table-rewrite-observed", "003"), nullptr) << "merged into the static one";
+  EXPECT_EQ(rules.count("downgrade-leaves-trace"), 1u) << r.out;
+  EXPECT_NE(r.err.find("round-trip 7/7: 007"), std::string::npos) << r.err;
+}
+
+TEST(RoundTrip, ObservedLocksWithoutAStaticFinding) {
+  TempDir dir;
+  dir.write("m/001_t.up.sql", "CREATE TABLE t (id int);");
+  dir.write("m/001_t.down.sql", "DROP TABLE t;");
+  // Nothing static says anything about LOCK TABLE ... IN SHARE MODE; the round-trip sees it.
+  dir.write("m/002_lock.up.sql", "SET lock_timeout = '1s';\nLOCK TABLE t IN SHARE MODE;");
+  dir.write("m/002_lock.down.sql", "SELECT 1;");
+  const Outcome r = run("check --round-trip --format json --fail-on never m", dir.path().string());
+  const auto doc = nlohmann::json::parse(r.out);
+  const auto* lock = finding(doc, "dangerous-lock-observed", "002");
+  ASSERT_NE(lock, nullptr) << r.out << r.err;
+  EXPECT_NE((*lock)["message"].get<std::string>().find("SHARE on public.t"), std::string::npos);
+  EXPECT_EQ((*lock)["line"], 2);
+}
+
+TEST(RoundTrip, AlembicDemoProject) {
+  const Outcome r =
+      run("check --round-trip --format json --fail-on never migrations", MIGLINT_SOURCE_DIR);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto doc = nlohmann::json::parse(r.out);
+  const auto* trace = finding(doc, "downgrade-leaves-trace", "6f7a8b9c0d1e");
+  ASSERT_NE(trace, nullptr) << r.out;
+  EXPECT_NE(
+      (*trace)["message"].get<std::string>().find("enum type public.shipment_state still exists"),
+      std::string::npos);
+  EXPECT_NE(finding(doc, "upgrade-not-repeatable", "6f7a8b9c0d1e"), nullptr);
+  EXPECT_EQ(finding(doc, "roundtrip-upgrade-failed"), nullptr) << r.out;
+  EXPECT_EQ(finding(doc, "roundtrip-downgrade-failed"), nullptr) << r.out;
+  const auto* volatile_default = finding(doc, "add-column-volatile-default", "3c4d5e6f7a8b");
+  ASSERT_NE(volatile_default, nullptr);
+  EXPECT_NE((*volatile_default)["message"].get<std::string>().find("rewrote public.orders"),
+            std::string::npos);
+  EXPECT_NE(r.err.find("running Alembic 1.8.1"), std::string::npos) << r.err;
+}
+
+TEST(RoundTrip, AlembicMergeDataMigrationAndRaisingDowngrade) {
+  const fs::path project = fs::path(MIGLINT_SOURCE_DIR) / "tests/fixtures/alembic/roundtrip";
+  const Outcome r = run("check --round-trip --format json --fail-on never .", project.string());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto doc = nlohmann::json::parse(r.out);
+  for (const char* rule : {"roundtrip-upgrade-failed", "roundtrip-downgrade-failed",
+                           "downgrade-leaves-trace", "upgrade-not-repeatable"}) {
+    EXPECT_EQ(finding(doc, rule), nullptr) << rule << "\n" << r.out;
+  }
+  const auto* skipped = finding(doc, "roundtrip-downgrade-skipped", "e_final");
+  ASSERT_NE(skipped, nullptr) << r.out;
+  EXPECT_NE((*skipped)["message"].get<std::string>().find("raises NotImplementedError"),
+            std::string::npos);
+  EXPECT_NE(finding(doc, "unanalyzable-code", "c_right"), nullptr); // static: get_bind, f-string
+  EXPECT_NE(r.err.find("round-trip 5/5"), std::string::npos) << r.err;
+}
+
+TEST(RoundTrip, EnvPyConnectingElsewhereIsRefused) {
+  TempDir dir;
+  dir.write("p/alembic.ini", "[alembic]\nscript_location = %(here)s\n");
+  dir.write("p/env.py", "from alembic import context\nfrom sqlalchemy import create_engine\n"
+                        "engine = create_engine('postgresql://postgres@/production?host=' + "
+                        "__import__('os').environ['DATABASE_URL'].split('host=')[1])\n"
+                        "with engine.connect() as c:\n"
+                        "    context.configure(connection=c)\n"
+                        "    with context.begin_transaction():\n"
+                        "        context.run_migrations()\n");
+  dir.write("p/versions/a1.py", "from alembic import op\nrevision = 'a1'\ndown_revision = None\n"
+                                "def upgrade():\n    op.execute('CREATE TABLE x (a int)')\n"
+                                "def downgrade():\n    op.execute('DROP TABLE x')\n");
+  const Outcome r = run("check --round-trip --format json --fail-on never p", dir.path().string());
+  const auto doc = nlohmann::json::parse(r.out);
+  const auto* failed = finding(doc, "roundtrip-upgrade-failed", "a1");
+  ASSERT_NE(failed, nullptr) << r.out << r.err;
+  EXPECT_NE(
+      (*failed)["message"].get<std::string>().find("refusing to run migrations anywhere else"),
+      std::string::npos)
+      << (*failed)["message"];
+}
+
+TEST(RoundTrip, EnvironmentErrorIsExitThree) {
+  TempDir dir;
+  dir.write("m/001_t.up.sql", "CREATE TABLE t (id int);");
+  const Outcome r =
+      run("check --round-trip --postgres local --pg-bin /nonexistent m", dir.path().string());
+  EXPECT_EQ(r.exit_code, 3);
+  EXPECT_NE(r.err.find("no PostgreSQL server binaries"), std::string::npos) << r.err;
+}
+
+// --- signals
+// ---------------------------------------------------------------------------------------
+
+std::vector<fs::path> entries(const fs::path& dir) {
+  std::vector<fs::path> out;
+  for (const auto& e : fs::directory_iterator(dir)) {
+    out.push_back(e.path());
+  }
+  return out;
+}
+
+bool process_alive_with(const std::string& needle) {
+  for (const auto& e : fs::directory_iterator("/proc")) {
+    std::ifstream in(e.path() / "cmdline");
+    std::string cmd((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (cmd.find(needle) != std::string::npos) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// Interrupts a round-trip while a statement runs; the child gets its own TMPDIR, so what it
+// leaves behind (or not) is seen even when other tests run in parallel.
+void interrupt_mid_run(int sig) {
+  TempDir dir;
+  TempDir tmp;
+  dir.write("m/001_slow.up.sql", "SELECT pg_sleep(60);");
+  dir.write("m/001_slow.down.sql", "SELECT 1;");
+  if (core::running_as_root()) {
+    // The server runs as postgres and must be able to enter its directory.
+    fs::permissions(tmp.path(), fs::perms::all);
+  }
+  const std::string tmpdir = "TMPDIR=" + tmp.path().string();
+  const pid_t pid = fork();
+  if (pid == 0) {
+    const int null = ::open("/dev/null", O_WRONLY);
+    ::dup2(null, 1);
+    ::dup2(null, 2);
+    if (::chdir(dir.path().c_str()) != 0) {
+      _exit(126);
+    }
+    ::putenv(const_cast<char*>(tmpdir.c_str()));
+    ::execl(MIGLINT_BINARY, MIGLINT_BINARY, "check", "--round-trip", "m", nullptr);
+    _exit(127);
+  }
+  // Wait until the slow statement runs on the run's own server.
+  const std::string marker = tmp.path().string() + "/miglint-pg-";
+  bool sleeping = false;
+  for (int i = 0; i < 600 && !sleeping; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    // The backend running the statement shows "[local] SELECT" in its process title.
+    sleeping = process_alive_with("[local] SELECT") && process_alive_with(marker);
+  }
+  ASSERT_TRUE(sleeping) << "the round-trip did not reach the slow statement";
+  ::kill(pid, sig);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 128 + sig);
+  EXPECT_TRUE(entries(tmp.path()).empty())
+      << "left behind in TMPDIR: " << entries(tmp.path()).front();
+  EXPECT_FALSE(process_alive_with(marker)) << "a server process was left behind";
+}
+
+TEST(RoundTripSignals, SigintRemovesEverything) {
+  interrupt_mid_run(SIGINT);
+}
+
+TEST(RoundTripSignals, SigtermRemovesEverything) {
+  interrupt_mid_run(SIGTERM);
+}
+
+} // namespace
+} // namespace miglint::roundtrip
