@@ -5,9 +5,9 @@ cd "$(dirname "$0")/.."
 bash ci/setup.sh
 bash ci/build.sh
 echo
-echo "\$ miglint check migrations/"
+echo "\$ miglint check --round-trip migrations/"
 status=0
-"${MIGLINT_BUILD_DIR:-build}/miglint" check migrations/ || status=$?
+"${MIGLINT_BUILD_DIR:-build}/miglint" check --round-trip migrations/ || status=$?
 echo
 case "$status" in
   0) echo "miglint exited 0: nothing at or above --fail-on (error)." ;;

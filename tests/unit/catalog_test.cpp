@@ -8,6 +8,7 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <set>
 
 namespace miglint {
@@ -93,6 +94,17 @@ TEST(Catalog, EveryDocHasARule) {
   }
   for (const auto& doc : lint::rule_docs()) {
     EXPECT_TRUE(ids.contains(doc.id)) << "rules/" << doc.id << ".md documents no rule";
+  }
+}
+
+TEST(Catalog, ReadmeListsEveryRule) {
+  std::ifstream in(std::string(MIGLINT_SOURCE_DIR) + "/README.md");
+  const std::string readme((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  for (const auto& doc : lint::rule_docs()) {
+    EXPECT_NE(readme.find("| [`" + doc.id + "`](rules/" + doc.id + ".md) | " +
+                          std::string(core::to_string(doc.severity)) + " | " + doc.summary + " |"),
+              std::string::npos)
+        << doc.id << ": regenerate the table with `miglint rules --format markdown`";
   }
 }
 
