@@ -9,6 +9,22 @@ import argparse
 import os
 import random
 
+ENV_PY = '''import os
+from alembic import context
+from sqlalchemy import create_engine
+
+url = os.environ.get("DATABASE_URL") or context.config.get_main_option("sqlalchemy.url")
+if context.is_offline_mode():
+    context.configure(url=url, literal_binds=True, dialect_opts={"paramstyle": "named"})
+    with context.begin_transaction():
+        context.run_migrations()
+else:
+    with create_engine(url).connect() as connection:
+        context.configure(connection=connection, transaction_per_migration=True)
+        with context.begin_transaction():
+            context.run_migrations()
+'''
+
 HEADER = '''"""{message}
 
 Revision ID: {rev}
@@ -91,10 +107,7 @@ def main():
     with open(os.path.join(a.out, "alembic.ini"), "w") as f:
         f.write("[alembic]\nscript_location = %(here)s\nsqlalchemy.url = postgresql://localhost/bench\n")
     with open(os.path.join(a.out, "env.py"), "w") as f:
-        f.write("from alembic import context\n"
-                "context.configure(url=context.config.get_main_option('sqlalchemy.url'),\n"
-                "                  literal_binds=True, dialect_opts={'paramstyle': 'named'})\n"
-                "with context.begin_transaction():\n    context.run_migrations()\n")
+        f.write(ENV_PY)
     tables = []
     down = None
     for i in range(1, a.revisions + 1):
@@ -103,7 +116,7 @@ def main():
         text = HEADER.format(message=f"step {i}", rev=rev, down=down or "",
                              down_repr=repr(down))
         text += "\ndef upgrade() -> None:\n    " + "\n    ".join(up_ops) + "\n\n\n"
-        text += "def downgrade() -> None:\n    " + "\n    ".join(reversed(down_ops)) + "\n"
+        text += "def downgrade() -> None:\n    " + "\n    ".join(down_ops) + "\n"
         with open(os.path.join(versions, f"{rev}_step_{i}.py"), "w") as f:
             f.write(text)
         down = rev

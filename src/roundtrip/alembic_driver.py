@@ -12,6 +12,7 @@ import json
 import os
 import sys
 import traceback
+import weakref
 
 _protocol = sys.stdout
 sys.stdout = sys.stderr
@@ -44,6 +45,7 @@ def main():
     version_dirs = [os.path.realpath(d) for d in script._version_locations]
 
     state = {"current": None, "relations": None, "held": set(), "txid": None}
+    engines = weakref.WeakSet()  # every engine env.py creates: disposed after each step
 
     def location():
         frame = sys._getframe(2)
@@ -114,6 +116,17 @@ def main():
                 "refusing to run migrations anywhere else (make env.py use sqlalchemy.url "
                 "or DATABASE_URL)" % (target, database))
 
+    @event.listens_for(Engine, "engine_connect")
+    def remember(conn, branch=None):
+        engines.add(conn.engine)
+
+    @event.listens_for(Engine, "handle_error")
+    def failed(context):
+        # The statement that failed, even when it failed before after_cursor_execute.
+        if context.statement and "alembic_version" not in context.statement:
+            path, line = location()
+            state["current"] = {"sql": context.statement, "file": path, "line": line}
+
     @event.listens_for(Engine, "before_cursor_execute")
     def before(conn, cursor, statement, parameters, context, executemany):
         if "alembic_version" in statement:
@@ -145,9 +158,14 @@ def main():
         def steps(rev, context):
             return [step]
 
-        with EnvironmentContext(config, script, fn=steps, as_sql=False,
-                                destination_rev=revision_id):
-            script.run_env()
+        try:
+            with EnvironmentContext(config, script, fn=steps, as_sql=False,
+                                    destination_rev=revision_id):
+                script.run_env()
+        finally:
+            # env.py files often leave pooled connections behind; one process runs every step.
+            for engine in list(engines):
+                engine.dispose()
 
     emit(event="ready", alembic=alembic_version, python=sys.version.split()[0])
     for line in sys.stdin:

@@ -47,7 +47,7 @@ public:
     }
     stepping = m_options.from.empty();
     size_t index = 0;
-    Snapshot before = take_snapshot(*m_connection);
+    Snapshot before = m_snapshots.take(*m_connection);
     for (const auto& m : m_migrations) {
       stepping = stepping || m.id == m_options.from;
       if (!stepping || !m.selected) {
@@ -56,7 +56,7 @@ public:
         if (!up.ok) {
           report_failure("roundtrip-upgrade-failed", m, core::Phase::Upgrade, up);
         }
-        before = take_snapshot(*m_connection);
+        before = m_snapshots.take(*m_connection);
         continue;
       }
       if (m_options.progress) {
@@ -75,9 +75,9 @@ private:
     observe(m, core::Phase::Upgrade, up);
     if (!up.ok) {
       report_failure("roundtrip-upgrade-failed", m, core::Phase::Upgrade, up);
-      return take_snapshot(*m_connection);
+      return m_snapshots.take(*m_connection);
     }
-    const Snapshot upgraded = take_snapshot(*m_connection);
+    const Snapshot upgraded = m_snapshots.take(*m_connection);
     const auto& down = m.downgrade;
     if (!down || down->sql.find_first_not_of(" \t\r\n;") == std::string::npos) {
       // Reported once, as info: the run goes on from the upgraded schema.
@@ -94,9 +94,9 @@ private:
     observe(m, core::Phase::Downgrade, back, &before);
     if (!back.ok) {
       report_failure("roundtrip-downgrade-failed", m, core::Phase::Downgrade, back);
-      return take_snapshot(*m_connection);
+      return m_snapshots.take(*m_connection);
     }
-    const Snapshot downgraded = take_snapshot(*m_connection);
+    const Snapshot downgraded = m_snapshots.take(*m_connection);
     if (const auto d = diff(before, downgraded); !d.empty()) {
       m_result.findings.push_back(make("downgrade-leaves-trace",
                                        anchor_of(m, core::Phase::Downgrade),
@@ -110,9 +110,9 @@ private:
                      "the upgrade fails when applied again after its downgrade: ");
       // Continue from a clean copy of the history up to this migration.
       rebuild_through(m);
-      return take_snapshot(*m_connection);
+      return m_snapshots.take(*m_connection);
     }
-    const Snapshot reupgraded = take_snapshot(*m_connection);
+    const Snapshot reupgraded = m_snapshots.take(*m_connection);
     if (const auto d = diff(upgraded, reupgraded); !d.empty()) {
       m_result.findings.push_back(make("upgrade-not-repeatable", anchor_of(m, core::Phase::Upgrade),
                                        "applied again after its downgrade, the upgrade of " + m.id +
@@ -203,6 +203,7 @@ private:
       }
     }
     m_connection = std::make_unique<pqxx::connection>(m_server.conninfo());
+    m_snapshots = Snapshotter(); // a new database: nothing known
   }
 
   const std::vector<source::Migration>& m_migrations;
@@ -210,6 +211,7 @@ private:
   Runner& m_runner;
   const RoundTripOptions& m_options;
   std::unique_ptr<pqxx::connection> m_connection;
+  Snapshotter m_snapshots;
   RoundTripResult m_result;
 };
 

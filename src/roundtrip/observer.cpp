@@ -37,7 +37,25 @@ bool is_dangerous(const std::string& mode) {
          mode == "ACCESS EXCLUSIVE";
 }
 
+namespace {
+
+constexpr const char* k_locks =
+    "SELECT coalesce(txid_current_if_assigned()::text, ''), l.relation::oid::text, l.mode "
+    "FROM pg_locks l WHERE l.pid = pg_backend_pid() AND l.locktype = 'relation' AND l.granted";
+constexpr const char* k_filenodes =
+    "SELECT oid::text, relfilenode::text FROM pg_class WHERE relkind IN ('r', 'p', 'm', 'i')";
+
+// Prepares the per-statement queries once per connection: they run after every statement.
+void prepare(pqxx::transaction_base& n) {
+  auto& c = n.conn();
+  c.prepare("miglint_locks", k_locks);
+  c.prepare("miglint_filenodes", k_filenodes);
+}
+
+} // namespace
+
 void Observer::begin_step(pqxx::transaction_base& n) {
+  prepare(n);
   m_relations.clear();
   for (const auto& row :
        n.exec("SELECT c.oid::text, c.relkind, n.nspname || '.' || c.relname, c.relfilenode::text "
@@ -52,8 +70,7 @@ void Observer::begin_step(pqxx::transaction_base& n) {
 }
 
 void Observer::check_rewrites(pqxx::transaction_base& n, Observation& out) {
-  for (const auto& row : n.exec("SELECT oid::text, relfilenode::text FROM pg_class "
-                                "WHERE relkind IN ('r', 'p', 'm', 'i')")) {
+  for (const auto& row : n.exec_prepared("miglint_filenodes")) {
     auto it = m_relations.find(row[0].c_str());
     if (it != m_relations.end() && it->second.filenode != row[1].c_str() &&
         std::string(row[1].c_str()) != "0") {
@@ -67,9 +84,7 @@ void Observer::check_rewrites(pqxx::transaction_base& n, Observation& out) {
 
 Observation Observer::observe(pqxx::transaction_base& n) {
   Observation out;
-  const auto rows = n.exec(
-      "SELECT coalesce(txid_current_if_assigned()::text, ''), l.relation::oid::text, l.mode "
-      "FROM pg_locks l WHERE l.pid = pg_backend_pid() AND l.locktype = 'relation' AND l.granted");
+  const auto rows = n.exec_prepared("miglint_locks");
   std::string txid = rows.empty() ? std::string() : rows[0][0].c_str();
   if (txid != m_txid) {
     m_held.clear(); // a new transaction: what the last one held is gone

@@ -2,11 +2,17 @@
 
 #include <pqxx/pqxx>
 
+#include <algorithm>
+#include <set>
+
 namespace miglint::roundtrip {
 namespace {
 
-// One round trip for the whole catalog: every kind of object of the non-system schemas.
-constexpr const char* k_snapshot_query = R"sql(
+// A signature per relation (its own catalog row's xmin, and the count and newest xmin of its
+// columns, defaults, constraints, indexes, triggers, rewrite rules, comments and sequence row),
+// and one, under the empty owner, for the objects outside relations. Any DDL changes one: a new
+// or altered catalog row has a newer xmin, a dropped one lowers a count.
+constexpr const char* k_signatures = R"sql(
 WITH ns AS (
   SELECT oid, nspname FROM pg_namespace
   WHERE nspname NOT IN ('pg_catalog', 'information_schema')
@@ -16,13 +22,63 @@ ext_objects AS (
   SELECT objid FROM pg_depend WHERE deptype = 'e'
 ),
 rel AS (
-  SELECT c.*, ns.nspname FROM pg_class c JOIN ns ON ns.oid = c.relnamespace
+  SELECT c.*, c.xmin AS row_xmin, ns.nspname FROM pg_class c JOIN ns ON ns.oid = c.relnamespace
+  WHERE NOT (c.relname = 'alembic_version' AND c.relkind = 'r')
+    AND c.oid NOT IN (SELECT objid FROM ext_objects)
+),
+sub AS (
+  SELECT attrelid AS oid, 'a' AS k, xmin FROM pg_attribute
+  WHERE attnum > 0 AND attrelid IN (SELECT oid FROM rel)
+  UNION ALL SELECT adrelid, 'd', xmin FROM pg_attrdef
+  UNION ALL SELECT conrelid, 'c', xmin FROM pg_constraint WHERE conrelid <> 0
+  UNION ALL SELECT i.indrelid, 'i', ic.xmin FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid
+            WHERE i.indrelid IN (SELECT oid FROM rel)
+  UNION ALL SELECT indrelid, 'j', xmin FROM pg_index WHERE indrelid IN (SELECT oid FROM rel)
+  UNION ALL SELECT tgrelid, 't', xmin FROM pg_trigger
+  UNION ALL SELECT ev_class, 'r', xmin FROM pg_rewrite WHERE ev_class IN (SELECT oid FROM rel)
+  UNION ALL SELECT objoid, 'm', xmin FROM pg_description WHERE classoid = 'pg_class'::regclass
+  UNION ALL SELECT seqrelid, 's', xmin FROM pg_sequence
+),
+agg AS (
+  SELECT oid, string_agg(k || n || '/' || x, ',' ORDER BY k) AS sig
+  FROM (SELECT oid, k, count(*) AS n, max(xmin::text::bigint) AS x FROM sub GROUP BY oid, k) g
+  GROUP BY oid
+)
+SELECT rel.oid::text, rel.row_xmin::text || ':' || coalesce(agg.sig, '')
+FROM rel LEFT JOIN agg ON agg.oid = rel.oid WHERE rel.relkind IN ('r', 'p', 'v', 'm', 'S', 'f', 'c')
+UNION ALL
+SELECT '', concat_ws(':',
+  (SELECT count(*) || '/' || max(xmin::text::bigint) FROM pg_namespace),
+  (SELECT count(*) || '/' || coalesce(max(xmin::text::bigint), 0) FROM pg_proc
+   WHERE pronamespace IN (SELECT oid FROM ns)),
+  (SELECT count(*) || '/' || coalesce(max(xmin::text::bigint), 0) FROM pg_type
+   WHERE typnamespace IN (SELECT oid FROM ns)),
+  (SELECT count(*) || '/' || coalesce(max(xmin::text::bigint), 0) FROM pg_enum),
+  (SELECT count(*) || '/' || coalesce(max(xmin::text::bigint), 0) FROM pg_range),
+  (SELECT count(*) || '/' || coalesce(max(xmin::text::bigint), 0) FROM pg_extension),
+  (SELECT count(*) || '/' || coalesce(max(xmin::text::bigint), 0) FROM pg_constraint
+   WHERE contypid <> 0),
+  (SELECT count(*) || '/' || coalesce(max(xmin::text::bigint), 0) FROM pg_description
+   WHERE classoid = 'pg_type'::regclass))
+)sql";
+
+// The details of the given relations (and their columns, constraints, indexes, triggers and
+// comments): owner oid, kind, name, definition.
+constexpr const char* k_relations = R"sql(
+WITH ns AS (
+  SELECT oid, nspname FROM pg_namespace
+  WHERE nspname NOT IN ('pg_catalog', 'information_schema')
+    AND nspname NOT LIKE 'pg_toast%' AND nspname NOT LIKE 'pg_temp%'
+),
+ext_objects AS (
+  SELECT objid FROM pg_depend WHERE deptype = 'e'
+),
+rel AS (
+  SELECT c.*, c.xmin AS row_xmin, ns.nspname FROM pg_class c JOIN ns ON ns.oid = c.relnamespace
   WHERE NOT (c.relname = 'alembic_version' AND c.relkind = 'r')
     AND c.oid NOT IN (SELECT objid FROM ext_objects)
 )
-SELECT 'schema', nspname, '' FROM ns WHERE nspname <> 'public'
-UNION ALL
-SELECT CASE relkind WHEN 'r' THEN 'table' WHEN 'p' THEN 'table' WHEN 'v' THEN 'view'
+SELECT rel.oid::text, CASE relkind WHEN 'r' THEN 'table' WHEN 'p' THEN 'table' WHEN 'v' THEN 'view'
                     WHEN 'm' THEN 'materialized view' WHEN 'S' THEN 'sequence'
                     WHEN 'f' THEN 'foreign table' ELSE 'composite type' END,
        nspname || '.' || relname,
@@ -34,10 +90,10 @@ SELECT CASE relkind WHEN 'r' THEN 'table' WHEN 'p' THEN 'table' WHEN 'v' THEN 'v
                                      FROM pg_sequence s WHERE s.seqrelid = rel.oid)
             WHEN relpersistence = 'u' THEN 'unlogged'
             ELSE '' END
-FROM rel WHERE relkind IN ('r', 'p', 'v', 'm', 'S', 'f')
-   OR (relkind = 'c' AND EXISTS (SELECT 1 FROM pg_type t WHERE t.typrelid = rel.oid AND t.typtype = 'c'))
+FROM rel WHERE rel.oid = ANY($1::oid[]) AND (relkind IN ('r', 'p', 'v', 'm', 'S', 'f')
+   OR (relkind = 'c' AND EXISTS (SELECT 1 FROM pg_type t WHERE t.typrelid = rel.oid AND t.typtype = 'c')))
 UNION ALL
-SELECT 'column', rel.nspname || '.' || rel.relname || '.' || a.attname,
+SELECT rel.oid::text, 'column', rel.nspname || '.' || rel.relname || '.' || a.attname,
        format_type(a.atttypid, a.atttypmod)
        || CASE WHEN a.attnotnull THEN ' not null' ELSE '' END
        || coalesce(' default ' || pg_get_expr(d.adbin, d.adrelid), '')
@@ -51,19 +107,49 @@ JOIN rel ON rel.oid = a.attrelid
 JOIN pg_type t ON t.oid = a.atttypid
 LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
 LEFT JOIN pg_collation co ON co.oid = a.attcollation
-WHERE a.attnum > 0 AND NOT a.attisdropped AND rel.relkind IN ('r', 'p', 'v', 'm', 'f', 'c')
+WHERE rel.oid = ANY($1::oid[]) AND a.attnum > 0 AND NOT a.attisdropped AND rel.relkind IN ('r', 'p', 'v', 'm', 'f', 'c')
 UNION ALL
-SELECT 'constraint', rel.nspname || '.' || rel.relname || '.' || con.conname,
+SELECT rel.oid::text, 'constraint', rel.nspname || '.' || rel.relname || '.' || con.conname,
        pg_get_constraintdef(con.oid)
 FROM pg_constraint con JOIN rel ON rel.oid = con.conrelid
+WHERE rel.oid = ANY($1::oid[])
+UNION ALL
+SELECT c.oid::text, 'index', ic.nspname || '.' || ic.relname,
+       pg_get_indexdef(i.indexrelid) || CASE WHEN i.indisvalid THEN '' ELSE ' (invalid)' END
+FROM pg_index i JOIN rel ic ON ic.oid = i.indexrelid JOIN rel c ON c.oid = i.indrelid
+WHERE c.oid = ANY($1::oid[])
+UNION ALL
+SELECT rel.oid::text, 'trigger', rel.nspname || '.' || rel.relname || '.' || tg.tgname, pg_get_triggerdef(tg.oid)
+FROM pg_trigger tg JOIN rel ON rel.oid = tg.tgrelid WHERE rel.oid = ANY($1::oid[]) AND NOT tg.tgisinternal
+UNION ALL
+SELECT rel.oid::text, 'comment', CASE WHEN d.objsubid = 0 THEN rel.nspname || '.' || rel.relname
+                       ELSE rel.nspname || '.' || rel.relname || '.' ||
+                            (SELECT attname FROM pg_attribute WHERE attrelid = rel.oid AND attnum = d.objsubid) END,
+       d.description
+FROM pg_description d JOIN rel ON rel.oid = d.objoid AND d.classoid = 'pg_class'::regclass
+WHERE rel.oid = ANY($1::oid[])
+)sql";
+
+// Objects outside relations: schemas, functions, types, domains, extensions, type comments.
+constexpr const char* k_globals = R"sql(
+WITH ns AS (
+  SELECT oid, nspname FROM pg_namespace
+  WHERE nspname NOT IN ('pg_catalog', 'information_schema')
+    AND nspname NOT LIKE 'pg_toast%' AND nspname NOT LIKE 'pg_temp%'
+),
+ext_objects AS (
+  SELECT objid FROM pg_depend WHERE deptype = 'e'
+),
+rel AS (
+  SELECT c.*, c.xmin AS row_xmin, ns.nspname FROM pg_class c JOIN ns ON ns.oid = c.relnamespace
+  WHERE NOT (c.relname = 'alembic_version' AND c.relkind = 'r')
+    AND c.oid NOT IN (SELECT objid FROM ext_objects)
+)
+SELECT 'schema', nspname, '' FROM ns WHERE nspname <> 'public'
 UNION ALL
 SELECT 'domain constraint', ns.nspname || '.' || t.typname || '.' || con.conname,
        pg_get_constraintdef(con.oid)
 FROM pg_constraint con JOIN pg_type t ON t.oid = con.contypid JOIN ns ON ns.oid = t.typnamespace
-UNION ALL
-SELECT 'index', ic.nspname || '.' || ic.relname,
-       pg_get_indexdef(i.indexrelid) || CASE WHEN i.indisvalid THEN '' ELSE ' (invalid)' END
-FROM pg_index i JOIN rel ic ON ic.oid = i.indexrelid JOIN rel c ON c.oid = i.indrelid
 UNION ALL
 SELECT CASE p.prokind WHEN 'p' THEN 'procedure' WHEN 'a' THEN 'aggregate' WHEN 'w' THEN 'window function'
                       ELSE 'function' END,
@@ -71,9 +157,6 @@ SELECT CASE p.prokind WHEN 'p' THEN 'procedure' WHEN 'a' THEN 'aggregate' WHEN '
        CASE WHEN p.prokind IN ('f', 'p') THEN md5(pg_get_functiondef(p.oid)) ELSE '' END
 FROM pg_proc p JOIN ns ON ns.oid = p.pronamespace
 WHERE p.oid NOT IN (SELECT objid FROM ext_objects)
-UNION ALL
-SELECT 'trigger', rel.nspname || '.' || rel.relname || '.' || tg.tgname, pg_get_triggerdef(tg.oid)
-FROM pg_trigger tg JOIN rel ON rel.oid = tg.tgrelid WHERE NOT tg.tgisinternal
 UNION ALL
 SELECT 'enum type', ns.nspname || '.' || t.typname,
        (SELECT string_agg(quote_literal(e.enumlabel), ', ' ORDER BY e.enumsortorder)
@@ -91,12 +174,6 @@ FROM pg_type t JOIN ns ON ns.oid = t.typnamespace JOIN pg_range r ON r.rngtypid 
 UNION ALL
 SELECT 'extension', extname, extversion FROM pg_extension WHERE extname <> 'plpgsql'
 UNION ALL
-SELECT 'comment', CASE WHEN d.objsubid = 0 THEN rel.nspname || '.' || rel.relname
-                       ELSE rel.nspname || '.' || rel.relname || '.' ||
-                            (SELECT attname FROM pg_attribute WHERE attrelid = rel.oid AND attnum = d.objsubid) END,
-       d.description
-FROM pg_description d JOIN rel ON rel.oid = d.objoid AND d.classoid = 'pg_class'::regclass
-UNION ALL
 SELECT 'comment', ns.nspname || '.' || t.typname, d.description
 FROM pg_description d JOIN pg_type t ON t.oid = d.objoid AND d.classoid = 'pg_type'::regclass
 JOIN ns ON ns.oid = t.typnamespace
@@ -104,34 +181,142 @@ JOIN ns ON ns.oid = t.typnamespace
 
 } // namespace
 
-Snapshot take_snapshot(pqxx::connection& connection) {
-  pqxx::nontransaction n(connection);
-  Snapshot out;
-  for (const auto& row : n.exec(k_snapshot_query)) {
-    out[{row[0].c_str(), row[1].is_null() ? "" : row[1].c_str()}] =
-        row[2].is_null() ? "" : row[2].c_str();
+bool Snapshot::contains(const Key& key) const {
+  for (const auto& [owner, part] : m_parts) {
+    auto it = std::lower_bound(part->begin(), part->end(), key,
+                               [](const auto& entry, const Key& k) { return entry.first < k; });
+    if (it != part->end() && it->first == key) {
+      return true;
+    }
+  }
+  return false;
+}
+
+bool Snapshot::empty() const {
+  return std::all_of(m_parts.begin(), m_parts.end(),
+                     [](const auto& p) { return p.second->empty(); });
+}
+
+std::map<Snapshot::Key, std::string> Snapshot::entries() const {
+  std::map<Key, std::string> out;
+  for (const auto& [owner, part] : m_parts) {
+    for (const auto& [key, definition] : *part) {
+      out[key] = definition;
+    }
   }
   return out;
 }
 
-std::vector<Difference> diff(const Snapshot& before, const Snapshot& after) {
-  std::vector<Difference> out;
-  auto b = before.begin();
-  auto a = after.begin();
-  while (b != before.end() || a != after.end()) {
-    if (a == after.end() || (b != before.end() && b->first < a->first)) {
-      out.push_back({Difference::Kind::Removed, b->first.first, b->first.second, b->second, {}});
-      ++b;
-    } else if (b == before.end() || a->first < b->first) {
-      out.push_back({Difference::Kind::Added, a->first.first, a->first.second, {}, a->second});
-      ++a;
+Snapshot Snapshotter::take(pqxx::connection& connection) {
+  if (m_prepared_on != &connection) {
+    // Parsing and planning these long queries costs more than running them: prepare them once.
+    connection.prepare("miglint_signatures", k_signatures);
+    connection.prepare("miglint_relations", k_relations);
+    connection.prepare("miglint_globals", k_globals);
+    m_prepared_on = &connection;
+  }
+  pqxx::nontransaction n(connection);
+  std::map<std::string, std::string> signatures;
+  for (const auto& row : n.exec_prepared("miglint_signatures")) {
+    signatures[row[0].c_str()] = row[1].is_null() ? "" : row[1].c_str();
+  }
+  std::string changed = "{";
+  bool globals = false;
+  for (const auto& [owner, signature] : signatures) {
+    auto it = m_signatures.find(owner);
+    if (it != m_signatures.end() && it->second == signature) {
+      continue;
+    }
+    if (owner.empty()) {
+      globals = true;
     } else {
-      if (a->second != b->second) {
-        out.push_back(
-            {Difference::Kind::Changed, a->first.first, a->first.second, b->second, a->second});
+      changed += (changed.size() > 1 ? "," : "") + owner;
+    }
+  }
+  changed += "}";
+  auto& parts = m_current.m_parts;
+  for (auto it = parts.begin(); it != parts.end();) {
+    it = signatures.contains(it->first) ? std::next(it) : parts.erase(it); // dropped
+  }
+  std::map<std::string, Snapshot::Part> fresh;
+  if (changed.size() > 2) {
+    for (const auto& row : n.exec_prepared("miglint_relations", changed)) {
+      fresh[row[0].c_str()].push_back({{row[1].c_str(), row[2].is_null() ? "" : row[2].c_str()},
+                                       row[3].is_null() ? "" : row[3].c_str()});
+    }
+    // A changed relation with no rows left (it cannot happen for a table) still gets a part.
+    std::string oid;
+    for (char c : changed.substr(1)) {
+      if (c == ',' || c == '}') {
+        fresh.try_emplace(oid);
+        oid.clear();
+      } else {
+        oid += c;
       }
-      ++a;
-      ++b;
+    }
+  }
+  if (globals) {
+    auto& global = fresh[""];
+    for (const auto& row : n.exec_prepared("miglint_globals")) {
+      global.push_back({{row[0].c_str(), row[1].is_null() ? "" : row[1].c_str()},
+                        row[2].is_null() ? "" : row[2].c_str()});
+    }
+  }
+  for (auto& [owner, part] : fresh) {
+    std::sort(part.begin(), part.end());
+    parts[owner] = std::make_shared<const Snapshot::Part>(std::move(part));
+  }
+  m_signatures = std::move(signatures);
+  return m_current;
+}
+
+Snapshot take_snapshot(pqxx::connection& connection) {
+  return Snapshotter().take(connection);
+}
+
+struct DiffAccess {
+  static const auto& parts(const Snapshot& s) { return s.m_parts; }
+};
+
+std::vector<Difference> diff(const Snapshot& before_snapshot, const Snapshot& after_snapshot) {
+  // Parts shared by both cancel out (names are unique per kind): compare the others only.
+  std::map<Snapshot::Key, std::string> before;
+  std::map<Snapshot::Key, std::string> after;
+  const auto& a = DiffAccess::parts(before_snapshot);
+  const auto& b = DiffAccess::parts(after_snapshot);
+  for (const auto& [owner, part] : a) {
+    auto it = b.find(owner);
+    if (it == b.end() || it->second != part) {
+      for (const auto& [key, definition] : *part) {
+        before[key] = definition;
+      }
+    }
+  }
+  for (const auto& [owner, part] : b) {
+    auto it = a.find(owner);
+    if (it == a.end() || it->second != part) {
+      for (const auto& [key, definition] : *part) {
+        after[key] = definition;
+      }
+    }
+  }
+  std::vector<Difference> out;
+  auto x = before.begin();
+  auto y = after.begin();
+  while (x != before.end() || y != after.end()) {
+    if (y == after.end() || (x != before.end() && x->first < y->first)) {
+      out.push_back({Difference::Kind::Removed, x->first.first, x->first.second, x->second, {}});
+      ++x;
+    } else if (x == before.end() || y->first < x->first) {
+      out.push_back({Difference::Kind::Added, y->first.first, y->first.second, {}, y->second});
+      ++y;
+    } else {
+      if (x->second != y->second) {
+        out.push_back(
+            {Difference::Kind::Changed, y->first.first, y->first.second, x->second, y->second});
+      }
+      ++x;
+      ++y;
     }
   }
   return out;

@@ -3,6 +3,7 @@
 #include <pqxx/connection>
 
 #include <map>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -12,9 +13,41 @@ namespace miglint::roundtrip {
 // A canonical description of the user schemas: (kind, qualified name) -> definition. What
 // differs by nature between two applications (OIDs, sequence positions, the alembic_version
 // table) is left out, so two snapshots of the same schema are equal.
-using Snapshot = std::map<std::pair<std::string, std::string>, std::string>;
+//
+// It is kept in parts, one per relation (with its columns, constraints, indexes, triggers and
+// comments) and one for everything else, shared between snapshots: taking a snapshot after a
+// step copies pointers, and comparing two only looks at the parts that differ.
+class Snapshot {
+public:
+  using Key = std::pair<std::string, std::string>;       // (kind, name)
+  using Part = std::vector<std::pair<Key, std::string>>; // sorted by key
 
+  bool contains(const Key& key) const;
+  bool empty() const;
+  // Every (kind, name) -> definition, in catalog order.
+  std::map<Key, std::string> entries() const;
+  bool operator==(const Snapshot& other) const { return entries() == other.entries(); }
+
+private:
+  friend class Snapshotter;
+  friend struct DiffAccess;
+  std::map<std::string, std::shared_ptr<const Part>> m_parts; // by owner oid ("" = the rest)
+};
+
+// A full snapshot, read from scratch.
 Snapshot take_snapshot(pqxx::connection& connection);
+
+// Takes snapshots of one database again and again, re-reading only what changed since the last
+// one: per relation a cheap catalog signature says whether its part must be fetched again.
+class Snapshotter {
+public:
+  Snapshot take(pqxx::connection& connection);
+
+private:
+  std::map<std::string, std::string> m_signatures; // owner oid ("" = outside relations)
+  Snapshot m_current;
+  const pqxx::connection* m_prepared_on = nullptr; // its queries are prepared once per connection
+};
 
 struct Difference {
   enum class Kind { Added, Removed, Changed } change;

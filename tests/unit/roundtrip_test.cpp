@@ -284,6 +284,47 @@ TEST_F(RoundTripSnapshot, EveryObjectKind) {
             "column public.mv.one still exists; materialized view public.mv still exists");
 }
 
+TEST_F(RoundTripSnapshot, IncrementalSnapshotsEqualFullOnes) {
+  Snapshotter incremental;
+  const std::vector<std::string> steps = {
+      "CREATE TABLE t (a int, b text)",
+      "CREATE TABLE u (id int PRIMARY KEY, t_a int)",
+      "ALTER TABLE t ADD CONSTRAINT c CHECK (a > 0) NOT VALID",
+      "ALTER TABLE t VALIDATE CONSTRAINT c",
+      "ALTER TABLE t DROP CONSTRAINT c",
+      "CREATE INDEX t_b ON t (b)",
+      "DROP INDEX t_b",
+      "ALTER TABLE t ALTER COLUMN b SET DEFAULT 'x'",
+      "ALTER TABLE t ALTER COLUMN b DROP DEFAULT",
+      "ALTER TABLE t ALTER COLUMN a TYPE bigint",
+      "ALTER TABLE t DROP COLUMN b",
+      "COMMENT ON TABLE t IS 'c'",
+      "COMMENT ON TABLE t IS NULL",
+      "COMMENT ON COLUMN u.t_a IS 'd'",
+      "CREATE FUNCTION tf() RETURNS trigger LANGUAGE plpgsql AS 'BEGIN RETURN NEW; END'",
+      "CREATE TRIGGER tr BEFORE INSERT ON t FOR EACH ROW EXECUTE FUNCTION tf()",
+      "DROP TRIGGER tr ON t",
+      "CREATE VIEW v AS SELECT a FROM t",
+      "CREATE OR REPLACE VIEW v AS SELECT a, a + 1 AS b FROM t",
+      "CREATE SEQUENCE s",
+      "ALTER SEQUENCE s INCREMENT 3",
+      "CREATE TYPE mood AS ENUM ('a')",
+      "ALTER TYPE mood ADD VALUE 'b'",
+      "ALTER TABLE u ADD CONSTRAINT fk FOREIGN KEY (t_a) REFERENCES u (id)",
+      "ALTER TABLE u RENAME COLUMN t_a TO ta",
+      "ALTER TABLE u RENAME TO w",
+      "ALTER TABLE t SET UNLOGGED",
+      "DROP TABLE w",
+      "DROP VIEW v",
+      "DROP TYPE mood",
+  };
+  for (const auto& sql : steps) {
+    exec(sql);
+    EXPECT_EQ(incremental.take(*m_conn).entries(), take_snapshot(*m_conn).entries())
+        << "after: " << sql;
+  }
+}
+
 // --- whole round-trips through the binary --------------------------------------------------------
 
 TEST(RoundTrip, SqlHistory) {
