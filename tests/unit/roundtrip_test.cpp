@@ -450,6 +450,56 @@ TEST(RoundTrip, EnvPyConnectingElsewhereIsRefused) {
       << (*failed)["message"];
 }
 
+TEST(RoundTrip, FromSkipsSteppingEarlierMigrations) {
+  TempDir dir;
+  dir.write("m/001_t.up.sql", "CREATE TABLE t (id int);");
+  dir.write("m/001_t.down.sql", "SELECT 1;"); // leaves t behind: reported only when stepped
+  dir.write("m/002_u.up.sql", "CREATE TABLE u (id int);");
+  dir.write("m/002_u.down.sql", "DROP TABLE u;");
+  const Outcome all =
+      run("check --round-trip --format json --fail-on never m", dir.path().string());
+  EXPECT_NE(finding(nlohmann::json::parse(all.out), "downgrade-leaves-trace", "001"), nullptr);
+  const Outcome from =
+      run("check --round-trip --from 002 --format json --fail-on never m", dir.path().string());
+  const auto doc = nlohmann::json::parse(from.out);
+  EXPECT_EQ(finding(doc, "downgrade-leaves-trace"), nullptr) << from.out;
+  EXPECT_NE(from.err.find("round-trip 1/1: 002"), std::string::npos) << from.err;
+}
+
+TEST(RoundTrip, IgnoreCommentsApplyToRoundTripFindings) {
+  TempDir dir;
+  dir.write("m/001_t.up.sql", "CREATE TABLE t (id int);");
+  dir.write("m/001_t.down.sql", "DROP TABLE t;");
+  dir.write("m/002_lock.up.sql",
+            "SET lock_timeout = '1s';\n-- miglint: ignore dangerous-lock-observed -- planned\n"
+            "LOCK TABLE t IN SHARE MODE;");
+  dir.write("m/002_lock.down.sql", "SELECT 1;");
+  dir.write("m/003_leak.up.sql",
+            "-- miglint: ignore-file downgrade-leaves-trace\nCREATE TABLE v (a int);");
+  dir.write("m/003_leak.down.sql", "-- miglint: ignore-file downgrade-leaves-trace\nSELECT 1;");
+  const Outcome r = run("check --round-trip --format json --fail-on never m", dir.path().string());
+  const auto doc = nlohmann::json::parse(r.out);
+  EXPECT_EQ(finding(doc, "dangerous-lock-observed"), nullptr) << r.out;
+  EXPECT_EQ(finding(doc, "downgrade-leaves-trace"), nullptr) << r.out;
+}
+
+TEST(RoundTrip, DatabaseUrlFromTheEnvironment) {
+  Started host = start_server(local());
+  ASSERT_NE(host.server, nullptr) << host.error;
+  TempDir dir;
+  dir.write("m/001_t.up.sql", "CREATE TABLE t (id int);");
+  dir.write("m/001_t.down.sql", "DROP TABLE t;");
+  const std::string url = "postgresql://postgres@/postgres?host=" + socket_dir(*host.server);
+  ::setenv("DATABASE_URL", url.c_str(), 1); // the child inherits it
+  const Outcome r = run("check --round-trip --postgres url m", dir.path().string());
+  ::unsetenv("DATABASE_URL");
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("scratch database miglint_"), std::string::npos) << r.err;
+  for (const auto& db : databases(admin(*host.server))) {
+    EXPECT_EQ(db.rfind("miglint_", 0) == 0, db == host.server->database()) << "left behind: " << db;
+  }
+}
+
 TEST(RoundTrip, EnvironmentErrorIsExitThree) {
   TempDir dir;
   dir.write("m/001_t.up.sql", "CREATE TABLE t (id int);");
