@@ -860,20 +860,24 @@ private:
 
   // --- columns and constraints -------------------------------------------------------------------
 
+  // A foreign key target as SQLAlchemy writes it: "[schema.]table.column".
+  static void add_reference(ForeignKeySql& fk, const std::string& target, python::Span where) {
+    const auto dot = target.rfind('.');
+    if (dot == std::string::npos) {
+      throw Unanalyzable{where, "a foreign key target must be \"table.column\""};
+    }
+    std::string table = target.substr(0, dot);
+    if (const auto schema_dot = table.rfind('.'); schema_dot != std::string::npos) {
+      fk.ref_schema = table.substr(0, schema_dot);
+      table = table.substr(schema_dot + 1);
+    }
+    fk.ref_table = table;
+    fk.ref_columns.push_back(target.substr(dot + 1));
+  }
+
   ForeignKeySql column_foreign_key(const Expr& fk, const std::string& column) const {
     ForeignKeySql out;
-    const std::string target = str_arg(fk, 0, "column");
-    const auto parts_end = target.rfind('.');
-    if (parts_end == std::string::npos) {
-      throw Unanalyzable{fk.span, "ForeignKey target must be \"table.column\""};
-    }
-    std::string table = target.substr(0, parts_end);
-    if (const auto dot = table.rfind('.'); dot != std::string::npos) {
-      out.ref_schema = table.substr(0, dot);
-      table = table.substr(dot + 1);
-    }
-    out.ref_table = table;
-    out.ref_columns = {target.substr(parts_end + 1)};
+    add_reference(out, str_arg(fk, 0, "column"), fk.span);
     out.columns = {column};
     fill_fk_options(fk, out);
     return out;
@@ -1015,17 +1019,7 @@ private:
       fk.columns = string_list(arg(c, 0, "columns"));
       const auto refs = string_list(arg(c, 1, "refcolumns"));
       for (const auto& r : refs) {
-        const auto dot = r.rfind('.');
-        if (dot == std::string::npos) {
-          throw Unanalyzable{c.span, "ForeignKeyConstraint targets must be \"table.column\""};
-        }
-        std::string table = r.substr(0, dot);
-        if (const auto sdot = table.rfind('.'); sdot != std::string::npos) {
-          fk.ref_schema = table.substr(0, sdot);
-          table = table.substr(sdot + 1);
-        }
-        fk.ref_table = table;
-        fk.ref_columns.push_back(r.substr(dot + 1));
+        add_reference(fk, r, c.span);
       }
       fill_fk_options(c, fk);
       return fk.clause();
@@ -1066,6 +1060,12 @@ private:
       return m_batches.back().schema;
     }
     return opt_str_kw(call, "schema").value_or("");
+  }
+
+  // "ALTER TABLE t ADD [CONSTRAINT name] " for the create_*_constraint operations.
+  std::string add_constraint(const Expr& c, bool batch) const {
+    return "ALTER TABLE " + qualified(schema_arg(c, batch), table_arg(c, batch, 1, "table_name")) +
+           " ADD " + named(string_value(arg(c, 0, "constraint_name")));
   }
 
   void call(const Expr& c) {
@@ -1109,21 +1109,15 @@ private:
                qualified(schema_arg(c, batch), str_arg(c, 0, "index_name")),
            at);
     } else if (op == "create_unique_constraint") {
-      const auto name = string_value(arg(c, 0, "constraint_name"));
-      emit("ALTER TABLE " + qualified(schema_arg(c, batch), table_arg(c, batch, 1, "table_name")) +
-               " ADD " + named(name) + "UNIQUE " +
+      emit(add_constraint(c, batch) + "UNIQUE " +
                columns_sql(string_list(arg(c, 2 - shift, "columns"))),
            at);
     } else if (op == "create_primary_key") {
-      const auto name = string_value(arg(c, 0, "constraint_name"));
-      emit("ALTER TABLE " + qualified(schema_arg(c, batch), table_arg(c, batch, 1, "table_name")) +
-               " ADD " + named(name) + "PRIMARY KEY " +
+      emit(add_constraint(c, batch) + "PRIMARY KEY " +
                columns_sql(string_list(arg(c, 2 - shift, "columns"))),
            at);
     } else if (op == "create_check_constraint") {
-      const auto name = string_value(arg(c, 0, "constraint_name"));
-      emit("ALTER TABLE " + qualified(schema_arg(c, batch), table_arg(c, batch, 1, "table_name")) +
-               " ADD " + named(name) + "CHECK (" + sql_text(arg(c, 2 - shift, "condition"), at) +
+      emit(add_constraint(c, batch) + "CHECK (" + sql_text(arg(c, 2 - shift, "condition"), at) +
                ")",
            at);
     } else if (op == "create_foreign_key") {

@@ -8,11 +8,9 @@
 namespace miglint::roundtrip {
 namespace {
 
-// A signature per relation (its own catalog row's xmin, and the count and newest xmin of its
-// columns, defaults, constraints, indexes, triggers, rewrite rules, comments and sequence row),
-// and one, under the empty owner, for the objects outside relations. Any DDL changes one: a new
-// or altered catalog row has a newer xmin, a dropped one lowers a count.
-constexpr const char* k_signatures = R"sql(
+// The user schemas, and their relations (not extension objects, not Alembic's bookkeeping):
+// the start of every query below.
+constexpr const char* k_scope = R"sql(
 WITH ns AS (
   SELECT oid, nspname FROM pg_namespace
   WHERE nspname NOT IN ('pg_catalog', 'information_schema')
@@ -25,7 +23,14 @@ rel AS (
   SELECT c.*, c.xmin AS row_xmin, ns.nspname FROM pg_class c JOIN ns ON ns.oid = c.relnamespace
   WHERE NOT (c.relname = 'alembic_version' AND c.relkind = 'r')
     AND c.oid NOT IN (SELECT objid FROM ext_objects)
-),
+)
+)sql";
+
+// A signature per relation (its own catalog row's xmin, and the count and newest xmin of its
+// columns, defaults, constraints, indexes, triggers, rewrite rules, comments and sequence row),
+// and one, under the empty owner, for the objects outside relations. Any DDL changes one: a new
+// or altered catalog row has a newer xmin, a dropped one lowers a count.
+constexpr const char* k_signatures_body = R"sql(
 sub AS (
   SELECT attrelid AS oid, 'a' AS k, xmin FROM pg_attribute
   WHERE attnum > 0 AND attrelid IN (SELECT oid FROM rel)
@@ -64,20 +69,7 @@ SELECT '', concat_ws(':',
 
 // The details of the given relations (and their columns, constraints, indexes, triggers and
 // comments): owner oid, kind, name, definition.
-constexpr const char* k_relations = R"sql(
-WITH ns AS (
-  SELECT oid, nspname FROM pg_namespace
-  WHERE nspname NOT IN ('pg_catalog', 'information_schema')
-    AND nspname NOT LIKE 'pg_toast%' AND nspname NOT LIKE 'pg_temp%'
-),
-ext_objects AS (
-  SELECT objid FROM pg_depend WHERE deptype = 'e'
-),
-rel AS (
-  SELECT c.*, c.xmin AS row_xmin, ns.nspname FROM pg_class c JOIN ns ON ns.oid = c.relnamespace
-  WHERE NOT (c.relname = 'alembic_version' AND c.relkind = 'r')
-    AND c.oid NOT IN (SELECT objid FROM ext_objects)
-)
+constexpr const char* k_relations_body = R"sql(
 SELECT rel.oid::text, CASE relkind WHEN 'r' THEN 'table' WHEN 'p' THEN 'table' WHEN 'v' THEN 'view'
                     WHEN 'm' THEN 'materialized view' WHEN 'S' THEN 'sequence'
                     WHEN 'f' THEN 'foreign table' ELSE 'composite type' END,
@@ -131,20 +123,7 @@ WHERE rel.oid = ANY($1::oid[])
 )sql";
 
 // Objects outside relations: schemas, functions, types, domains, extensions, type comments.
-constexpr const char* k_globals = R"sql(
-WITH ns AS (
-  SELECT oid, nspname FROM pg_namespace
-  WHERE nspname NOT IN ('pg_catalog', 'information_schema')
-    AND nspname NOT LIKE 'pg_toast%' AND nspname NOT LIKE 'pg_temp%'
-),
-ext_objects AS (
-  SELECT objid FROM pg_depend WHERE deptype = 'e'
-),
-rel AS (
-  SELECT c.*, c.xmin AS row_xmin, ns.nspname FROM pg_class c JOIN ns ON ns.oid = c.relnamespace
-  WHERE NOT (c.relname = 'alembic_version' AND c.relkind = 'r')
-    AND c.oid NOT IN (SELECT objid FROM ext_objects)
-)
+constexpr const char* k_globals_body = R"sql(
 SELECT 'schema', nspname, '' FROM ns WHERE nspname <> 'public'
 UNION ALL
 SELECT 'domain constraint', ns.nspname || '.' || t.typname || '.' || con.conname,
@@ -179,6 +158,20 @@ FROM pg_description d JOIN pg_type t ON t.oid = d.objoid AND d.classoid = 'pg_ty
 JOIN ns ON ns.oid = t.typnamespace
 )sql";
 
+// Each query is the scope followed by its own part.
+const std::string& signatures_query() {
+  static const std::string q = std::string(k_scope) + ",\n" + k_signatures_body;
+  return q;
+}
+const std::string& relations_query() {
+  static const std::string q = std::string(k_scope) + "\n" + k_relations_body;
+  return q;
+}
+const std::string& globals_query() {
+  static const std::string q = std::string(k_scope) + "\n" + k_globals_body;
+  return q;
+}
+
 } // namespace
 
 bool Snapshot::contains(const Key& key) const {
@@ -210,9 +203,9 @@ std::map<Snapshot::Key, std::string> Snapshot::entries() const {
 Snapshot Snapshotter::take(pqxx::connection& connection) {
   if (m_prepared_on != &connection) {
     // Parsing and planning these long queries costs more than running them: prepare them once.
-    connection.prepare("miglint_signatures", k_signatures);
-    connection.prepare("miglint_relations", k_relations);
-    connection.prepare("miglint_globals", k_globals);
+    connection.prepare("miglint_signatures", signatures_query());
+    connection.prepare("miglint_relations", relations_query());
+    connection.prepare("miglint_globals", globals_query());
     m_prepared_on = &connection;
   }
   pqxx::nontransaction n(connection);

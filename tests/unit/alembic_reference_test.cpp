@@ -12,25 +12,12 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <array>
 #include <map>
 
 namespace miglint {
 namespace {
 
 namespace fs = std::filesystem;
-
-std::string run(const std::string& cmd, int& status) {
-  std::string out;
-  FILE* pipe = popen(cmd.c_str(), "r");
-  std::array<char, 4096> buf{};
-  size_t n = 0;
-  while ((n = fread(buf.data(), 1, buf.size(), pipe)) > 0) {
-    out.append(buf.data(), n);
-  }
-  status = pclose(pipe);
-  return out;
-}
 
 bool is_bookkeeping(const std::string& statement) {
   return statement.find("alembic_version") != std::string::npos ||
@@ -105,11 +92,10 @@ void compare_with_alembic(const fs::path& project) {
   ASSERT_TRUE(discovery.usage_errors.empty());
   ASSERT_FALSE(discovery.migrations.empty()) << project;
   for (const bool upgrade : {true, false}) {
-    int status = 0;
     const std::string cmd = "cd '" + project.string() + "' && /usr/bin/python3 -m alembic " +
                             (upgrade ? "upgrade heads" : "downgrade heads:base") +
                             " --sql 2>/dev/null";
-    const std::string output = run(cmd, status);
+    const auto [status, output] = test::run_shell(cmd);
     ASSERT_EQ(status, 0) << "the reference Alembic failed: " << cmd
                          << "\n(is python3-alembic installed under /usr/bin/python3?)";
     const auto blocks = split_by_revision(output, upgrade);

@@ -5,7 +5,6 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-#include <array>
 #include <fstream>
 #include <sstream>
 #include <sys/wait.h>
@@ -13,25 +12,10 @@
 namespace miglint {
 namespace {
 
-struct Result {
-  int exit_code = -1;
-  std::string out;
-};
-
 // Runs the binary with `args` (a shell-quoted string) in `cwd`; stderr goes to stdout.
-Result run(const std::string& args, const std::string& cwd = ".") {
-  const std::string cmd =
-      "cd '" + cwd + "' && '" + std::string(MIGLINT_BINARY) + "' " + args + " 2>&1";
-  Result r;
-  FILE* pipe = popen(cmd.c_str(), "r");
-  std::array<char, 4096> buf{};
-  size_t n = 0;
-  while ((n = fread(buf.data(), 1, buf.size(), pipe)) > 0) {
-    r.out.append(buf.data(), n);
-  }
-  const int status = pclose(pipe);
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
+test::ShellResult run(const std::string& args, const std::string& cwd = ".") {
+  return test::run_shell("cd '" + cwd + "' && '" + std::string(MIGLINT_BINARY) + "' " + args +
+                         " 2>&1");
 }
 
 class Cli : public ::testing::Test {

@@ -11,7 +11,6 @@
 #include <nlohmann/json.hpp>
 #include <pqxx/pqxx>
 
-#include <array>
 #include <csignal>
 #include <fcntl.h>
 #include <fstream>
@@ -62,20 +61,11 @@ struct Outcome {
 Outcome run(const std::string& args, const std::string& cwd) {
   TempDir tmp;
   const std::string err_file = (tmp.path() / "err").string();
-  const std::string cmd =
-      "cd '" + cwd + "' && '" + std::string(MIGLINT_BINARY) + "' " + args + " 2>'" + err_file + "'";
-  Outcome r;
-  FILE* pipe = popen(cmd.c_str(), "r");
-  std::array<char, 4096> buf{};
-  size_t n = 0;
-  while ((n = fread(buf.data(), 1, buf.size(), pipe)) > 0) {
-    r.out.append(buf.data(), n);
-  }
-  const int status = pclose(pipe);
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  const auto r = test::run_shell("cd '" + cwd + "' && '" + std::string(MIGLINT_BINARY) + "' " +
+                                 args + " 2>'" + err_file + "'");
   std::ifstream in(err_file);
-  r.err.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-  return r;
+  return {r.exit_code, r.out,
+          std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>())};
 }
 
 std::multiset<std::string> rules_of(const nlohmann::json& doc) {

@@ -6,9 +6,11 @@
 #include "lint/linter.hpp"
 #include "source/migration.hpp"
 
+#include <cstdio>
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <sys/wait.h>
 #include <vector>
 
 namespace miglint::test {
@@ -94,6 +96,25 @@ inline size_t count_rule(const std::vector<core::Finding>& findings, const std::
     n += f.rule == rule ? 1 : 0;
   }
   return n;
+}
+
+struct ShellResult {
+  int exit_code = -1;
+  std::string out; // the command's stdout
+};
+
+// Runs a shell command line and captures its stdout.
+inline ShellResult run_shell(const std::string& command) {
+  ShellResult r;
+  FILE* pipe = popen(command.c_str(), "r");
+  char buf[4096];
+  size_t n = 0;
+  while ((n = fread(buf, 1, sizeof buf, pipe)) > 0) {
+    r.out.append(buf, n);
+  }
+  const int status = pclose(pipe);
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return r;
 }
 
 // A temporary directory removed at the end of the test.
