@@ -10,6 +10,7 @@ packages=(
   libtomlplusplus-dev
   # tests and gates: the reference Alembic runs under Debian's /usr/bin/python3
   libgtest-dev clang-format python3 python3-alembic python3-sqlalchemy python3-sqlmodel python3-psycopg2
+  python3-jsonschema
   # the ephemeral PostgreSQL of the round-trip
   postgresql-15
 )
@@ -21,15 +22,24 @@ for p in "${packages[@]}"; do
   fi
 done
 
-if [ "${#missing[@]}" -eq 0 ]; then
-  echo "ci/setup.sh: all ${#packages[@]} packages present"
-  exit 0
-fi
-
 sudo=""
 if [ "$(id -u)" -ne 0 ]; then
   sudo="sudo"
 fi
-echo "ci/setup.sh: installing ${missing[*]}"
-$sudo apt-get update -qq
-DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+if [ "${#missing[@]}" -eq 0 ]; then
+  echo "ci/setup.sh: all ${#packages[@]} packages present"
+else
+  echo "ci/setup.sh: installing ${missing[*]}"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+# Test tools from the npm registry (the SARIF Multitool), pinned by tests/tools/package-lock.json.
+tools="$(dirname "$0")/../tests/tools"
+if [ ! -x "$tools/node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool" ]; then
+  if ! command -v npm >/dev/null; then # the machine image ships Node; Debian's as a fallback
+    DEBIAN_FRONTEND=noninteractive ${sudo:-} apt-get install -y -qq nodejs npm
+  fi
+  echo "ci/setup.sh: installing the test tools from npm"
+  npm ci --prefix "$tools" --no-audit --no-fund --silent
+fi

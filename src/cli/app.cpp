@@ -40,12 +40,14 @@ struct CheckOptions {
   roundtrip::ServerOptions server;
   std::string python;
   std::string from;
+  std::string summary; // Markdown job summary file ("" = $GITHUB_STEP_SUMMARY when set)
 };
 
 // Runs the round-trip and merges its findings into the report: observations confirm the static
 // finding of the same statement, or stand on their own where no static rule spoke.
 int run_round_trip(const CheckOptions& o, const source::Discovery& discovery,
-                   const lint::Linter& linter, std::vector<core::Finding>& findings) {
+                   const lint::Linter& linter, std::vector<core::Finding>& findings,
+                   size_t& stepped) {
   core::install_signal_handlers();
   roundtrip::ServerOptions server_options = o.server;
   if (server_options.provider == "url" && server_options.database_url.empty()) {
@@ -101,6 +103,7 @@ int run_round_trip(const CheckOptions& o, const source::Discovery& discovery,
       }
     };
     auto result = roundtrip::round_trip(migrations, *started.server, *runner, options);
+    stepped += result.stepped;
     if (tty) {
       std::cerr << "\r\033[K";
     }
@@ -205,7 +208,9 @@ int run_check(const CheckOptions& o) {
                          discovery.findings.end());
   if (o.round_trip) {
     try {
-      if (const int rc = run_round_trip(o, discovery, linter, report.findings); rc != k_exit_ok) {
+      if (const int rc =
+              run_round_trip(o, discovery, linter, report.findings, report.round_trip_stepped);
+          rc != k_exit_ok) {
         return rc;
       }
     } catch (const roundtrip::Interrupted& i) {
@@ -221,6 +226,11 @@ int run_check(const CheckOptions& o) {
     }
   }
   core::sort_findings(report.findings);
+  report.round_trip = o.round_trip;
+  report.base_dir = std::filesystem::current_path().string();
+  for (const auto& d : lint::rule_docs()) {
+    report.rules.push_back({d.id, d.severity, d.summary, d.help, d.body});
+  }
   report.migrations = discovery.migrations.size();
   std::set<std::string> files;
   for (const auto& m : discovery.migrations) {
@@ -240,12 +250,30 @@ int run_check(const CheckOptions& o) {
   const bool written = emit(o.output, [&](std::ostream& out) {
     if (o.format == "json") {
       report::write_json(out, report);
+    } else if (o.format == "sarif") {
+      report::write_sarif(out, report);
+    } else if (o.format == "github") {
+      report::write_github(out, report);
     } else {
       report::write_text(out, report, color);
     }
   });
   if (!written) {
     return k_exit_environment;
+  }
+  std::string summary = o.summary;
+  if (summary.empty()) {
+    if (const char* step_summary = std::getenv("GITHUB_STEP_SUMMARY")) {
+      summary = step_summary;
+    }
+  }
+  if (!summary.empty()) {
+    std::ofstream out(summary, std::ios::app); // GitHub's summary file is appended to
+    report::write_summary(out, report);
+    if (!out) {
+      std::cerr << "miglint: cannot write the summary to " << summary << '\n';
+      return k_exit_environment;
+    }
   }
   if (o.fail_on == "never") {
     return k_exit_ok;
@@ -370,7 +398,9 @@ int run(int argc, char** argv) {
   check_cmd->add_option("paths", check.paths,
                         "Migration files or directories (default: migrations/)");
   check_cmd->add_option("--format", check.format, "Output format")
-      ->check(CLI::IsMember({"text", "json"}));
+      ->check(CLI::IsMember({"text", "json", "sarif", "github"}));
+  check_cmd->add_option("--summary", check.summary,
+                        "Append a Markdown job summary to FILE (default: $GITHUB_STEP_SUMMARY)");
   check_cmd->add_option("-o,--output", check.output, "Write the report to FILE");
   check_cmd->add_option("--phase", check.phase, "Which scripts to lint")
       ->check(CLI::IsMember({"upgrade", "downgrade", "both"}));

@@ -8,11 +8,24 @@
 
 namespace miglint::report {
 
+// A rule as reporters describe it (SARIF's rules[], the summary's links).
+struct RuleInfo {
+  std::string id;
+  core::Severity severity = core::Severity::Warning;
+  std::string summary;
+  std::string help;
+  std::string markdown; // the whole rules/<id>.md body
+};
+
 // What a run produced, as the reporters see it. Reporters only render: they compute nothing.
 struct Report {
   std::vector<core::Finding> findings;
-  size_t migrations = 0; // how many migrations were checked
-  size_t files = 0;      // how many files they came from
+  size_t migrations = 0;       // how many migrations were checked
+  size_t files = 0;            // how many files they came from
+  std::vector<RuleInfo> rules; // the catalog, sorted by id
+  std::string base_dir;        // absolute directory that relative paths are relative to
+  bool round_trip = false;     // whether the run included the round-trip
+  size_t round_trip_stepped = 0;
 };
 
 struct Counts {
@@ -24,5 +37,15 @@ Counts count(const std::vector<core::Finding>& findings);
 
 void write_text(std::ostream& out, const Report& report, bool color);
 void write_json(std::ostream& out, const Report& report);
+// SARIF 2.1.0 for GitHub code scanning: one run, every rule, repository-relative URIs.
+void write_sarif(std::ostream& out, const Report& report);
+// GitHub workflow commands (::error file=...::message), at most `per_level` per level.
+void write_github(std::ostream& out, const Report& report, size_t per_level = 10);
+// A Markdown job summary: counts, a table per migration, the round-trip result; kept under
+// GitHub's 1 MiB limit.
+void write_summary(std::ostream& out, const Report& report);
+
+// "migrations/my file.py" -> "migrations/my%20file.py" (RFC 3986 path characters kept).
+std::string uri_path(std::string_view path);
 
 } // namespace miglint::report

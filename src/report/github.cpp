@@ -1,0 +1,148 @@
+#include "report/reporter.hpp"
+
+#include <map>
+#include <sstream>
+
+namespace miglint::report {
+namespace {
+
+// Workflow command escaping: the message, and property values (which also escape ':' and ',').
+std::string escape(std::string_view s, bool property) {
+  std::string out;
+  for (char c : s) {
+    switch (c) {
+    case '%':
+      out += "%25";
+      break;
+    case '\r':
+      out += "%0D";
+      break;
+    case '\n':
+      out += "%0A";
+      break;
+    case ':':
+      out += property ? "%3A" : ":";
+      break;
+    case ',':
+      out += property ? "%2C" : ",";
+      break;
+    default:
+      out += c;
+    }
+  }
+  return out;
+}
+
+std::string command_of(core::Severity s) {
+  return s == core::Severity::Error ? "error" : s == core::Severity::Warning ? "warning" : "notice";
+}
+
+std::string cell(std::string_view s) {
+  std::string out;
+  for (char c : s) {
+    if (c == '|') {
+      out += "\\|";
+    } else if (c == '\n' || c == '\r') {
+      out += ' ';
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+} // namespace
+
+void write_github(std::ostream& out, const Report& report, size_t per_level) {
+  // GitHub shows about 10 annotations per level and step: the rest is in the summary and SARIF.
+  std::map<core::Severity, size_t> shown;
+  std::map<core::Severity, size_t> left;
+  for (const auto& f : report.findings) {
+    if (shown[f.severity] >= per_level) {
+      ++left[f.severity];
+      continue;
+    }
+    ++shown[f.severity];
+    out << "::" << command_of(f.severity);
+    if (f.location.file) {
+      const auto start = f.location.start();
+      const auto stop = f.location.stop();
+      out << " file=" << escape(f.location.path(), true) << ",line=" << start.line
+          << ",endLine=" << std::max(stop.line, start.line) << ",col=" << start.column;
+      if (stop.line == start.line && stop.column > start.column) {
+        out << ",endColumn=" << stop.column;
+      }
+      out << ",";
+    } else {
+      out << " ";
+    }
+    out << "title=" << escape("miglint " + f.rule, true)
+        << "::" << escape(f.message + (f.help.empty() ? "" : "\nhelp: " + f.help), false) << '\n';
+  }
+  for (const auto& [severity, n] : left) {
+    out << "::notice title=miglint::" << n << " more " << command_of(severity)
+        << (n == 1 ? "" : "s")
+        << " not shown as annotations; see the job summary or the SARIF report\n";
+  }
+}
+
+void write_summary(std::ostream& out, const Report& report) {
+  constexpr size_t k_max_bytes = 900 * 1024; // GitHub drops summaries over 1 MiB
+  std::ostringstream s;
+  const Counts c = count(report.findings);
+  s << "## miglint\n\n"
+    << c.errors << " errors, " << c.warnings << " warnings, " << c.infos << " infos in "
+    << report.migrations << " migrations (" << report.files << " files)\n\n";
+  if (report.round_trip) {
+    size_t failures = 0;
+    for (const auto& f : report.findings) {
+      failures += f.rule.rfind("roundtrip-", 0) == 0 && f.rule != "roundtrip-downgrade-skipped" ? 1
+                  : f.rule == "downgrade-leaves-trace" || f.rule == "upgrade-not-repeatable"    ? 1
+                                                                                                : 0;
+    }
+    s << "**Round-trip:** " << report.round_trip_stepped
+      << " migrations applied, downgraded and applied again; "
+      << (failures == 0
+              ? std::string("every downgrade restored the schema.")
+              : std::to_string(failures) + " problem" + (failures == 1 ? "" : "s") + " found.")
+      << "\n\n";
+  }
+  if (report.findings.empty()) {
+    out << s.str() << "No findings.\n";
+    return;
+  }
+  // One table per migration, in order of appearance.
+  std::vector<std::string> order;
+  std::map<std::string, std::vector<const core::Finding*>> by_migration;
+  for (const auto& f : report.findings) {
+    const std::string key = f.migration.empty() ? std::string("(project)") : f.migration;
+    if (!by_migration.contains(key)) {
+      order.push_back(key);
+    }
+    by_migration[key].push_back(&f);
+  }
+  size_t omitted = 0;
+  for (const auto& key : order) {
+    std::ostringstream table;
+    table << "### " << cell(key)
+          << "\n\n| severity | rule | where | message |\n|---|---|---|---|\n";
+    for (const auto* f : by_migration[key]) {
+      table << "| " << to_string(f->severity) << " | `" << f->rule << "` | "
+            << cell(f->location.path()) << ':' << f->location.start().line << " | "
+            << cell(f->message) << " |\n";
+    }
+    table << '\n';
+    if (s.tellp() + table.tellp() > static_cast<std::streamoff>(k_max_bytes)) {
+      omitted += by_migration[key].size();
+      continue;
+    }
+    s << table.str();
+  }
+  if (omitted > 0) {
+    s << "_" << omitted << " more findings are not listed here (GitHub's summary size limit); "
+      << "see the SARIF report._\n";
+  }
+  out << s.str();
+}
+
+} // namespace miglint::report

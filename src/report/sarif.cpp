@@ -1,0 +1,198 @@
+#include "report/reporter.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cctype>
+#include <filesystem>
+
+namespace miglint::report {
+namespace {
+
+using json = nlohmann::ordered_json;
+
+std::string level_of(core::Severity s) {
+  switch (s) {
+  case core::Severity::Error:
+    return "error";
+  case core::Severity::Warning:
+    return "warning";
+  case core::Severity::Info:
+    return "note";
+  }
+  return "warning";
+}
+
+std::string problem_severity(core::Severity s) {
+  return s == core::Severity::Error     ? "error"
+         : s == core::Severity::Warning ? "warning"
+                                        : "recommendation";
+}
+
+// "add-column-serial" -> "AddColumnSerial"
+std::string pascal(const std::string& id) {
+  std::string out;
+  bool upper = true;
+  for (char c : id) {
+    if (c == '-') {
+      upper = true;
+    } else {
+      out += upper ? static_cast<char>(std::toupper(static_cast<unsigned char>(c))) : c;
+      upper = false;
+    }
+  }
+  return out;
+}
+
+// The first paragraph of the rule's Rationale, for fullDescription (at most 1024 characters).
+std::string rationale(const std::string& markdown) {
+  const auto start = markdown.find("## Rationale");
+  if (start == std::string::npos) {
+    return {};
+  }
+  auto begin = markdown.find('\n', start);
+  auto end = markdown.find("\n\n", begin + 1);
+  const auto next = markdown.find("\n## ", begin + 1);
+  end = std::min(end == std::string::npos ? markdown.size() : end,
+                 next == std::string::npos ? markdown.size() : next);
+  std::string text = markdown.substr(begin + 1, end - begin - 1);
+  std::replace(text.begin(), text.end(), '\n', ' ');
+  return text;
+}
+
+std::string cut(std::string text, size_t max) {
+  if (text.size() <= max) {
+    return text;
+  }
+  text.resize(max - 3);
+  while (!text.empty() && (static_cast<unsigned char>(text.back()) & 0xC0) == 0x80) {
+    text.pop_back(); // do not split a UTF-8 sequence
+  }
+  if (!text.empty() && static_cast<unsigned char>(text.back()) >= 0xC0) {
+    text.pop_back();
+  }
+  return text + "...";
+}
+
+std::vector<std::string> tags_of(const std::string& id) {
+  std::vector<std::string> tags = {"postgresql", "migrations"};
+  if (id.rfind("roundtrip", 0) == 0 || id == "downgrade-leaves-trace" ||
+      id == "upgrade-not-repeatable" || id.ends_with("-observed")) {
+    tags.push_back("round-trip");
+  } else if (id == "multiple-heads" || id == "missing-down-revision" ||
+             id == "duplicate-revision" || id == "revision-cycle" || id == "unanalyzable-code" ||
+             id == "rename-as-drop-add" || id == "enum-type-leak" ||
+             id == "drop-constraint-without-name") {
+    tags.push_back("alembic");
+  }
+  return tags;
+}
+
+} // namespace
+
+std::string uri_path(std::string_view path) {
+  static constexpr char hex[] = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : path) {
+    if (std::isalnum(c) || std::string_view("-._~/!$&'()*+,;=:@").find(static_cast<char>(c)) !=
+                               std::string_view::npos) {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += hex[c >> 4];
+      out += hex[c & 15];
+    }
+  }
+  return out;
+}
+
+void write_sarif(std::ostream& os, const Report& report) {
+  json rules = json::array();
+  std::map<std::string, size_t> index;
+  for (const auto& r : report.rules) {
+    index[r.id] = rules.size();
+    std::string full = r.summary;
+    if (const std::string why = rationale(r.markdown); !why.empty()) {
+      full += " " + why;
+    }
+    rules.push_back({{"id", r.id},
+                     {"name", pascal(r.id)},
+                     {"shortDescription", {{"text", cut(r.summary, 1024)}}},
+                     {"fullDescription", {{"text", cut(full, 1024)}}},
+                     {"help", {{"text", r.help}, {"markdown", r.markdown}}},
+                     {"defaultConfiguration", {{"level", level_of(r.severity)}}},
+                     {"properties",
+                      {{"tags", tags_of(r.id)},
+                       {"precision", "high"},
+                       {"problem.severity", problem_severity(r.severity)}}}});
+  }
+  const std::filesystem::path base = report.base_dir.empty()
+                                         ? std::filesystem::current_path()
+                                         : std::filesystem::path(report.base_dir);
+  json results = json::array();
+  for (const auto& f : report.findings) {
+    if (!f.location.file) {
+      continue; // GitHub shows no result without a location
+    }
+    std::filesystem::path p = f.location.path();
+    if (p.is_absolute()) {
+      const auto rel = p.lexically_relative(base);
+      if (!rel.empty() && *rel.begin() != "..") {
+        p = rel;
+      }
+    }
+    json artifact = {{"uri", uri_path(p.lexically_normal().generic_string())}};
+    if (!p.is_absolute()) {
+      artifact["uriBaseId"] = "%SRCROOT%";
+    } else {
+      artifact["uri"] = "file://" + artifact["uri"].get<std::string>();
+    }
+    const auto start = f.location.start();
+    auto stop = f.location.stop();
+    if (stop.line < start.line || (stop.line == start.line && stop.column <= start.column)) {
+      stop = {start.line, start.column + 1}; // an empty range marks one character
+    }
+    json result = {{"ruleId", f.rule}};
+    if (auto it = index.find(f.rule); it != index.end()) {
+      result["ruleIndex"] = it->second;
+    }
+    result["level"] = level_of(f.severity);
+    result["message"] = {{"text", f.message}};
+    result["locations"] = json::array({{{"physicalLocation",
+                                         {{"artifactLocation", artifact},
+                                          {"region",
+                                           {{"startLine", start.line},
+                                            {"startColumn", start.column},
+                                            {"endLine", stop.line},
+                                            {"endColumn", stop.column}}}}}}});
+    json properties = json::object();
+    if (!f.migration.empty()) {
+      properties["migration"] = f.migration;
+    }
+    if (f.phase) {
+      properties["phase"] = to_string(*f.phase);
+    }
+    if (!properties.empty()) {
+      result["properties"] = properties;
+    }
+    results.push_back(std::move(result));
+  }
+  std::string root = uri_path(base.generic_string());
+  if (root.empty() || root.back() != '/') {
+    root += '/';
+  }
+  json doc = {
+      {"$schema", "https://json.schemastore.org/sarif-2.1.0.json"},
+      {"version", "2.1.0"},
+      {"runs",
+       json::array(
+           {{{"tool",
+              {{"driver",
+                {{"name", "miglint"}, {"semanticVersion", MIGLINT_VERSION}, {"rules", rules}}}}},
+             {"originalUriBaseIds", {{"%SRCROOT%", {{"uri", "file://" + root}}}}},
+             {"columnKind", "unicodeCodePoints"},
+             {"results", results}}})}};
+  os << doc.dump(2, ' ', false, json::error_handler_t::replace) << '\n';
+}
+
+} // namespace miglint::report
