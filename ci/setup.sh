@@ -10,7 +10,7 @@ packages=(
   libtomlplusplus-dev
   # tests and gates: the reference Alembic runs under Debian's /usr/bin/python3
   libgtest-dev clang-format python3 python3-alembic python3-sqlalchemy python3-sqlmodel python3-psycopg2
-  python3-jsonschema
+  python3-jsonschema pre-commit git
   # the ephemeral PostgreSQL of the round-trip
   postgresql-15
 )
