@@ -81,10 +81,11 @@ TEST_F(Sarif, LintFindingsAreValidForGitHub) {
 }
 
 TEST_F(Sarif, AlembicAndRoundTripFindingsAreValidForGitHub) {
-  const auto r =
-      miglint("check --round-trip --format sarif -o rt.sarif migrations", MIGLINT_SOURCE_DIR "/.");
+  // Run from the source tree (for its relative URIs), written outside it.
+  const auto path = m_dir.path() / "rt.sarif";
+  const auto r = miglint("check --round-trip --format sarif -o '" + path.string() + "' migrations",
+                         MIGLINT_SOURCE_DIR "/.");
   EXPECT_EQ(r.exit_code, 1);
-  const auto path = std::filesystem::path(MIGLINT_SOURCE_DIR) / "rt.sarif";
   expect_valid(path);
   const auto doc = nlohmann::json::parse(read(path));
   std::set<std::string> rules;
