@@ -109,14 +109,18 @@ int run_round_trip(const CheckOptions& o, const source::Discovery& discovery,
     }
     std::cerr << "miglint: round-trip stepped " << result.stepped << " migration"
               << (result.stepped == 1 ? "" : "s") << '\n';
-    // Confirmations: the static finding of the same statement (same file and line) says what
-    // PostgreSQL really did; the observed finding then adds nothing.
+    // Confirmations: the static lock finding of the same statement (same file and line) says
+    // what PostgreSQL really did; the observed finding then adds nothing.
     auto same_line = [](const core::Location& a, const core::Location& b) {
       return a.file && b.file && a.file->path() == b.file->path() &&
              a.start().line == b.start().line;
     };
     std::vector<core::Location> confirmed;
     for (auto& f : findings) {
+      const lint::RuleDoc* doc = lint::find_rule_doc(f.rule);
+      if (doc == nullptr || !doc->locks) {
+        continue; // only rules about locks and rewrites are confirmed by what was observed
+      }
       for (const auto& [where, text] : result.confirmations) {
         if (same_line(f.location, where) && f.phase) {
           f.message += "; confirmed by the round-trip: " + text;

@@ -67,6 +67,12 @@ RuleDoc parse_rule_doc(std::string_view stem, std::string_view text) {
       doc.summary = value;
     } else if (key == "help") {
       doc.help = value;
+    } else if (key == "locks") {
+      if (value == "true" || value == "false") {
+        doc.locks = value == "true";
+      } else {
+        doc.errors.push_back("locks must be true or false, not " + value);
+      }
     } else {
       doc.errors.push_back("unknown front matter key: " + std::string(key));
     }

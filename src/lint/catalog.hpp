@@ -20,9 +20,12 @@ const std::vector<EmbeddedDoc>& embedded_docs();
 struct RuleDoc {
   std::string id;
   core::Severity severity = core::Severity::Warning;
-  std::string summary;                    // one sentence: what the rule flags
-  std::string help;                       // one line: what to do instead
-  std::string body;                       // Markdown after the front matter
+  std::string summary; // one sentence: what the rule flags
+  std::string help;    // one line: what to do instead
+  std::string body;    // Markdown after the front matter
+  // `locks: true`: the rule is about the lock or rewrite a statement takes, so the round-trip's
+  // observation of that statement confirms its finding.
+  bool locks = false;
   std::vector<std::string> bad_examples;  // ```sql bad blocks
   std::vector<std::string> good_examples; // ```sql good blocks
   // ```python bad / good blocks: Alembic revision files (`# file: name.py` lines separate several)

@@ -365,6 +365,26 @@ TEST(RoundTrip, SqlHistory) {
   EXPECT_NE(r.err.find("round-trip 7/7: 007"), std::string::npos) << r.err;
 }
 
+// Only rules about locks (`locks: true` in their doc) take an observation in: drop-table is
+// about data loss, so the lock its statement took stands as a finding of its own.
+TEST(RoundTrip, ObservationsConfirmOnlyLockRules) {
+  TempDir dir;
+  dir.write("m/001_t.up.sql",
+            "CREATE TABLE t (id int PRIMARY KEY);\nCREATE TABLE c (t_id int REFERENCES t);");
+  dir.write("m/001_t.down.sql", "DROP TABLE c;\nDROP TABLE t;");
+  dir.write("m/002_drop.up.sql", "SET lock_timeout = '1s';\nDROP TABLE c;");
+  dir.write("m/002_drop.down.sql", "CREATE TABLE c (t_id int REFERENCES t);");
+  const Outcome r = run("check --round-trip --format json --fail-on never m", dir.path().string());
+  const auto doc = nlohmann::json::parse(r.out);
+  const auto* drop = finding(doc, "drop-table", "002");
+  ASSERT_NE(drop, nullptr) << r.out << r.err;
+  EXPECT_EQ((*drop)["message"].get<std::string>().find("confirmed"), std::string::npos)
+      << (*drop)["message"];
+  const auto* lock = finding(doc, "dangerous-lock-observed", "002");
+  ASSERT_NE(lock, nullptr) << r.out;
+  EXPECT_EQ((*lock)["line"], 2);
+}
+
 TEST(RoundTrip, ObservedLocksWithoutAStaticFinding) {
   TempDir dir;
   dir.write("m/001_t.up.sql", "CREATE TABLE t (id int);");
