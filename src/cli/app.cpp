@@ -1,5 +1,7 @@
 #include "cli/app.hpp"
 
+#include "cli/config.hpp"
+#include "cli/git.hpp"
 #include "core/process.hpp"
 #include "lint/catalog.hpp"
 #include "lint/linter.hpp"
@@ -16,6 +18,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
+#include <fnmatch.h>
 #include <fstream>
 #include <iostream>
 #include <map>
@@ -41,17 +44,92 @@ struct CheckOptions {
   std::string python;
   std::string from;
   std::string summary; // Markdown job summary file ("" = $GITHUB_STEP_SUMMARY when set)
+  std::string config;  // configuration file ("" = the nearest miglint.toml or pyproject.toml)
+  bool no_config = false;
+  std::vector<std::string> exclude; // globs, relative to the current directory
+  std::vector<std::pair<std::string, std::string>> config_exclude; // (config dir, glob)
+  std::string diff_base;
+  std::string database_url_env = "DATABASE_URL";
+  std::map<std::string, core::Severity, std::less<>> severity;
 };
+
+namespace fs = std::filesystem;
+
+// Fills what the command line left unset from the configuration file; the command line wins.
+void apply_config(const Config& c, const CLI::App& cmd, CheckOptions& o) {
+  auto unset = [&](const char* option) { return cmd.count(option) == 0; };
+  // The file's paths and globs are relative to the file's directory.
+  const fs::path dir = fs::absolute(fs::path(c.file)).parent_path();
+  if (c.paths && unset("paths")) {
+    for (const auto& p : *c.paths) {
+      o.paths.push_back(fs::proximate((dir / p).lexically_normal()).string());
+    }
+  }
+  for (const auto& glob : c.exclude) {
+    o.config_exclude.emplace_back(dir.string(), glob);
+  }
+  if (c.select && unset("--select")) {
+    o.select = *c.select;
+  }
+  if (c.ignore && unset("--ignore")) {
+    o.ignore = *c.ignore;
+  }
+  if (c.pg_version && unset("--pg-version")) {
+    o.pg_version = *c.pg_version;
+  }
+  if (c.fail_on && unset("--fail-on")) {
+    o.fail_on = *c.fail_on;
+  }
+  if (c.phase && unset("--phase")) {
+    o.phase = *c.phase;
+  }
+  if (c.postgres && unset("--postgres")) {
+    o.server.provider = *c.postgres;
+  }
+  if (c.python && unset("--python")) {
+    // A path with a slash is relative to the configuration; a bare name is looked up on PATH.
+    o.python = c.python->find('/') == std::string::npos
+                   ? *c.python
+                   : (dir / *c.python).lexically_normal().string();
+  }
+  if (c.database_url_env) {
+    o.database_url_env = *c.database_url_env;
+  }
+  o.severity.insert(c.severity.begin(), c.severity.end());
+}
+
+// Whether `file` matches `glob` taken relative to `base`: a glob without a slash matches a file
+// or directory name anywhere, one with a slash the path from `base` or one of its parents.
+bool excluded_by(const std::string& file, const std::string& base, const std::string& glob) {
+  const fs::path rel = fs::absolute(fs::path(file))
+                           .lexically_normal()
+                           .lexically_relative(fs::absolute(fs::path(base)).lexically_normal());
+  const bool by_name = glob.find('/') == std::string::npos;
+  fs::path prefix;
+  for (const auto& part : rel) {
+    prefix /= part;
+    const std::string subject = by_name ? part.string() : prefix.string();
+    if (::fnmatch(glob.c_str(), subject.c_str(), 0) == 0) {
+      return true;
+    }
+  }
+  return false;
+}
 
 // Runs the round-trip and merges its findings into the report: observations confirm the static
 // finding of the same statement, or stand on their own where no static rule spoke.
 int run_round_trip(const CheckOptions& o, const source::Discovery& discovery,
                    const lint::Linter& linter, std::vector<core::Finding>& findings,
                    size_t& stepped) {
+  if (std::none_of(discovery.migrations.begin(), discovery.migrations.end(),
+                   [](const source::Migration& m) { return m.selected; })) {
+    std::cerr << "miglint: round-trip: no migration to step\n";
+    return k_exit_ok;
+  }
   core::install_signal_handlers();
   roundtrip::ServerOptions server_options = o.server;
   if (server_options.provider == "url" && server_options.database_url.empty()) {
-    if (const char* env = std::getenv("DATABASE_URL")) {
+    if (const char* env = std::getenv(o.database_url_env.c_str())) {
       server_options.database_url = env;
     }
   }
@@ -69,6 +147,11 @@ int run_round_trip(const CheckOptions& o, const source::Discovery& discovery,
   for (const auto& m : discovery.migrations) {
     groups[m.layout == "alembic" ? "alembic:" + m.project : "sql"].push_back(m);
   }
+  // A history none of whose migrations is reported (--diff-base, exclude) is not run at all.
+  std::erase_if(groups, [](const auto& group) {
+    return std::none_of(group.second.begin(), group.second.end(),
+                        [](const source::Migration& m) { return m.selected; });
+  });
   const bool tty = isatty(STDERR_FILENO) != 0;
   bool first = true;
   for (const auto& [key, migrations] : groups) {
@@ -187,6 +270,7 @@ int run_check(const CheckOptions& o) {
   lint_options.downgrade = o.phase != "upgrade";
   lint_options.selection.select = split_ids(o.select);
   lint_options.selection.ignore = split_ids(o.ignore);
+  lint_options.severity = o.severity;
   for (const auto* ids : {&lint_options.selection.select, &lint_options.selection.ignore}) {
     for (const auto& id : *ids) {
       if (lint::find_rule_doc(id) == nullptr) {
@@ -202,6 +286,30 @@ int run_check(const CheckOptions& o) {
       std::cerr << "miglint: " << e << '\n';
     }
     return k_exit_usage;
+  }
+  if (!o.exclude.empty() || !o.config_exclude.empty()) {
+    const std::string cwd = fs::current_path().string();
+    source::narrow(discovery, [&](const std::vector<std::string>& files) {
+      return std::none_of(files.begin(), files.end(), [&](const std::string& file) {
+        return std::any_of(o.exclude.begin(), o.exclude.end(),
+                           [&](const std::string& g) { return excluded_by(file, cwd, g); }) ||
+               std::any_of(o.config_exclude.begin(), o.config_exclude.end(),
+                           [&](const auto& g) { return excluded_by(file, g.first, g.second); });
+      });
+    });
+  }
+  if (!o.diff_base.empty()) {
+    const ChangedFiles changed = changed_files(o.diff_base);
+    if (!changed.error.empty()) {
+      std::cerr << "miglint: --diff-base " << o.diff_base << ": " << changed.error << '\n';
+      return k_exit_usage;
+    }
+    source::narrow(discovery, [&](const std::vector<std::string>& files) {
+      return std::any_of(files.begin(), files.end(), [&](const std::string& file) {
+        std::error_code ec;
+        return changed.paths.contains(fs::weakly_canonical(file, ec).string());
+      });
+    });
   }
 
   const lint::Linter linter(lint_options);
@@ -233,11 +341,18 @@ int run_check(const CheckOptions& o) {
   report.round_trip = o.round_trip;
   report.base_dir = std::filesystem::current_path().string();
   for (const auto& d : lint::rule_docs()) {
-    report.rules.push_back({d.id, d.severity, d.summary, d.help, d.body});
+    const auto configured = o.severity.find(d.id);
+    report.rules.push_back({d.id, configured == o.severity.end() ? d.severity : configured->second,
+                            d.summary, d.help, d.body});
   }
-  report.migrations = discovery.migrations.size();
+  report.migrations =
+      static_cast<size_t>(std::count_if(discovery.migrations.begin(), discovery.migrations.end(),
+                                        [](const source::Migration& m) { return m.selected; }));
   std::set<std::string> files;
   for (const auto& m : discovery.migrations) {
+    if (!m.selected) {
+      continue;
+    }
     for (const auto phase : {core::Phase::Upgrade, core::Phase::Downgrade}) {
       const auto& script = m.script(phase);
       const bool linted =
@@ -390,6 +505,19 @@ int run_explain(const std::string& id) {
   return k_exit_ok;
 }
 
+int run_init(const std::string& path) {
+  std::error_code ec;
+  if (fs::exists(path, ec)) {
+    std::cerr << "miglint: " << path << " already exists; not overwriting it\n";
+    return k_exit_usage;
+  }
+  if (!emit(path, [](std::ostream& out) { out << starter_config(); })) {
+    return k_exit_environment;
+  }
+  std::cerr << "miglint: wrote " << path << '\n';
+  return k_exit_ok;
+}
+
 } // namespace
 
 int run(int argc, char** argv) {
@@ -431,6 +559,14 @@ int run(int argc, char** argv) {
   check_cmd->add_option("--python", check.python, "Python interpreter of the Alembic project");
   check_cmd->add_option("--from", check.from,
                         "Apply migrations before this id without stepping them");
+  check_cmd->add_option("--config", check.config,
+                        "Configuration file (default: the nearest miglint.toml, or pyproject.toml "
+                        "with [tool.miglint])");
+  check_cmd->add_flag("--no-config", check.no_config, "Ignore configuration files");
+  check_cmd->add_option("--exclude", check.exclude, "Leave out migration files matching GLOB")
+      ->allow_extra_args(false);
+  check_cmd->add_option("--diff-base", check.diff_base,
+                        "Report only migrations changed since the merge base with REF (git)");
 
   std::string rules_format = "text";
   auto* rules_cmd = app.add_subcommand("rules", "List the rules");
@@ -444,6 +580,10 @@ int run(int argc, char** argv) {
   sql_cmd->add_option("--phase", sql_phase, "Which scripts")
       ->check(CLI::IsMember({"upgrade", "downgrade"}));
 
+  std::string init_path = "miglint.toml";
+  auto* init_cmd = app.add_subcommand("init", "Write a commented starter miglint.toml");
+  init_cmd->add_option("path", init_path, "Where to write it (default: miglint.toml)");
+
   std::string explain_id;
   auto* explain_cmd = app.add_subcommand("explain", "Show a rule's documentation");
   explain_cmd->add_option("rule", explain_id, "Rule id")->required();
@@ -455,6 +595,18 @@ int run(int argc, char** argv) {
     return code == 0 ? k_exit_ok : k_exit_usage;
   }
   if (check_cmd->parsed()) {
+    if (!check.no_config) {
+      const LoadedConfig loaded = load_config(check.config);
+      for (const auto& e : loaded.errors) {
+        std::cerr << "miglint: " << e << '\n';
+      }
+      if (!loaded.errors.empty()) {
+        return k_exit_usage;
+      }
+      if (!loaded.config.file.empty()) {
+        apply_config(loaded.config, *check_cmd, check);
+      }
+    }
     return run_check(check);
   }
   if (rules_cmd->parsed()) {
@@ -462,6 +614,9 @@ int run(int argc, char** argv) {
   }
   if (sql_cmd->parsed()) {
     return run_sql(sql_paths, sql_phase);
+  }
+  if (init_cmd->parsed()) {
+    return run_init(init_path);
   }
   return run_explain(explain_id);
 }

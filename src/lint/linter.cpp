@@ -192,6 +192,11 @@ void Linter::finish(std::vector<core::Finding>& findings) const {
   std::erase_if(findings,
                 [&](const core::Finding& f) { return !m_options.selection.enabled(f.rule); });
   apply_catalog(findings);
+  for (auto& f : findings) {
+    if (const auto it = m_options.severity.find(f.rule); it != m_options.severity.end()) {
+      f.severity = it->second;
+    }
+  }
   core::sort_findings(findings);
 }
 

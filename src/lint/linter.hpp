@@ -4,6 +4,7 @@
 #include "lint/rule.hpp"
 #include "source/migration.hpp"
 
+#include <map>
 #include <memory>
 #include <set>
 #include <string>
@@ -26,6 +27,8 @@ struct LintOptions {
   bool upgrade = true;
   bool downgrade = false;
   RuleSelection selection;
+  // Per-rule severities from the configuration, over the catalog's.
+  std::map<std::string, core::Severity, std::less<>> severity;
 };
 
 class Linter {
@@ -35,8 +38,9 @@ public:
   // Lints the migrations in order; the schema learnt from each upgrade carries to the next.
   std::vector<core::Finding> lint(const std::vector<source::Migration>& migrations) const;
 
-  // Filters by the selection and fills severity and help from the catalog: for findings made
-  // outside the linter (discovery, round-trip), so that every finding goes through one gate.
+  // Filters by the selection and fills severity (the configured one, else the catalog's) and
+  // help from the catalog: for findings made outside the linter (discovery, round-trip), so
+  // that every finding goes through one gate.
   void finish(std::vector<core::Finding>& findings) const;
 
   // Applies the scripts' ignore comments to findings made outside the linter (the round-trip):

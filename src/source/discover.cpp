@@ -392,4 +392,14 @@ Discovery discover(const std::vector<std::string>& given) {
   return out;
 }
 
+void narrow(Discovery& discovery,
+            const std::function<bool(const std::vector<std::string>& files)>& keep) {
+  for (auto& m : discovery.migrations) {
+    m.selected = m.selected && keep(m.files());
+  }
+  std::erase_if(discovery.findings, [&](const core::Finding& f) {
+    return f.location.file && !keep({f.location.file->path()});
+  });
+}
+
 } // namespace miglint::source

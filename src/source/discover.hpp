@@ -3,6 +3,7 @@
 #include "core/finding.hpp"
 #include "source/migration.hpp"
 
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -26,6 +27,12 @@ struct Discovery {
 // Other files found while walking a directory are not migrations and are skipped silently.
 // With no paths: alembic.ini in the current directory, else migrations/, else alembic/.
 Discovery discover(const std::vector<std::string>& paths);
+
+// Reports only the migrations whose files pass `keep` (and the input errors of files that pass);
+// the others stay in the history as context: their schema is still learnt and, in the
+// round-trip, they are applied without being stepped.
+void narrow(Discovery& discovery,
+            const std::function<bool(const std::vector<std::string>& files)>& keep);
 
 // The version prefix of a migration file or directory name ("2017-09-23-123456_x" ->
 // "2017-09-23-123456"), or empty if there is none.

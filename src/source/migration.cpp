@@ -48,4 +48,18 @@ core::Location OriginMap::locate(uint32_t sql_begin, uint32_t sql_end) const {
   return {m_file, begin, std::max(begin, end)};
 }
 
+std::vector<std::string> Migration::files() const {
+  std::vector<std::string> out;
+  for (const auto* script : {&upgrade, &downgrade}) {
+    if (*script) {
+      for (const auto* file : {(*script)->origin.file().get(), (*script)->anchor.file.get()}) {
+        if (file != nullptr && std::find(out.begin(), out.end(), file->path()) == out.end()) {
+          out.push_back(file->path());
+        }
+      }
+    }
+  }
+  return out;
+}
+
 } // namespace miglint::source

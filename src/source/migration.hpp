@@ -70,6 +70,8 @@ struct Migration {
   const std::optional<Script>& script(core::Phase phase) const {
     return phase == core::Phase::Upgrade ? upgrade : downgrade;
   }
+  // The files it is read from: its scripts' files (one for Alembic and dbmate, two for pairs).
+  std::vector<std::string> files() const;
 };
 
 } // namespace miglint::source

@@ -1,0 +1,261 @@
+#include "cli/config.hpp"
+
+#include "lint/catalog.hpp"
+
+#include <toml++/toml.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <set>
+
+namespace miglint::cli {
+namespace fs = std::filesystem;
+
+namespace {
+
+class Reader {
+public:
+  Reader(std::string file, LoadedConfig& out) : m_file(std::move(file)), m_out(out) {}
+
+  void error(const toml::source_region& where, const std::string& message) {
+    m_errors.emplace_back(where.begin.line, message);
+  }
+
+  // The errors in file order (tables are read in key order).
+  void flush() {
+    std::stable_sort(m_errors.begin(), m_errors.end(),
+                     [](const auto& a, const auto& b) { return a.first < b.first; });
+    for (const auto& [line, message] : m_errors) {
+      m_out.errors.push_back(m_file + ":" + std::to_string(line) + ": " + message);
+    }
+    m_errors.clear();
+  }
+
+  std::optional<std::string> string(const toml::node& node, std::string_view key,
+                                    std::initializer_list<std::string_view> allowed = {}) {
+    const auto* v = node.as_string();
+    if (v == nullptr) {
+      error(node.source(), "`" + std::string(key) + "` must be a string");
+      return std::nullopt;
+    }
+    std::string s = v->get();
+    if (allowed.size() > 0 && std::find(allowed.begin(), allowed.end(), s) == allowed.end()) {
+      std::string list;
+      for (auto a : allowed) {
+        list += (list.empty() ? "" : ", ") + std::string(a);
+      }
+      error(node.source(),
+            "`" + std::string(key) + "` must be one of " + list + ", not `" + s + "`");
+      return std::nullopt;
+    }
+    return s;
+  }
+
+  std::optional<std::vector<std::string>> strings(const toml::node& node, std::string_view key) {
+    const auto* arr = node.as_array();
+    if (arr == nullptr) {
+      error(node.source(), "`" + std::string(key) + "` must be an array of strings");
+      return std::nullopt;
+    }
+    std::vector<std::string> out;
+    for (const auto& item : *arr) {
+      if (const auto* s = item.as_string()) {
+        out.push_back(s->get());
+      } else {
+        error(item.source(), "`" + std::string(key) + "` must be an array of strings");
+        return std::nullopt;
+      }
+    }
+    return out;
+  }
+
+  std::optional<std::vector<std::string>> rule_ids(const toml::node& node, std::string_view key) {
+    auto ids = strings(node, key);
+    if (ids) {
+      for (const auto& id : *ids) {
+        if (lint::find_rule_doc(id) == nullptr) {
+          error(node.source(), "`" + std::string(key) + "`: unknown rule `" + id + "`");
+        }
+      }
+    }
+    return ids;
+  }
+
+  void read(const toml::table& table) {
+    Config& c = m_out.config;
+    for (auto&& [k, v] : table) {
+      const std::string key(k.str());
+      if (key == "paths") {
+        c.paths = strings(v, key);
+      } else if (key == "exclude") {
+        c.exclude = strings(v, key).value_or(std::vector<std::string>{});
+      } else if (key == "select") {
+        c.select = rule_ids(v, key);
+      } else if (key == "ignore") {
+        c.ignore = rule_ids(v, key);
+      } else if (key == "pg-version") {
+        const auto* i = v.as_integer();
+        if (i == nullptr || i->get() < 9 || i->get() > 18) {
+          error(v.source(), "`pg-version` must be a PostgreSQL major version from 9 to 18");
+        } else {
+          c.pg_version = static_cast<int>(i->get());
+        }
+      } else if (key == "fail-on") {
+        c.fail_on = string(v, key, {"error", "warning", "info", "never"});
+      } else if (key == "phase") {
+        c.phase = string(v, key, {"upgrade", "downgrade", "both"});
+      } else if (key == "severity") {
+        read_severity(v);
+      } else if (key == "round-trip") {
+        read_round_trip(v);
+      } else {
+        error(k.source(), "unknown key `" + key + "` in the miglint configuration");
+      }
+    }
+  }
+
+private:
+  void read_severity(const toml::node& node) {
+    const auto* t = node.as_table();
+    if (t == nullptr) {
+      error(node.source(),
+            "`severity` must be a table of rule = \"error\" | \"warning\" | \"info\"");
+      return;
+    }
+    for (auto&& [k, v] : *t) {
+      const std::string id(k.str());
+      if (lint::find_rule_doc(id) == nullptr) {
+        error(k.source(), "`severity`: unknown rule `" + id + "`");
+        continue;
+      }
+      if (auto s = string(v, id, {"error", "warning", "info"})) {
+        m_out.config.severity[id] = *core::parse_severity(*s);
+      }
+    }
+  }
+
+  void read_round_trip(const toml::node& node) {
+    const auto* t = node.as_table();
+    if (t == nullptr) {
+      error(node.source(), "`round-trip` must be a table");
+      return;
+    }
+    for (auto&& [k, v] : *t) {
+      const std::string key(k.str());
+      if (key == "postgres") {
+        m_out.config.postgres = string(v, key, {"auto", "local", "docker", "url"});
+      } else if (key == "python") {
+        m_out.config.python = string(v, key);
+      } else if (key == "database-url-env") {
+        m_out.config.database_url_env = string(v, key);
+      } else {
+        error(k.source(), "unknown key `round-trip." + key + "` in the miglint configuration");
+      }
+    }
+  }
+
+  std::string m_file;
+  LoadedConfig& m_out;
+  std::vector<std::pair<uint32_t, std::string>> m_errors;
+};
+
+LoadedConfig read_file(const fs::path& path, bool pyproject) {
+  LoadedConfig out;
+  const std::string name = fs::proximate(path).lexically_normal().string();
+  toml::table doc;
+  try {
+    doc = toml::parse_file(path.string());
+  } catch (const toml::parse_error& e) {
+    out.errors.push_back(name + ":" + std::to_string(e.source().begin.line) + ": " +
+                         std::string(e.description()));
+    return out;
+  }
+  const toml::node* section = pyproject ? doc.at_path("tool.miglint").node() : &doc;
+  if (section == nullptr) {
+    return out;
+  }
+  out.config.file = name;
+  if (const auto* t = section->as_table()) {
+    Reader reader(name, out);
+    reader.read(*t);
+    reader.flush();
+  } else {
+    out.errors.push_back(name + ": [tool.miglint] must be a table");
+  }
+  return out;
+}
+
+bool has_miglint_section(const fs::path& pyproject) {
+  try {
+    return toml::parse_file(pyproject.string()).at_path("tool.miglint").is_table();
+  } catch (const toml::parse_error&) {
+    return true; // let read_file report the error
+  }
+}
+
+} // namespace
+
+LoadedConfig load_config(const std::string& path) {
+  if (!path.empty()) {
+    std::error_code ec;
+    if (!fs::is_regular_file(path, ec)) {
+      LoadedConfig out;
+      out.errors.push_back(path + ": no such configuration file");
+      return out;
+    }
+    return read_file(path, fs::path(path).filename() == "pyproject.toml");
+  }
+  std::error_code ec;
+  for (fs::path dir = fs::current_path(ec); !dir.empty(); dir = dir.parent_path()) {
+    if (fs::is_regular_file(dir / "miglint.toml", ec)) {
+      return read_file(dir / "miglint.toml", false);
+    }
+    if (fs::is_regular_file(dir / "pyproject.toml", ec) &&
+        has_miglint_section(dir / "pyproject.toml")) {
+      return read_file(dir / "pyproject.toml", true);
+    }
+    if (dir == dir.parent_path()) {
+      break;
+    }
+  }
+  return {};
+}
+
+std::string starter_config() {
+  return R"toml(# miglint configuration. In pyproject.toml, put these keys under [tool.miglint].
+# Every key is optional; options on the command line win.
+
+# Where the migrations are (default: ./alembic.ini, else migrations/, else alembic/).
+# paths = ["migrations"]
+
+# Migration files to leave out (globs on their paths).
+# exclude = ["migrations/versions/legacy_*.py"]
+
+# The PostgreSQL major version you deploy to: some rules depend on it.
+pg-version = 15
+
+# Lowest severity that fails the run: "error", "warning", "info" or "never".
+fail-on = "error"
+
+# Which scripts to lint: "upgrade", "downgrade" or "both".
+# phase = "upgrade"
+
+# Run only these rules, or skip these (`miglint rules` lists them).
+# select = ["add-column-not-null-no-default", "concurrently-in-transaction"]
+# ignore = ["rename-column"]
+
+# Per-rule severity: "error", "warning" or "info".
+[severity]
+# missing-lock-timeout = "error"
+
+[round-trip]
+# Where `miglint check --round-trip` runs: "auto", "local", "docker" or "url".
+# postgres = "auto"
+# The Python of your Alembic project (default: $VIRTUAL_ENV, then python3).
+# python = ".venv/bin/python"
+# The environment variable holding a database URL for postgres = "url" (default DATABASE_URL).
+# database-url-env = "DATABASE_URL"
+)toml";
+}
+
+} // namespace miglint::cli

@@ -1,0 +1,41 @@
+#pragma once
+
+#include "core/finding.hpp"
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace miglint::cli {
+
+// [tool.miglint] in pyproject.toml, or miglint.toml. Every key is optional; the command line
+// wins over all of them.
+struct Config {
+  std::string file; // where it was read from ("" = none)
+  std::optional<std::vector<std::string>> paths;
+  std::vector<std::string> exclude; // globs on migration file paths
+  std::optional<std::vector<std::string>> select;
+  std::optional<std::vector<std::string>> ignore;
+  std::map<std::string, core::Severity> severity; // per-rule overrides
+  std::optional<int> pg_version;
+  std::optional<std::string> fail_on;
+  std::optional<std::string> phase;
+  std::optional<std::string> postgres;         // [round-trip] provider
+  std::optional<std::string> python;           // [round-trip] interpreter
+  std::optional<std::string> database_url_env; // [round-trip] environment variable to read
+};
+
+struct LoadedConfig {
+  Config config;
+  std::vector<std::string> errors; // "pyproject.toml:7: unknown key `selcet`": exit code 2
+};
+
+// Reads `path`, or (when empty) the nearest miglint.toml or pyproject.toml with a
+// [tool.miglint] table, walking up from the current directory.
+LoadedConfig load_config(const std::string& path);
+
+// A commented starter configuration (`miglint init`).
+std::string starter_config();
+
+} // namespace miglint::cli

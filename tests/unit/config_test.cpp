@@ -1,0 +1,238 @@
+// Configuration files (miglint.toml, [tool.miglint] in pyproject.toml), `miglint init`,
+// --exclude and --diff-base, through the binary.
+
+#include "test_support.hpp"
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+namespace miglint {
+namespace {
+
+test::ShellResult run(const std::string& args, const std::string& cwd) {
+  return test::run_shell("cd '" + cwd + "' && '" + std::string(MIGLINT_BINARY) + "' " + args +
+                         " 2>&1");
+}
+
+std::vector<std::string> rules_of(const std::string& json_text) {
+  std::vector<std::string> out;
+  const auto doc = nlohmann::json::parse(json_text);
+  for (const auto& f : doc["findings"]) {
+    out.push_back(f["rule"].get<std::string>() + " " + f["file"].get<std::string>());
+  }
+  return out;
+}
+
+class Config : public ::testing::Test {
+protected:
+  void SetUp() override {
+    m_dir.write("migrations/001_init.up.sql",
+                "CREATE TABLE users (id bigint PRIMARY KEY, email varchar(100));\n");
+    m_dir.write("migrations/001_init.down.sql", "DROP TABLE users;\n");
+    m_dir.write("migrations/002_add.up.sql",
+                "SET lock_timeout = '5s';\n"
+                "ALTER TABLE users ADD COLUMN created_at timestamptz NOT NULL;\n");
+    m_dir.write("migrations/002_add.down.sql", "ALTER TABLE users DROP COLUMN created_at;\n");
+  }
+  std::string dir() const { return m_dir.path().string(); }
+  test::TempDir m_dir;
+};
+
+TEST_F(Config, ErrorsNameFileAndLineInFileOrder) {
+  m_dir.write("miglint.toml", "pg-version = 15\n"
+                              "selcet = [\"drop-table\"]\n"
+                              "fail-on = \"warn\"\n"
+                              "ignore = [\"no-such-rule\"]\n"
+                              "[severity]\n"
+                              "drop-table = \"fatal\"\n"
+                              "[round-trip]\n"
+                              "postgres = \"podman\"\n");
+  const auto r = run("check migrations", dir());
+  EXPECT_EQ(r.exit_code, 2) << r.out;
+  const char* expected[] = {
+      "miglint: miglint.toml:2: unknown key `selcet`",
+      "miglint: miglint.toml:3: `fail-on` must be one of error, warning, info, never, not `warn`",
+      "miglint: miglint.toml:4: `ignore`: unknown rule `no-such-rule`",
+      "miglint: miglint.toml:6: `drop-table` must be one of error, warning, info, not `fatal`",
+      "miglint: miglint.toml:8: `postgres` must be one of auto, local, docker, url, not `podman`"};
+  size_t at = 0;
+  for (const char* line : expected) {
+    const size_t found = r.out.find(line, at);
+    ASSERT_NE(found, std::string::npos) << line << "\n" << r.out;
+    at = found;
+  }
+  EXPECT_EQ(r.out.find("error["), std::string::npos) << "nothing is linted: " << r.out;
+}
+
+TEST_F(Config, TomlSyntaxErrorHasLine) {
+  m_dir.write("pyproject.toml", "[project]\nname = \"x\"\n\n[tool.miglint\n");
+  const auto r = run("check migrations", dir());
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.out.find("miglint: pyproject.toml:4: "), std::string::npos) << r.out;
+}
+
+TEST_F(Config, PyprojectIsFoundFromASubdirectoryAndItsPathsAreItsOwn) {
+  m_dir.write("pyproject.toml", "[project]\nname = \"app\"\n\n"
+                                "[tool.miglint]\npaths = [\"migrations\"]\nfail-on = \"never\"\n");
+  m_dir.write("src/app/__init__.py", "");
+  const auto r = run("check --format json", dir() + "/src/app");
+  EXPECT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_EQ(rules_of(r.out), std::vector<std::string>{
+                                 "add-column-not-null-no-default ../../migrations/002_add.up.sql"});
+}
+
+TEST_F(Config, PyprojectWithoutTheSectionIsPassedOver) {
+  m_dir.write("miglint.toml", "fail-on = \"never\"\n");
+  m_dir.write("svc/pyproject.toml", "[project]\nname = \"svc\"\n");
+  EXPECT_EQ(run("check ../migrations", dir() + "/svc").exit_code, 0);
+  // miglint.toml next to a pyproject.toml with a section wins.
+  m_dir.write("svc/pyproject.toml", "[tool.miglint]\nfail-on = \"error\"\n");
+  m_dir.write("svc/miglint.toml", "fail-on = \"never\"\n");
+  EXPECT_EQ(run("check ../migrations", dir() + "/svc").exit_code, 0);
+}
+
+TEST_F(Config, CommandLineWins) {
+  m_dir.write("miglint.toml", "fail-on = \"never\"\nselect = [\"drop-table\"]\n");
+  EXPECT_EQ(run("check migrations", dir()).exit_code, 0);
+  // --select replaces the configured selection, --fail-on the threshold.
+  const auto r =
+      run("check migrations --fail-on error --select add-column-not-null-no-default", dir());
+  EXPECT_EQ(r.exit_code, 1) << r.out;
+  EXPECT_NE(r.out.find("error[add-column-not-null-no-default]"), std::string::npos) << r.out;
+  // --config names another file; --no-config reads none.
+  m_dir.write("strict.toml", "fail-on = \"warning\"\n");
+  EXPECT_EQ(run("check migrations --config strict.toml", dir()).exit_code, 1);
+  EXPECT_EQ(run("check migrations --no-config", dir()).exit_code, 1);
+  const auto missing = run("check migrations --config nope.toml", dir());
+  EXPECT_EQ(missing.exit_code, 2);
+  EXPECT_NE(missing.out.find("nope.toml: no such configuration file"), std::string::npos);
+}
+
+TEST_F(Config, SeverityOverrideReachesEveryFormat) {
+  m_dir.write("miglint.toml", "[severity]\nadd-column-not-null-no-default = \"info\"\n");
+  const auto json = run("check migrations --format json", dir());
+  EXPECT_EQ(json.exit_code, 0) << "an info does not fail the default --fail-on error";
+  const auto doc = nlohmann::json::parse(json.out);
+  ASSERT_EQ(doc["findings"].size(), 1u);
+  EXPECT_EQ(doc["findings"][0]["severity"], "info");
+  const auto sarif = nlohmann::json::parse(run("check migrations --format sarif", dir()).out);
+  const auto& run0 = sarif["runs"][0];
+  EXPECT_EQ(run0["results"][0]["level"], "note");
+  for (const auto& rule : run0["tool"]["driver"]["rules"]) {
+    if (rule["id"] == "add-column-not-null-no-default") {
+      EXPECT_EQ(rule["defaultConfiguration"]["level"], "note");
+    }
+  }
+  EXPECT_EQ(run("check migrations --fail-on info", dir()).exit_code, 1);
+}
+
+TEST_F(Config, ExcludeLeavesFilesOutButKeepsTheirSchema) {
+  // 003 adds an index to the table 001 created: without 001's schema the table would be new.
+  m_dir.write("migrations/003_index.up.sql",
+              "SET lock_timeout = '5s';\nCREATE INDEX users_email ON users (email);\n");
+  m_dir.write("miglint.toml", "exclude = [\"002_*\"]\n");
+  auto r = run("check migrations --format json", dir());
+  EXPECT_EQ(rules_of(r.out),
+            std::vector<std::string>{"create-index-non-concurrent migrations/003_index.up.sql"})
+      << r.out;
+  EXPECT_EQ(nlohmann::json::parse(r.out)["summary"]["migrations"], 2);
+  // A glob with a slash is a path from the configuration's directory; --exclude adds to it.
+  m_dir.write("miglint.toml", "exclude = [\"migrations/003_index.up.sql\"]\n");
+  r = run("check migrations --format json --exclude '002*'", dir());
+  EXPECT_TRUE(rules_of(r.out).empty()) << r.out;
+  // A directory name leaves out everything under it.
+  m_dir.write("miglint.toml", "exclude = [\"migrations\"]\n");
+  r = run("check migrations", dir());
+  EXPECT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find("in 0 migrations"), std::string::npos) << r.out;
+}
+
+TEST_F(Config, InitWritesAStarterThatLoads) {
+  auto r = run("init", dir());
+  EXPECT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_EQ(run("check migrations", dir()).exit_code, 1) << "the starter keeps the defaults";
+  r = run("init", dir());
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.out.find("miglint.toml already exists"), std::string::npos);
+  // Every commented-out key in the starter is a valid setting.
+  std::string uncommented;
+  {
+    const auto text =
+        test::run_shell("sed -e 's/^# \\([a-z-]* = \\)/\\1/' '" + dir() + "/miglint.toml'");
+    uncommented = text.out;
+  }
+  m_dir.write("all.toml", uncommented);
+  r = run("check migrations --config all.toml", dir());
+  EXPECT_NE(r.exit_code, 2) << uncommented << r.out;
+}
+
+TEST_F(Config, ReadmeExampleLoads) {
+  const auto readme = test::run_shell("cat '" MIGLINT_SOURCE_DIR "/README.md'").out;
+  const std::string open = "```toml\n# pyproject.toml";
+  const size_t begin = readme.find(open);
+  ASSERT_NE(begin, std::string::npos);
+  const size_t body = readme.find('\n', begin) + 1;
+  m_dir.write("pyproject.toml", readme.substr(body, readme.find("```", body) - body));
+  const auto r = run("check migrations", dir());
+  EXPECT_NE(r.exit_code, 2) << r.out;
+  EXPECT_EQ(r.out.find("miglint: pyproject.toml"), std::string::npos) << r.out;
+}
+
+class DiffBase : public Config {
+protected:
+  void SetUp() override {
+    Config::SetUp();
+    git("init -q -b main && git add -A && git commit -qm base");
+  }
+  void git(const std::string& args) {
+    const auto r =
+        test::run_shell("cd '" + dir() +
+                        "' && export GIT_AUTHOR_NAME=t GIT_AUTHOR_EMAIL=t@example.com "
+                        "GIT_COMMITTER_NAME=t GIT_COMMITTER_EMAIL=t@example.com && git " +
+                        args + " 2>&1");
+    ASSERT_EQ(r.exit_code, 0) << args << "\n" << r.out;
+  }
+};
+
+TEST_F(DiffBase, ReportsOnlyChangedMigrations) {
+  auto r = run("check migrations --diff-base main --format json", dir());
+  EXPECT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_EQ(nlohmann::json::parse(r.out)["summary"]["migrations"], 0);
+  // A branch commits one migration and leaves another untracked: both are changes.
+  git("checkout -q -b feature");
+  m_dir.write("migrations/003_drop.up.sql", "SET lock_timeout = '5s';\nDROP TABLE users;\n");
+  git("add -A && git commit -qm drop");
+  m_dir.write("migrations/004_index.up.sql",
+              "SET lock_timeout = '5s';\nCREATE TABLE t (a int);\nCREATE INDEX ON t (a);\n");
+  r = run("check migrations --diff-base main --format json", dir());
+  EXPECT_EQ(rules_of(r.out), std::vector<std::string>{"drop-table migrations/003_drop.up.sql"})
+      << "the table of 001 is known, the one 004 creates is new: " << r.out;
+  EXPECT_EQ(nlohmann::json::parse(r.out)["summary"]["migrations"], 2);
+  // From a subdirectory, paths are still matched.
+  r = run("check ../migrations --diff-base main --format json", dir() + "/migrations");
+  EXPECT_EQ(rules_of(r.out).size(), 1u) << r.out;
+}
+
+TEST_F(DiffBase, UnknownRefIsAUsageError) {
+  const auto r = run("check migrations --diff-base no-such-branch", dir());
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.out.find("miglint: --diff-base no-such-branch: no merge base"), std::string::npos)
+      << r.out;
+  // Outside a repository (the temporary directory's parent is not one).
+  const auto outside = run("check '" + dir() + "/migrations' --diff-base main", dir() + "/..");
+  EXPECT_EQ(outside.exit_code, 2) << outside.out;
+  EXPECT_NE(outside.out.find("not a git repository"), std::string::npos) << outside.out;
+}
+
+TEST_F(DiffBase, RoundTripStepsOnlyChangedMigrations) {
+  git("checkout -q -b feature");
+  m_dir.write("migrations/003_col.up.sql", "ALTER TABLE users ADD COLUMN note text;\n");
+  m_dir.write("migrations/003_col.down.sql", "ALTER TABLE users DROP COLUMN note;\n");
+  const auto r = run("check migrations --diff-base main --round-trip --fail-on never", dir());
+  EXPECT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find("round-trip 1/1: 003"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("round-trip stepped 1 migration\n"), std::string::npos) << r.out;
+}
+
+} // namespace
+} // namespace miglint
