@@ -1,19 +1,35 @@
 #!/usr/bin/env bash
-# Installs every Debian package miglint's build, tests and demo need. Idempotent: when all are
-# present it changes nothing; otherwise it runs `apt-get update` first, then installs.
+# Installs the Debian packages miglint needs. Idempotent: when all are present it changes
+# nothing; otherwise it runs `apt-get update` first, then installs.
+#   ci/setup.sh          everything the build, the tests and the demo need
+#   ci/setup.sh action   what the GitHub Action needs: the build, and a PostgreSQL server for the
+#                        round-trip unless one is installed already (GitHub's Ubuntu runners
+#                        ship one; any major version from 12 on works)
 set -euo pipefail
+profile="${1:-all}"
 
 packages=(
   # build
   build-essential cmake ninja-build pkg-config git
   libpg-query-dev libprotobuf-c-dev libsimdjson-dev libpqxx-dev nlohmann-json3-dev libcli11-dev
   libtomlplusplus-dev
-  # tests and gates: the reference Alembic runs under Debian's /usr/bin/python3
-  libgtest-dev clang-format python3 python3-alembic python3-sqlalchemy python3-sqlmodel python3-psycopg2
-  python3-jsonschema pre-commit git
-  # the ephemeral PostgreSQL of the round-trip
-  postgresql-15
 )
+if [ "$profile" = "all" ]; then
+  packages+=(
+    # tests and gates: the reference Alembic runs under Debian's /usr/bin/python3
+    libgtest-dev clang-format python3 python3-alembic python3-sqlalchemy python3-sqlmodel
+    python3-psycopg2 python3-jsonschema pre-commit
+    # the ephemeral PostgreSQL of the round-trip
+    postgresql-15
+  )
+elif [ "$profile" = "action" ]; then
+  if ! compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null; then
+    packages+=(postgresql)
+  fi
+else
+  echo "ci/setup.sh: unknown profile $profile (all or action)" >&2
+  exit 2
+fi
 
 missing=()
 for p in "${packages[@]}"; do
@@ -34,9 +50,15 @@ else
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
-# Test tools from the npm registry (the SARIF Multitool), pinned by tests/tools/package-lock.json.
+if [ "$profile" != "all" ]; then
+  exit 0
+fi
+
+# Test tools from the npm registry (the SARIF Multitool, action-validator), pinned by
+# tests/tools/package-lock.json.
 tools="$(dirname "$0")/../tests/tools"
-if [ ! -x "$tools/node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool" ]; then
+if [ ! -x "$tools/node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool" ] ||
+  [ ! -e "$tools/node_modules/.bin/action-validator" ]; then
   if ! command -v npm >/dev/null; then # the machine image ships Node; Debian's as a fallback
     DEBIAN_FRONTEND=noninteractive ${sudo:-} apt-get install -y -qq nodejs npm
   fi

@@ -33,6 +33,7 @@ struct CheckOptions {
   std::vector<std::string> paths;
   std::string format = "text";
   std::string output;
+  std::string sarif_output; // also write SARIF here (one run, several reports: the Action)
   std::string phase = "upgrade";
   int pg_version = 15;
   std::vector<std::string> select;
@@ -377,7 +378,9 @@ int run_check(const CheckOptions& o) {
       report::write_text(out, report, color);
     }
   });
-  if (!written) {
+  if (!written || (!o.sarif_output.empty() && !emit(o.sarif_output, [&](std::ostream& out) {
+        report::write_sarif(out, report);
+      }))) {
     return k_exit_environment;
   }
   std::string summary = o.summary;
@@ -534,6 +537,8 @@ int run(int argc, char** argv) {
   check_cmd->add_option("--summary", check.summary,
                         "Append a Markdown job summary to FILE (default: $GITHUB_STEP_SUMMARY)");
   check_cmd->add_option("-o,--output", check.output, "Write the report to FILE");
+  check_cmd->add_option("--sarif-output", check.sarif_output,
+                        "Also write a SARIF report to FILE (whatever --format says)");
   check_cmd->add_option("--phase", check.phase, "Which scripts to lint")
       ->check(CLI::IsMember({"upgrade", "downgrade", "both"}));
   check_cmd->add_option("--pg-version", check.pg_version, "Target PostgreSQL major version")
