@@ -122,6 +122,14 @@ TEST(Catalog, ParsesFrontMatterAndExamples) {
 
 TEST(Catalog, ReportsBrokenDocs) {
   EXPECT_FALSE(lint::parse_rule_doc("x", "no front matter").errors.empty());
+  EXPECT_FALSE(lint::parse_rule_doc("x", "---\nid: x\nseverity: error\nsummary: S.\nhelp: H.\n"
+                                         "locks: maybe\n---\n")
+                   .errors.empty());
+  EXPECT_TRUE(lint::parse_rule_doc("x", "---\nid: x\nseverity: error\nsummary: S.\nhelp: H.\n"
+                                        "locks: true\n---\n")
+                  .locks);
+  EXPECT_TRUE(lint::find_rule_doc("set-not-null")->locks);
+  EXPECT_FALSE(lint::find_rule_doc("drop-table")->locks);
   EXPECT_FALSE(lint::parse_rule_doc("x", "---\nid: y\nsummary: s\nhelp: h\n---\n").errors.empty());
   EXPECT_FALSE(lint::parse_rule_doc("x", "---\nid: x\nseverity: fatal\nsummary: s\nhelp: h\n---\n")
                    .errors.empty());
