@@ -106,6 +106,13 @@ TEST(Action, CacheKeyFollowsTheSources) {
   EXPECT_NE(key(), first);
 }
 
+// The dependency step on this machine (where ci/setup.sh has run): nothing left to install.
+TEST(Action, DependencyStepIsIdempotent) {
+  const auto r = test::run_shell("bash '" + k_source + "/ci/action.sh' deps 2>&1");
+  EXPECT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find("packages present"), std::string::npos) << r.out;
+}
+
 const char* k_base_revision = R"py(from alembic import op
 import sqlalchemy as sa
 
