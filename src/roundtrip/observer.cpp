@@ -39,16 +39,31 @@ bool is_dangerous(const std::string& mode) {
 
 namespace {
 
-constexpr const char* k_locks =
-    "SELECT coalesce(txid_current_if_assigned()::text, ''), l.relation::oid::text, l.mode "
-    "FROM pg_locks l WHERE l.pid = pg_backend_pid() AND l.locktype = 'relation' AND l.granted";
-constexpr const char* k_filenodes =
-    "SELECT oid::text, relfilenode::text FROM pg_class WHERE relkind IN ('r', 'p', 'm', 'i')";
+// User relations only (OIDs from 16384 on, read through pg_class's index), as begin_step lists.
+constexpr const char* k_filenodes = "SELECT 'f', '', oid::text, relfilenode::text FROM pg_class "
+                                    "WHERE oid >= 16384 AND relkind IN ('r', 'p', 'm', 'i')";
+// After each statement: the locks the backend holds (with its transaction id, to tell a new
+// transaction) and the relations' files, in one round trip.
+constexpr const char* k_observe =
+    "SELECT 'l', coalesce(txid_current_if_assigned()::text, ''), l.relation::oid::text, l.mode "
+    "FROM pg_locks l WHERE l.pid = pg_backend_pid() AND l.locktype = 'relation' AND l.granted "
+    "UNION ALL "
+    "SELECT 'f', '', oid::text, relfilenode::text FROM pg_class "
+    "WHERE oid >= 16384 AND relkind IN ('r', 'p', 'm', 'i')";
 
-// Prepares the per-statement queries once per connection: they run after every statement.
+// The user's relations when a step begins: their names, kinds and files.
+constexpr const char* k_relations_now =
+    "SELECT c.oid::text, c.relkind, n.nspname || '.' || c.relname, c.relfilenode::text "
+    "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+    "WHERE c.oid >= 16384 AND c.relkind IN ('r', 'p', 'm', 'i') "
+    "AND n.nspname NOT IN ('pg_catalog', 'information_schema') "
+    "AND n.nspname NOT LIKE 'pg_toast%' AND c.relname <> 'alembic_version'";
+
+// Prepares the observer's queries once per connection: they run at every step and statement.
 void prepare(pqxx::transaction_base& n) {
   auto& c = n.conn();
-  c.prepare("miglint_locks", k_locks);
+  c.prepare("miglint_relations_now", k_relations_now);
+  c.prepare("miglint_observe", k_observe);
   c.prepare("miglint_filenodes", k_filenodes);
 }
 
@@ -57,24 +72,22 @@ void prepare(pqxx::transaction_base& n) {
 void Observer::begin_step(pqxx::transaction_base& n) {
   prepare(n);
   m_relations.clear();
-  for (const auto& row :
-       n.exec("SELECT c.oid::text, c.relkind, n.nspname || '.' || c.relname, c.relfilenode::text "
-              "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
-              "WHERE c.relkind IN ('r', 'p', 'm', 'i') "
-              "AND n.nspname NOT IN ('pg_catalog', 'information_schema') "
-              "AND n.nspname NOT LIKE 'pg_toast%' AND c.relname <> 'alembic_version'")) {
+  for (const auto& row : n.exec_prepared("miglint_relations_now")) {
     m_relations[row[0].c_str()] = {row[2].c_str(), row[1].c_str()[0], row[3].c_str()};
   }
   m_held.clear();
   m_txid.clear();
 }
 
-void Observer::check_rewrites(pqxx::transaction_base& n, Observation& out) {
-  for (const auto& row : n.exec_prepared("miglint_filenodes")) {
-    auto it = m_relations.find(row[0].c_str());
-    if (it != m_relations.end() && it->second.filenode != row[1].c_str() &&
-        std::string(row[1].c_str()) != "0") {
-      it->second.filenode = row[1].c_str();
+void Observer::check_rewrites(const pqxx::result& rows, Observation& out) {
+  for (const auto& row : rows) {
+    if (row[0].c_str()[0] != 'f') {
+      continue;
+    }
+    auto it = m_relations.find(row[2].c_str());
+    if (it != m_relations.end() && it->second.filenode != row[3].c_str() &&
+        std::string(row[3].c_str()) != "0") {
+      it->second.filenode = row[3].c_str();
       if (it->second.kind != 'i') { // an index rebuilt with its table is part of the rewrite
         out.rewritten.push_back(it->second.name);
       }
@@ -84,15 +97,24 @@ void Observer::check_rewrites(pqxx::transaction_base& n, Observation& out) {
 
 Observation Observer::observe(pqxx::transaction_base& n) {
   Observation out;
-  const auto rows = n.exec_prepared("miglint_locks");
-  std::string txid = rows.empty() ? std::string() : rows[0][0].c_str();
+  const auto rows = n.exec_prepared("miglint_observe");
+  std::string txid; // the same on every lock row; none when no lock is held
+  for (const auto& row : rows) {
+    if (row[0].c_str()[0] == 'l') {
+      txid = row[1].c_str();
+      break;
+    }
+  }
   if (txid != m_txid) {
     m_held.clear(); // a new transaction: what the last one held is gone
     m_txid = txid;
   }
   for (const auto& row : rows) {
-    const std::string oid = row[1].c_str();
-    const std::string mode = row[2].c_str();
+    if (row[0].c_str()[0] != 'l') {
+      continue;
+    }
+    const std::string oid = row[2].c_str();
+    const std::string mode = row[3].c_str();
     if (!m_held.emplace(oid, mode).second) {
       continue;
     }
@@ -101,7 +123,7 @@ Observation Observer::observe(pqxx::transaction_base& n) {
       out.locks.emplace_back(it->second.name, lock_mode_name(mode));
     }
   }
-  check_rewrites(n, out);
+  check_rewrites(rows, out);
   return out;
 }
 
@@ -109,7 +131,7 @@ Observation Observer::rewrites(pqxx::transaction_base& n) {
   Observation out;
   out.observed = false;
   m_held.clear();
-  check_rewrites(n, out);
+  check_rewrites(n.exec_prepared("miglint_filenodes"), out);
   return out;
 }
 

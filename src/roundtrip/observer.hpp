@@ -3,6 +3,7 @@
 #include "roundtrip/runner.hpp"
 
 #include <pqxx/nontransaction>
+#include <pqxx/result>
 
 #include <map>
 #include <set>
@@ -25,7 +26,7 @@ private:
     char kind = 'r';
     std::string filenode;
   };
-  void check_rewrites(pqxx::transaction_base& work, Observation& out);
+  void check_rewrites(const pqxx::result& rows, Observation& out);
 
   std::map<std::string, Relation> m_relations;          // by oid
   std::set<std::pair<std::string, std::string>> m_held; // (oid, mode) in the current transaction
