@@ -437,6 +437,50 @@ TEST(RoundTrip, AlembicMergeDataMigrationAndRaisingDowngrade) {
   EXPECT_NE(r.err.find("round-trip 5/5"), std::string::npos) << r.err;
 }
 
+// The driver keeps env.py's engine and connection across steps: what one migration leaves in
+// its session (settings, temporary tables) must not reach the next, and after an upgrade that
+// cannot be repeated (the scratch database is rebuilt under the kept connection) the run goes on.
+TEST(RoundTrip, AlembicStepsDoNotShareSessionState) {
+  TempDir dir;
+  dir.write("p/alembic.ini", "[alembic]\nscript_location = %(here)s\n");
+  dir.write("p/env.py",
+            "import os\nfrom alembic import context\n"
+            "from sqlalchemy import create_engine, pool\n"
+            "engine = create_engine(os.environ['DATABASE_URL'], poolclass=pool.NullPool)\n"
+            "with engine.connect() as c:\n"
+            "    context.configure(connection=c, transaction_per_migration=True)\n"
+            "    with context.begin_transaction():\n"
+            "        context.run_migrations()\n");
+  auto revision = [&](const std::string& id, const std::string& down, const std::string& up,
+                      const std::string& downgrade) {
+    dir.write("p/versions/" + id + ".py", "from alembic import op\nrevision = '" + id +
+                                              "'\ndown_revision = " + down + "\ndef upgrade():\n" +
+                                              up + "\ndef downgrade():\n" + downgrade + "\n");
+  };
+  revision("a1", "None",
+           "    op.execute(\"CREATE SCHEMA s\")\n"
+           "    op.execute(\"SET search_path = s, public\")\n"
+           "    op.execute(\"CREATE TEMP TABLE scratch (a int)\")\n",
+           "    op.execute(\"DROP SCHEMA s\")\n");
+  // Fails if a1's search_path or temporary table reached its session.
+  revision("b2", "'a1'",
+           "    op.execute(\"SELECT 1 / ((current_schemas(false))[1] <> 's')::int\")\n"
+           "    op.execute(\"CREATE TEMP TABLE scratch (a int)\")\n"
+           "    op.execute(\"CREATE TYPE mood AS ENUM ('a')\")\n",
+           "    op.execute(\"SELECT 1\")\n");
+  revision("c3", "'b2'", "    op.execute(\"CREATE TABLE t (id int)\")\n",
+           "    op.execute(\"DROP TABLE t\")\n");
+  const Outcome r = run("check --round-trip --format json --fail-on never p", dir.path().string());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto doc = nlohmann::json::parse(r.out);
+  EXPECT_EQ(finding(doc, "roundtrip-upgrade-failed"), nullptr) << r.out;
+  EXPECT_EQ(finding(doc, "roundtrip-downgrade-failed"), nullptr) << r.out;
+  // b2's downgrade leaves its type: not repeatable, the database is rebuilt, c3 still steps.
+  EXPECT_NE(finding(doc, "upgrade-not-repeatable", "b2"), nullptr) << r.out;
+  EXPECT_NE(r.err.find("round-trip 3/3: c3"), std::string::npos) << r.err;
+  EXPECT_EQ(finding(doc, "roundtrip-upgrade-failed", "c3"), nullptr) << r.out;
+}
+
 TEST(RoundTrip, EnvPyConnectingElsewhereIsRefused) {
   TempDir dir;
   dir.write("p/alembic.ini", "[alembic]\nscript_location = %(here)s\n");
