@@ -113,21 +113,6 @@ TEST(Action, DependencyStepIsIdempotent) {
   EXPECT_NE(r.out.find("packages present"), std::string::npos) << r.out;
 }
 
-const char* k_base_revision = R"py(from alembic import op
-import sqlalchemy as sa
-
-revision = "a1"
-down_revision = None
-
-
-def upgrade():
-    op.create_table("users", sa.Column("id", sa.Integer, primary_key=True))
-
-
-def downgrade():
-    op.drop_table("users")
-)py";
-
 const char* k_risky_revision = R"py(from alembic import op
 import sqlalchemy as sa
 
@@ -155,7 +140,7 @@ protected:
                 "    context.configure(connection=c, transaction_per_migration=True)\n"
                 "    with context.begin_transaction():\n"
                 "        context.run_migrations()\n");
-    m_dir.write("upstream/migrations/versions/a1_users.py", k_base_revision);
+    m_dir.write("upstream/migrations/versions/a1_users.py", test::k_users_revision);
     m_dir.write("upstream/README.md", "app\n");
     sh("cd upstream && git init -q -b main && git add -A && git commit -qm base && "
        "echo more >> README.md && git commit -qam docs && git checkout -q -b feature");

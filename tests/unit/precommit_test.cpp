@@ -16,21 +16,6 @@ namespace {
 namespace fs = std::filesystem;
 using test::TempDir;
 
-const char* k_revision = R"py(from alembic import op
-import sqlalchemy as sa
-
-revision = "a1"
-down_revision = None
-
-
-def upgrade():
-    op.create_table("users", sa.Column("id", sa.Integer, primary_key=True))
-
-
-def downgrade():
-    op.drop_table("users")
-)py";
-
 class PreCommit : public ::testing::Test {
 protected:
   void SetUp() override {
@@ -62,7 +47,7 @@ protected:
     std::ifstream env(std::string(MIGLINT_SOURCE_DIR) + "/migrations/env.py");
     m_dir.write("project/migrations/env.py",
                 std::string(std::istreambuf_iterator<char>(env), std::istreambuf_iterator<char>()));
-    m_dir.write("project/migrations/versions/a1_users.py", k_revision);
+    m_dir.write("project/migrations/versions/a1_users.py", test::k_users_revision);
     m_dir.write("project/app.py", "print('not a migration')\n");
     ASSERT_EQ(sh("cd project && git init -q && pre-commit install >/dev/null && git add -A && "
                  "git commit -qm init 2>&1")

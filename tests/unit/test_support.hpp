@@ -15,6 +15,22 @@
 
 namespace miglint::test {
 
+// An Alembic revision file: the first of a history, creating a `users` table.
+inline constexpr const char* k_users_revision = R"py(from alembic import op
+import sqlalchemy as sa
+
+revision = "a1"
+down_revision = None
+
+
+def upgrade():
+    op.create_table("users", sa.Column("id", sa.Integer, primary_key=True))
+
+
+def downgrade():
+    op.drop_table("users")
+)py";
+
 // A script that is the byte range [begin, end) of `file`.
 inline source::Script script_of(const core::SourceFilePtr& file, size_t begin, size_t end,
                                 source::TxMode tx) {
