@@ -12,11 +12,7 @@
 namespace miglint {
 namespace {
 
-// Runs the binary with `args` (a shell-quoted string) in `cwd`; stderr goes to stdout.
-test::ShellResult run(const std::string& args, const std::string& cwd = ".") {
-  return test::run_shell("cd '" + cwd + "' && '" + std::string(MIGLINT_BINARY) + "' " + args +
-                         " 2>&1");
-}
+const auto run = test::run_miglint;
 
 class Cli : public ::testing::Test {
 protected:

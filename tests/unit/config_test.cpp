@@ -9,10 +9,7 @@
 namespace miglint {
 namespace {
 
-test::ShellResult run(const std::string& args, const std::string& cwd) {
-  return test::run_shell("cd '" + cwd + "' && '" + std::string(MIGLINT_BINARY) + "' " + args +
-                         " 2>&1");
-}
+const auto run = test::run_miglint;
 
 std::vector<std::string> rules_of(const std::string& json_text) {
   std::vector<std::string> out;

@@ -133,6 +133,11 @@ inline ShellResult run_shell(const std::string& command) {
   return r;
 }
 
+// Runs the miglint binary with `args` (a shell-quoted string) in `cwd`; stderr goes to stdout.
+inline ShellResult run_miglint(const std::string& args, const std::string& cwd = ".") {
+  return run_shell("cd '" + cwd + "' && '" + std::string(MIGLINT_BINARY) + "' " + args + " 2>&1");
+}
+
 // A temporary directory removed at the end of the test.
 class TempDir {
 public:
