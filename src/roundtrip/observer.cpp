@@ -44,12 +44,9 @@ constexpr const char* k_filenodes = "SELECT 'f', '', oid::text, relfilenode::tex
                                     "WHERE oid >= 16384 AND relkind IN ('r', 'p', 'm', 'i')";
 // After each statement: the locks the backend holds (with its transaction id, to tell a new
 // transaction) and the relations' files, in one round trip.
-constexpr const char* k_observe =
+constexpr const char* k_locks =
     "SELECT 'l', coalesce(txid_current_if_assigned()::text, ''), l.relation::oid::text, l.mode "
-    "FROM pg_locks l WHERE l.pid = pg_backend_pid() AND l.locktype = 'relation' AND l.granted "
-    "UNION ALL "
-    "SELECT 'f', '', oid::text, relfilenode::text FROM pg_class "
-    "WHERE oid >= 16384 AND relkind IN ('r', 'p', 'm', 'i')";
+    "FROM pg_locks l WHERE l.pid = pg_backend_pid() AND l.locktype = 'relation' AND l.granted";
 
 // The user's relations when a step begins: their names, kinds and files.
 constexpr const char* k_relations_now =
@@ -63,7 +60,8 @@ constexpr const char* k_relations_now =
 void prepare(pqxx::transaction_base& n) {
   auto& c = n.conn();
   c.prepare("miglint_relations_now", k_relations_now);
-  c.prepare("miglint_observe", k_observe);
+  static const std::string observe = std::string(k_locks) + " UNION ALL " + k_filenodes;
+  c.prepare("miglint_observe", observe);
   c.prepare("miglint_filenodes", k_filenodes);
 }
 

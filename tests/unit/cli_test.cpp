@@ -17,14 +17,7 @@ const auto run = test::run_miglint;
 class Cli : public ::testing::Test {
 protected:
   void SetUp() override {
-    m_dir.write("migrations/001_init.up.sql",
-                "CREATE TABLE users (id bigint PRIMARY KEY, email varchar(100));\n");
-    m_dir.write("migrations/001_init.down.sql", "DROP TABLE users;\n");
-    m_dir.write("migrations/002_add.up.sql",
-                "SET lock_timeout = '5s';\n"
-                "ALTER TABLE users ADD COLUMN created_at timestamptz NOT NULL;\n"
-                "CREATE INDEX users_email_idx ON users (email);\n");
-    m_dir.write("migrations/002_add.down.sql", "ALTER TABLE users DROP COLUMN created_at;\n");
+    test::write_users_history(m_dir, "CREATE INDEX users_email_idx ON users (email);\n");
     m_dir.write("clean/001_ok.up.sql", "CREATE TABLE t (id bigint);\n");
   }
   std::string dir() const { return m_dir.path().string(); }

@@ -22,15 +22,7 @@ std::vector<std::string> rules_of(const std::string& json_text) {
 
 class Config : public ::testing::Test {
 protected:
-  void SetUp() override {
-    m_dir.write("migrations/001_init.up.sql",
-                "CREATE TABLE users (id bigint PRIMARY KEY, email varchar(100));\n");
-    m_dir.write("migrations/001_init.down.sql", "DROP TABLE users;\n");
-    m_dir.write("migrations/002_add.up.sql",
-                "SET lock_timeout = '5s';\n"
-                "ALTER TABLE users ADD COLUMN created_at timestamptz NOT NULL;\n");
-    m_dir.write("migrations/002_add.down.sql", "ALTER TABLE users DROP COLUMN created_at;\n");
-  }
+  void SetUp() override { test::write_users_history(m_dir); }
   std::string dir() const { return m_dir.path().string(); }
   test::TempDir m_dir;
 };

@@ -169,4 +169,17 @@ inline std::filesystem::path TempDir::write(const std::string& relative,
   return p;
 }
 
+// A two-migration golang-migrate history in `dir`/migrations: 001 creates `users`, 002 adds a
+// NOT NULL column without a default (one add-column-not-null-no-default), then `extra_002`.
+inline void write_users_history(const TempDir& dir, const std::string& extra_002 = "") {
+  dir.write("migrations/001_init.up.sql",
+            "CREATE TABLE users (id bigint PRIMARY KEY, email varchar(100));\n");
+  dir.write("migrations/001_init.down.sql", "DROP TABLE users;\n");
+  dir.write("migrations/002_add.up.sql",
+            "SET lock_timeout = '5s';\n"
+            "ALTER TABLE users ADD COLUMN created_at timestamptz NOT NULL;\n" +
+                extra_002);
+  dir.write("migrations/002_add.down.sql", "ALTER TABLE users DROP COLUMN created_at;\n");
+}
+
 } // namespace miglint::test
