@@ -218,11 +218,7 @@ private:
 } // namespace
 
 void recreate_database(Server& server) {
-  // Same server, its `postgres` database (present on every server miglint starts, and on
-  // ordinary installations).
-  std::string admin_conninfo = server.conninfo();
-  admin_conninfo = admin_conninfo.substr(0, admin_conninfo.rfind("dbname=")) + "dbname=postgres";
-  pqxx::connection admin(admin_conninfo);
+  pqxx::connection admin(server.maintenance_conninfo());
   pqxx::nontransaction n(admin);
   n.exec("DROP DATABASE IF EXISTS " + admin.quote_name(server.database()) + " WITH (FORCE)");
   n.exec("CREATE DATABASE " + admin.quote_name(server.database()));

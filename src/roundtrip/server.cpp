@@ -183,6 +183,9 @@ fs::path default_cache_dir() {
   return fs::temp_directory_path() / "miglint-cache";
 }
 
+// The database the cached cluster holds for the round-trip, renamed on every start.
+constexpr const char* k_cached_database = "miglint_scratch";
+
 class LocalServer final : public Server {
 public:
   std::string conninfo() const override {
@@ -194,6 +197,7 @@ public:
            "&port=5432";
   }
   std::string database() const override { return m_database; }
+  std::string maintenance_conninfo() const override { return maintenance(); }
   std::string description() const override { return m_description; }
 
   static Started start(const ServerOptions& o) {
@@ -230,9 +234,13 @@ public:
     }
     server->m_database = scratch_database_name();
     try {
-      create_database(server->maintenance(), server->m_database);
+      // A name of its own per run, as on other servers (an env.py that connects elsewhere is
+      // told apart by it).
+      pqxx::connection c(server->maintenance());
+      pqxx::nontransaction(c).exec("ALTER DATABASE " + std::string(k_cached_database) +
+                                   " RENAME TO " + c.quote_name(server->m_database));
     } catch (const std::exception& e) {
-      return {nullptr, "cannot create the scratch database: " + trim(e.what())};
+      return {nullptr, "cannot prepare the scratch database: " + trim(e.what())};
     }
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
@@ -247,15 +255,17 @@ public:
 private:
   explicit LocalServer(core::TempDir dir) : m_dir(std::move(dir)) {}
 
+  // The cluster holds template1 and the scratch database only (see prepare_data).
   std::string maintenance() const {
-    return "host=" + conn_value(m_dir.path()) + " port=5432 user=postgres dbname=postgres";
+    return "host=" + conn_value(m_dir.path()) + " port=5432 user=postgres dbname=template1";
   }
 
-  // The data directory: a copy of the cached template, initdb'd once per server version.
+  // The data directory: a copy of the cached cluster, initdb'd once per server version, with the
+  // scratch database already in it.
   std::string prepare_data(const BinDir& bin, const std::optional<core::RunAs>& user,
                            const ServerOptions& o, bool& warm) {
     const fs::path cache = (o.cache_dir.empty() ? default_cache_dir() : fs::path(o.cache_dir)) /
-                           ("template-pg" + std::to_string(bin.major));
+                           ("cluster-pg" + std::to_string(bin.major));
     const fs::path data = fs::path(m_dir.path()) / "data";
     std::error_code ec;
     warm = fs::exists(cache / "PG_VERSION", ec);
@@ -272,6 +282,22 @@ private:
                             out, user);
       if (rc != 0) {
         return "initdb failed (exit " + std::to_string(rc) + "):\n" + out;
+      }
+      // The scratch database is made once, here, in single-user mode: creating one costs a
+      // tenth of a second or more on every start; renaming it, nothing (see start()). Every
+      // start copies the cluster, at a cost per file (a database is 300 of them): the
+      // `postgres` and template0 databases, which the round-trip does not use, are dropped.
+      const std::string commands = "CREATE DATABASE " + std::string(k_cached_database) +
+                                   "\nDROP DATABASE postgres\n"
+                                   "ALTER DATABASE template0 IS_TEMPLATE false\n"
+                                   "DROP DATABASE template0\n";
+      const int created = core::run_command(
+          {"sh", "-c", "printf '" + commands + "' | exec \"$0\" --single -D \"$1\" template1",
+           (bin.dir / "postgres").string(), target.string()},
+          out, user);
+      if (created != 0) {
+        return "cannot create the scratch database in the new cluster (exit " +
+               std::to_string(created) + "):\n" + out;
       }
       // Publish the template atomically, so concurrent runs never see half of it.
       const fs::path staging = cache.string() + ".tmp-" + random_letters(6);
@@ -305,7 +331,10 @@ private:
         {(bin.dir / "postgres").string(), "-D", m_dir.path() + "/data", "-k", m_dir.path(), "-c",
          "listen_addresses=", "-c", "port=5432", "-c", "fsync=off", "-c", "synchronous_commit=off",
          "-c", "full_page_writes=off", "-c", "max_connections=20", "-c",
-         "max_locks_per_transaction=256"},
+         "max_locks_per_transaction=256",
+         // No background ANALYZE: it takes transaction ids the round-trip's snapshots would
+         // have to account for (roundtrip/snapshot.hpp), and the data is thrown away anyway.
+         "-c", "autovacuum=off"},
         options, error);
     if (!child) {
       return "cannot start postgres: " + error;
@@ -338,6 +367,7 @@ public:
     }
   }
   std::string conninfo() const override { return m_scratch; }
+  std::string maintenance_conninfo() const override { return m_maintenance; }
   std::string sqlalchemy_url() const override { return m_sqlalchemy; }
   std::string database() const override { return m_database; }
   std::string description() const override { return m_description; }
@@ -440,6 +470,7 @@ public:
     }
   }
   std::string conninfo() const override { return m_conninfo; }
+  std::string maintenance_conninfo() const override { return m_maintenance; }
   std::string sqlalchemy_url() const override { return m_sqlalchemy; }
   std::string database() const override { return m_database; }
   std::string description() const override { return m_description; }
@@ -470,12 +501,13 @@ public:
     const std::string port = first.substr(colon + 1);
     const std::string base = "host=127.0.0.1 port=" + port +
                              " user=postgres password=" + conn_value(password) + " dbname=";
-    if (std::string wait = wait_until_ready(base + "postgres", nullptr, 60); !wait.empty()) {
+    server->m_maintenance = base + "postgres";
+    if (std::string wait = wait_until_ready(server->m_maintenance, nullptr, 60); !wait.empty()) {
       return {nullptr, "the PostgreSQL container did not accept connections (" + wait + ")"};
     }
     server->m_database = scratch_database_name();
     try {
-      create_database(base + "postgres", server->m_database);
+      create_database(server->m_maintenance, server->m_database);
     } catch (const std::exception& e) {
       return {nullptr, "cannot create the scratch database: " + trim(e.what())};
     }
@@ -492,6 +524,7 @@ private:
   std::string m_docker;
   std::string m_container;
   std::string m_conninfo;
+  std::string m_maintenance;
   std::string m_sqlalchemy;
   std::string m_database;
   std::string m_description;

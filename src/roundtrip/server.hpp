@@ -28,6 +28,9 @@ public:
   virtual std::string sqlalchemy_url() const = 0;
   // The scratch database's name.
   virtual std::string database() const = 0;
+  // libpq connection string to another database of the same server, to drop and create the
+  // scratch database from.
+  virtual std::string maintenance_conninfo() const = 0;
   // For people: "local PostgreSQL 15 (/usr/lib/postgresql/15/bin), cold start 1.2 s".
   virtual std::string description() const = 0;
 };

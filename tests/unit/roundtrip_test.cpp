@@ -48,7 +48,7 @@ ServerOptions local() {
 }
 
 std::string admin(const Server& s) {
-  return "host='" + socket_dir(s) + "' port=5432 user=postgres dbname=postgres";
+  return "host='" + socket_dir(s) + "' port=5432 user=postgres dbname=template1";
 }
 
 struct Outcome {
@@ -101,6 +101,8 @@ TEST(RoundTripServer, LocalColdThenWarmAndEverythingRemoved) {
     dir = socket_dir(*cold.server);
     EXPECT_TRUE(fs::exists(dir));
     EXPECT_TRUE(databases(admin(*cold.server)).contains(cold.server->database()));
+    EXPECT_FALSE(databases(admin(*cold.server)).contains("miglint_scratch"))
+        << "the cached cluster's scratch database gets a name of its own for the run";
     pqxx::connection c(cold.server->conninfo());
     pqxx::nontransaction n(c);
     EXPECT_EQ(n.exec("SHOW fsync")[0][0].c_str(), std::string("off"));
@@ -543,7 +545,7 @@ TEST(RoundTrip, DatabaseUrlFromTheEnvironment) {
   TempDir dir;
   dir.write("m/001_t.up.sql", "CREATE TABLE t (id int);");
   dir.write("m/001_t.down.sql", "DROP TABLE t;");
-  const std::string url = "postgresql://postgres@/postgres?host=" + socket_dir(*host.server);
+  const std::string url = "postgresql://postgres@/template1?host=" + socket_dir(*host.server);
   ::setenv("DATABASE_URL", url.c_str(), 1); // the child inherits it
   const Outcome r = run("check --round-trip --postgres url m", dir.path().string());
   ::unsetenv("DATABASE_URL");
