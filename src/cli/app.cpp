@@ -134,15 +134,6 @@ int run_round_trip(const CheckOptions& o, const source::Discovery& discovery,
       server_options.database_url = env;
     }
   }
-  roundtrip::Started started = roundtrip::start_server(server_options);
-  if (core::interrupted() != 0) {
-    throw roundtrip::Interrupted{core::interrupted()}; // the start was cut short, not refused
-  }
-  if (!started.server) {
-    std::cerr << "miglint: cannot start the round-trip's PostgreSQL: " << started.error << '\n';
-    return k_exit_environment;
-  }
-  std::cerr << "miglint: round-trip on " << started.server->description() << '\n';
   // One history at a time: the Alembic projects, then the SQL migrations.
   std::map<std::string, std::vector<source::Migration>> groups;
   for (const auto& m : discovery.migrations) {
@@ -153,22 +144,40 @@ int run_round_trip(const CheckOptions& o, const source::Discovery& discovery,
     return std::none_of(group.second.begin(), group.second.end(),
                         [](const source::Migration& m) { return m.selected; });
   });
+  // The first Alembic driver imports Alembic and reads the project while the server starts.
+  auto launch = [&](const std::vector<source::Migration>& migrations, std::string& error) {
+    return roundtrip::AlembicRunner::launch(o.python, migrations.front().project, error);
+  };
+  std::unique_ptr<roundtrip::AlembicRunner> early;
+  std::string early_error;
+  if (groups.begin()->first != "sql") {
+    early = launch(groups.begin()->second, early_error);
+  }
+  roundtrip::Started started = roundtrip::start_server(server_options);
+  if (core::interrupted() != 0) {
+    throw roundtrip::Interrupted{core::interrupted()}; // the start was cut short, not refused
+  }
+  if (!started.server) {
+    std::cerr << "miglint: cannot start the round-trip's PostgreSQL: " << started.error << '\n';
+    return k_exit_environment;
+  }
+  std::cerr << "miglint: round-trip on " << started.server->description() << '\n';
   const bool tty = isatty(STDERR_FILENO) != 0;
   bool first = true;
   for (const auto& [key, migrations] : groups) {
     if (!first) {
       roundtrip::recreate_database(*started.server);
     }
-    first = false;
     std::unique_ptr<roundtrip::Runner> runner;
     std::string error;
     if (key != "sql") {
-      auto alembic = roundtrip::AlembicRunner::start(o.python, migrations.front().project,
-                                                     *started.server, error);
+      auto alembic = first ? std::move(early) : launch(migrations, error);
+      error = first ? early_error : error;
+      const bool ok = alembic && alembic->connect(*started.server, error);
       if (core::interrupted() != 0) {
         throw roundtrip::Interrupted{core::interrupted()};
       }
-      if (!alembic) {
+      if (!ok) {
         std::cerr << "miglint: " << error << '\n';
         return k_exit_environment;
       }
@@ -177,6 +186,7 @@ int run_round_trip(const CheckOptions& o, const source::Discovery& discovery,
     } else {
       runner = std::make_unique<roundtrip::SqlRunner>(started.server->conninfo());
     }
+    first = false;
     roundtrip::RoundTripOptions options;
     options.from = o.from;
     options.progress = [tty](size_t n, size_t total, const source::Migration& m) {

@@ -283,6 +283,9 @@ void install_signal_handlers() {
   for (int sig : {SIGINT, SIGTERM, SIGHUP}) {
     ::sigaction(sig, &sa, nullptr);
   }
+  // A child that exits early (an interpreter that cannot import Alembic) must not take miglint
+  // with it when miglint writes to its pipe: the write fails with EPIPE instead.
+  ::signal(SIGPIPE, SIG_IGN);
 }
 
 int interrupted() {

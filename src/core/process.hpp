@@ -87,6 +87,7 @@ private:
 // Installs SIGINT/SIGTERM/SIGHUP handlers: they stop every live child (postgres servers, the
 // Alembic driver) so that blocked work fails and unwinds through the destructors above, then
 // `interrupted()` reports the signal. A second signal exits at once after killing children.
+// SIGPIPE is ignored: writing to a child that is gone fails with EPIPE.
 void install_signal_handlers();
 // The signal received (0 if none).
 int interrupted();

@@ -2,11 +2,15 @@
 env.py, and reports every statement executed, with its line in the revision file, the locks it
 took and the tables it rewrote.
 
-Usage: python driver.py ALEMBIC_INI SCRATCH_URL SCRATCH_DATABASE
-Protocol: one JSON object per line. miglint writes {"op": "upgrade"|"downgrade", "revision": id}
-or {"op": "quit"}; the driver answers with {"event": "statement", ...} lines, then
-{"event": "done"} or {"event": "error", "message": ..., ...}. It starts with {"event": "ready"}.
-Anything env.py prints goes to stderr, so it cannot break the protocol.
+Usage: python driver.py ALEMBIC_INI (or the script directory)
+Protocol: one JSON object per line. The driver starts with {"event": "loaded", ...} once Alembic
+is imported (or {"event": "unusable", ...} when it cannot be, and exits), then {"event": "ready"}
+once the project's scripts are read: it is started while miglint starts the server. miglint then
+writes {"op": "connect", "url": ..., "database": ...} (the scratch database), then
+{"op": "upgrade"|"downgrade", "revision": id} commands, and {"op": "quit"}; the driver answers
+each step with {"event": "statement", ...} lines, then {"event": "done", "xids": [...],
+"touched": [...]} or {"event": "error", "message": ..., ...}. Anything env.py prints goes to
+stderr, so it cannot break the protocol.
 """
 import json
 import os
@@ -24,27 +28,34 @@ def emit(**obj):
 
 
 def main():
-    ini, url, database = sys.argv[1], sys.argv[2], sys.argv[3]
-    os.environ["DATABASE_URL"] = url
-    from alembic import __version__ as alembic_version
-    from alembic.config import Config
-    from alembic.runtime.environment import EnvironmentContext
-    from alembic.runtime.migration import RevisionStep
-    from alembic.script import ScriptDirectory
-    from sqlalchemy import event
-    from sqlalchemy.engine import Engine
+    ini = sys.argv[1]
+    try:
+        from alembic import __version__ as alembic_version
+        from alembic.config import Config
+        from alembic.runtime.environment import EnvironmentContext
+        from alembic.runtime.migration import RevisionStep
+        from alembic.script import ScriptDirectory
+        from sqlalchemy import event
+        from sqlalchemy.engine import Engine
+    except ImportError as e:
+        emit(event="unusable", message=str(e))
+        return
+    emit(event="loaded", alembic=alembic_version, python=sys.version.split()[0])
+    try:  # the driver of miglint's postgresql:// URL, loaded while the server starts
+        import psycopg2  # noqa: F401
+        import sqlalchemy.dialects.postgresql.psycopg2  # noqa: F401
+    except ImportError:
+        pass
 
     if ini.endswith(".ini"):
         config = Config(ini)
     else:  # a script directory without alembic.ini
         config = Config()
         config.set_main_option("script_location", ini)
-    # ConfigParser interpolates '%': escape the URL before handing it over.
-    config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
     script = ScriptDirectory.from_config(config)
     version_dirs = [os.path.realpath(d) for d in script._version_locations]
 
-    state = {"current": None, "relations": None, "held": set(), "txid": None}
+    state = {"current": None, "version": False, "database": None}
     engines = weakref.WeakSet()  # every engine env.py creates: disposed after each step
 
     in_versions = {}  # code file name -> its real path if it is a revision file, else None
@@ -114,70 +125,89 @@ def main():
     def raw_cursor(conn):
         return conn.connection.cursor()
 
-    def baseline(conn):
-        cur = raw_cursor(conn)
-        cur.execute(
-            "SELECT c.oid::text, c.relkind, n.nspname || '.' || c.relname, c.relfilenode::text "
-            "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
-            "WHERE c.oid >= 16384 AND c.relkind IN ('r', 'p', 'm', 'i') "
-            "AND n.nspname NOT IN ('pg_catalog', 'information_schema') "
-            "AND n.nspname NOT LIKE 'pg_toast%' AND c.relname <> 'alembic_version'")
-        state["relations"] = {oid: [kind, name, node] for oid, kind, name, node in cur.fetchall()}
+    def in_transaction(conn):
+        dbapi = conn.connection.dbapi_connection if hasattr(conn.connection, "dbapi_connection") \
+            else conn.connection.connection
+        status = getattr(dbapi, "get_transaction_status", None)  # psycopg2
+        if status is not None:
+            return status() != 0  # not IDLE
+        info = getattr(dbapi, "info", None)  # psycopg 3
+        return info is not None and int(info.transaction_status) != 0
+
+    # As miglint's own observer does (observer.cpp): relation OIDs and file numbers come from
+    # one counter, so the relations that existed when the step began have numbers up to the
+    # highest one then, and a file created since (a rewrite) a higher one.
+    LAST_NUMBER = ("SELECT coalesce(max(greatest(oid::int8, relfilenode::int8)), 0) "
+                   "FROM pg_class WHERE oid >= 16384")
+    FILES = ("SELECT 'f', '', oid::text, relfilenode::text FROM pg_class WHERE oid >= 16384 "
+             "AND oid::int8 <= %(last)s AND relfilenode::int8 > %(last)s "
+             "AND relkind IN ('r', 'p', 'm')")
+    LOCKS = ("SELECT 'l', coalesce(txid_current_if_assigned()::text, ''), "
+             "l.relation::oid::text, l.mode FROM pg_locks l WHERE l.pid = pg_backend_pid() "
+             "AND l.locktype = 'relation' AND l.granted")
+
+    def new_step():
+        state["last"] = None
+        state["files"] = {}
         state["held"] = set()
         state["txid"] = None
+        state["xids"] = set()
+        state["touched"] = set()
+
+    def baseline(conn):
+        cur = raw_cursor(conn)
+        cur.execute(LAST_NUMBER)
+        state["last"] = cur.fetchone()[0]
+
+    def trace_locks(rows):
+        # Every lock the transaction holds and its id go into the step's trace; returns the
+        # locks new since the last statement of the same transaction.
+        lock_rows = [r for r in rows if r[0] == "l"]
+        txid = lock_rows[0][1] if lock_rows else ""
+        if txid != state["txid"]:
+            state["held"] = set()
+            state["txid"] = txid
+        if txid:
+            state["xids"].add(int(txid))
+        new = []
+        for _, _, oid, mode in lock_rows:
+            # Reading and writing rows never changes a relation's definition: every DDL on a
+            # relation takes SHARE UPDATE EXCLUSIVE or stronger (observer.cpp).
+            if mode not in ("AccessShareLock", "RowShareLock", "RowExclusiveLock"):
+                state["touched"].add(oid)
+            if (oid, mode) not in state["held"]:
+                state["held"].add((oid, mode))
+                new.append([oid, mode])
+        return new
 
     def observe(conn):
         cur = raw_cursor(conn)
-        in_transaction = conn.connection.get_transaction_status() != 0  # psycopg2: not IDLE
-        # One round trip: the backend's relation locks (in a transaction) and the user
-        # relations' files (OIDs from 16384 on), as miglint's own observer does.
-        files = ("SELECT 'f', '', oid::text, relfilenode::text FROM pg_class "
-                 "WHERE oid >= 16384 AND relkind IN ('r', 'p', 'm', 'i')")
-        if in_transaction:
-            cur.execute(
-                "SELECT 'l', coalesce(txid_current_if_assigned()::text, ''), "
-                "l.relation::oid::text, l.mode FROM pg_locks l WHERE l.pid = pg_backend_pid() "
-                "AND l.locktype = 'relation' AND l.granted UNION ALL " + files)
-        else:
-            cur.execute(files)
+        observed = in_transaction(conn)
+        params = {"last": state["last"]}
+        cur.execute(LOCKS + " UNION ALL " + FILES if observed else FILES, params)
         rows = cur.fetchall()
-        locks = []
-        if in_transaction:
-            lock_rows = [r for r in rows if r[0] == "l"]
-            txid = lock_rows[0][1] if lock_rows else ""
-            if txid != state["txid"]:
-                state["held"] = set()
-                state["txid"] = txid
-            for _, _, oid, mode in lock_rows:
-                if (oid, mode) in state["held"]:
-                    continue
-                state["held"].add((oid, mode))
-                rel = state["relations"].get(oid)
-                if rel and rel[0] != "i":
-                    locks.append([rel[1], mode])
+        if observed:
+            locks = trace_locks(rows)
         else:
             state["held"] = set()
+            locks = []
         rewritten = []
         for kind, _, oid, node in rows:
-            if kind != "f":
-                continue
-            rel = state["relations"].get(oid)
-            if rel and rel[2] != node and node != "0":
-                rel[2] = node
-                if rel[0] != "i":
-                    rewritten.append(rel[1])
-        return {"observed": in_transaction, "locks": locks, "rewritten": rewritten}
+            if kind == "f" and state["files"].get(oid) != node:
+                state["files"][oid] = node
+                rewritten.append(oid)
+        return {"observed": observed, "locks": locks, "rewritten": rewritten}
 
     @event.listens_for(Engine, "do_connect")
     def only_the_scratch_database(dialect, conn_rec, cargs, cparams):
         # Before any connection is made: an env.py that ignores sqlalchemy.url and DATABASE_URL
         # must never reach a real database.
         target = cparams.get("dbname") or cparams.get("database")
-        if target != database:
+        if target is None or target != state["database"]:
             raise RuntimeError(
                 "env.py connected to database %r, not to miglint's scratch database %r: "
                 "refusing to run migrations anywhere else (make env.py use sqlalchemy.url "
-                "or DATABASE_URL)" % (target, database))
+                "or DATABASE_URL)" % (target, state["database"]))
 
     @event.listens_for(Engine, "engine_connect")
     def remember(conn, branch=None):
@@ -192,14 +222,14 @@ def main():
 
     @event.listens_for(Engine, "before_cursor_execute")
     def before(conn, cursor, statement, parameters, context, executemany):
-        if "alembic_version" in statement:
-            state["current"] = None
+        state["current"] = None
+        state["version"] = "alembic_version" in statement
+        if state["version"]:
             return
         path, line = location()
         if path is None:  # Alembic's own catalog queries, not the revision's
-            state["current"] = None
             return
-        if state["relations"] is None:
+        if state["last"] is None:
             baseline(conn)
         state["current"] = {"sql": statement, "file": path, "line": line}
 
@@ -207,6 +237,13 @@ def main():
     def after(conn, cursor, statement, parameters, context, executemany):
         current = state["current"]
         if current is None:
+            if state["version"] and not statement.lstrip().upper().startswith("SELECT") \
+                    and in_transaction(conn):
+                # Alembic's version row is written last, in the revision's transaction: what it
+                # holds then covers anything the revision ran past SQLAlchemy's events.
+                cur = raw_cursor(conn)
+                cur.execute(LOCKS)
+                trace_locks(cur.fetchall())
             return
         state["current"] = None
         current.update(observe(conn))
@@ -215,7 +252,7 @@ def main():
     def run(revision_id, upgrade):
         revision = script.get_revision(revision_id)
         step = RevisionStep(script.revision_map, revision, upgrade)
-        state["relations"] = None
+        new_step()
         state["current"] = None
 
         def steps(rev, context):
@@ -233,7 +270,7 @@ def main():
                 if id(engine) not in kept:
                     engine.dispose()
 
-    emit(event="ready", alembic=alembic_version, python=sys.version.split()[0])
+    emit(event="ready")
     for line in sys.stdin:
         try:
             command = json.loads(line)
@@ -242,14 +279,22 @@ def main():
             continue
         if command.get("op") == "quit":
             break
+        if command.get("op") == "connect":
+            url = command["url"]
+            os.environ["DATABASE_URL"] = url
+            # ConfigParser interpolates '%': escape the URL before handing it over.
+            config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+            state["database"] = command["database"]
+            continue
         try:
             run(command["revision"], command["op"] == "upgrade")
-            emit(event="done")
+            emit(event="done", xids=sorted(state["xids"]), touched=sorted(state["touched"]))
         except BaseException as e:  # report everything, including SystemExit from env.py
             failed = state["current"] or {}
             message = "".join(traceback.format_exception_only(type(e), e)).strip()
             emit(event="error", message=message, sql=failed.get("sql"),
-                 file=failed.get("file"), line=failed.get("line"))
+                 file=failed.get("file"), line=failed.get("line"),
+                 xids=sorted(state["xids"]), touched=sorted(state["touched"]))
 
 
 if __name__ == "__main__":

@@ -54,82 +54,130 @@ core::Location locate(const source::Migration& migration, core::Phase phase,
   return {anchor.file, start, end};
 }
 
-} // namespace
-
-std::string find_python(const std::string& requested, std::string& tried) {
-  std::vector<std::string> candidates;
-  if (!requested.empty()) {
-    candidates.push_back(requested);
-  } else {
-    if (const char* venv = std::getenv("VIRTUAL_ENV"); venv != nullptr && *venv != '\0') {
-      candidates.push_back(std::string(venv) + "/bin/python");
-    }
-    candidates.insert(candidates.end(), {"python3", "/usr/bin/python3"});
-  }
-  for (const auto& py : candidates) {
-    std::string out;
-    tried += (tried.empty() ? "" : ", ") + py;
-    if (core::run_command({py, "-c", "import alembic, sqlalchemy"}, out) == 0) {
-      return py;
+// The step's trace from the driver's closing event: xids (numbers) and touched (OIDs).
+void read_trace(const nlohmann::json& event, StepTrace& trace) {
+  if (event.contains("xids") && event["xids"].is_array()) {
+    for (const auto& x : event["xids"]) {
+      if (x.is_number_unsigned()) {
+        trace.xids.insert(x.get<uint64_t>());
+      }
     }
   }
-  return {};
+  if (event.contains("touched") && event["touched"].is_array()) {
+    for (const auto& oid : event["touched"]) {
+      if (oid.is_string()) {
+        trace.relations.insert(oid.get<std::string>());
+      }
+    }
+  }
 }
 
-std::unique_ptr<AlembicRunner> AlembicRunner::start(const std::string& python,
-                                                    const std::string& project,
-                                                    const Server& server, std::string& error) {
-  std::string tried;
-  const std::string py = find_python(python, tried);
-  if (py.empty()) {
-    error = "no Python interpreter that imports alembic and sqlalchemy (tried " + tried +
-            "); pass --python PATH (the project's virtualenv)";
-    return nullptr;
-  }
+} // namespace
+
+std::unique_ptr<AlembicRunner>
+AlembicRunner::launch(const std::string& python, const std::string& project, std::string& error) {
   auto runner = std::unique_ptr<AlembicRunner>(new AlembicRunner());
   if (!runner->m_dir.ok()) {
     error = "cannot create a temporary directory for the Alembic driver";
     return nullptr;
   }
-  const std::string driver = runner->m_dir.path() + "/miglint_alembic_driver.py";
+  if (!python.empty()) {
+    runner->m_candidates.push_back(python);
+  } else {
+    if (const char* venv = std::getenv("VIRTUAL_ENV"); venv != nullptr && *venv != '\0') {
+      runner->m_candidates.push_back(std::string(venv) + "/bin/python");
+    }
+    runner->m_candidates.insert(runner->m_candidates.end(), {"python3", "/usr/bin/python3"});
+  }
+  runner->m_project = project;
   {
-    std::ofstream out(driver);
+    std::ofstream out(runner->driver_path());
     out << embedded_alembic_driver();
   }
+  if (!runner->spawn_next(error)) {
+    return nullptr;
+  }
+  return runner;
+}
+
+std::string AlembicRunner::driver_path() const {
+  return m_dir.path() + "/miglint_alembic_driver.py";
+}
+
+bool AlembicRunner::spawn_next(std::string& error) {
+  if (m_out != nullptr) {
+    std::fclose(m_out);
+    m_out = nullptr;
+  }
+  m_process.reset();
+  const std::string& py = m_candidates[m_tried.size()];
+  m_tried.push_back(py);
   core::SpawnOptions options;
   options.pipe_stdin = true;
   options.pipe_stdout = true;
-  options.log_file = runner->m_dir.path() + "/driver.log";
+  options.log_file = m_dir.path() + "/driver.log";
   // The project's Alembic resolves script_location relative to where it runs, as `alembic` does.
-  std::string config = project;
-  std::filesystem::path cwd = std::filesystem::path(project).parent_path();
-  if (std::filesystem::path(project).extension() != ".ini") {
-    cwd = project; // a script directory: the driver builds the config from it
+  std::filesystem::path cwd = std::filesystem::path(m_project).parent_path();
+  if (std::filesystem::path(m_project).extension() != ".ini") {
+    cwd = m_project; // a script directory: the driver builds the config from it
   }
-  auto child = core::Process::spawn(
-      {"sh", "-c", "cd \"$0\" && exec \"$1\" \"$2\" \"$3\" \"$4\" \"$5\"",
-       cwd.empty() ? "." : cwd.string(), py, driver, std::filesystem::absolute(config).string(),
-       server.sqlalchemy_url(), server.database()},
-      options, error);
+  auto child = core::Process::spawn({"sh", "-c", "cd \"$0\" && exec \"$1\" \"$2\" \"$3\"",
+                                     cwd.empty() ? "." : cwd.string(), py, driver_path(),
+                                     std::filesystem::absolute(m_project).string()},
+                                    options, error);
   if (!child) {
-    return nullptr;
+    return false;
   }
-  runner->m_process = std::move(*child);
-  runner->m_out = ::fdopen(::dup(runner->m_process->stdout_fd()), "r");
-  auto ready = read_line(runner->m_out);
+  m_process = std::move(*child);
+  m_out = ::fdopen(::dup(m_process->stdout_fd()), "r");
+  return true;
+}
+
+bool AlembicRunner::connect(const Server& server, std::string& error) {
+  // The first candidate interpreter that imports Alembic and SQLAlchemy: the driver says so
+  // ("loaded"), or that it cannot ("unusable"), or the interpreter is not there at all.
   nlohmann::json event;
-  if (ready) {
-    event = nlohmann::json::parse(*ready, nullptr, false);
+  while (true) {
+    auto line = read_line(m_out);
+    if (core::interrupted() != 0) {
+      return false;
+    }
+    event = line ? nlohmann::json::parse(*line, nullptr, false) : nlohmann::json();
+    if (line && !event.is_discarded() && event.value("event", "") == "loaded") {
+      break;
+    }
+    if (m_tried.size() == m_candidates.size()) {
+      std::string tried;
+      for (const auto& py : m_tried) {
+        tried += (tried.empty() ? "" : ", ") + py;
+      }
+      error = "no Python interpreter that imports alembic and sqlalchemy (tried " + tried +
+              "); pass --python PATH (the project's virtualenv)";
+      return false;
+    }
+    if (!spawn_next(error)) {
+      return false;
+    }
   }
+  const std::string py = m_tried.back();
+  m_versions = "Alembic " + event.value("alembic", "?") + ", Python " + event.value("python", "?") +
+               " (" + py + ")";
+  auto ready = read_line(m_out);
+  event = ready ? nlohmann::json::parse(*ready, nullptr, false) : nlohmann::json();
   if (!ready || event.is_discarded() || event.value("event", "") != "ready") {
-    std::ifstream log(runner->m_dir.path() + "/driver.log");
+    std::ifstream log(m_dir.path() + "/driver.log");
     std::string text((std::istreambuf_iterator<char>(log)), std::istreambuf_iterator<char>());
     error = "the Alembic driver did not start under " + py + ":\n" + text;
-    return nullptr;
+    return false;
   }
-  runner->m_versions = "Alembic " + event.value("alembic", "?") + ", Python " +
-                       event.value("python", "?") + " (" + py + ")";
-  return runner;
+  const nlohmann::json command = {
+      {"op", "connect"}, {"url", server.sqlalchemy_url()}, {"database", server.database()}};
+  const std::string text = command.dump() + "\n";
+  if (::write(m_process->stdin_fd(), text.data(), text.size()) < 0) {
+    error = "the Alembic driver is gone";
+    return false;
+  }
+  return true;
 }
 
 AlembicRunner::~AlembicRunner() {
@@ -182,8 +230,10 @@ StepResult AlembicRunner::apply(const source::Migration& migration, core::Phase 
       }
       result.statements.push_back(std::move(s));
     } else if (kind == "done") {
+      read_trace(event, result.trace);
       return result;
     } else if (kind == "error") {
+      read_trace(event, result.trace);
       result.ok = false;
       result.error = event.value("message", "");
       result.failed = ExecutedStatement{

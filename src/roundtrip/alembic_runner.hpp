@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace miglint::roundtrip {
 
@@ -14,10 +15,14 @@ namespace miglint::roundtrip {
 // driver (alembic_driver.py), one process for the whole run.
 class AlembicRunner final : public Runner {
 public:
-  // `python` may be empty: then $VIRTUAL_ENV/bin/python, python3, /usr/bin/python3, the first
-  // that imports alembic. nullptr with `error` set when no interpreter or driver works.
-  static std::unique_ptr<AlembicRunner> start(const std::string& python, const std::string& project,
-                                              const Server& server, std::string& error);
+  // Starts the driver, which imports Alembic while the caller starts the server: `python`, or
+  // when empty $VIRTUAL_ENV/bin/python, python3, /usr/bin/python3, the first that imports
+  // alembic and sqlalchemy. nullptr with `error` set when nothing can be started.
+  static std::unique_ptr<AlembicRunner> launch(const std::string& python,
+                                               const std::string& project, std::string& error);
+  // Waits for the driver (trying the next interpreter while one cannot import Alembic) and
+  // points it at the scratch database. false with `error` set when none works.
+  bool connect(const Server& server, std::string& error);
   ~AlembicRunner() override;
   StepResult apply(const source::Migration& migration, core::Phase phase) override;
   void reconnect() override {}
@@ -26,14 +31,17 @@ public:
 
 private:
   AlembicRunner() = default;
+  std::string driver_path() const;
+  bool spawn_next(std::string& error);
+
+  std::string m_project;
+  std::vector<std::string> m_candidates;
+  std::vector<std::string> m_tried;
 
   core::TempDir m_dir{"miglint-driver-"};
   std::optional<core::Process> m_process;
   FILE* m_out = nullptr;
   std::string m_versions;
 };
-
-// The first interpreter that imports alembic, or "" (with what was tried in `tried`).
-std::string find_python(const std::string& requested, std::string& tried);
 
 } // namespace miglint::roundtrip

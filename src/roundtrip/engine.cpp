@@ -56,7 +56,7 @@ public:
         if (!up.ok) {
           report_failure("roundtrip-upgrade-failed", m, core::Phase::Upgrade, up);
         }
-        before = m_snapshots.take(*m_connection);
+        before = m_snapshots.take(*m_connection, &up.trace);
         continue;
       }
       if (m_options.progress) {
@@ -72,12 +72,12 @@ private:
   // Steps one migration; returns the snapshot the next migration starts from.
   Snapshot step(const source::Migration& m, const Snapshot& before) {
     const StepResult up = m_runner.apply(m, core::Phase::Upgrade);
-    observe(m, core::Phase::Upgrade, up);
+    observe(m, core::Phase::Upgrade, up, before);
     if (!up.ok) {
       report_failure("roundtrip-upgrade-failed", m, core::Phase::Upgrade, up);
-      return m_snapshots.take(*m_connection);
+      return m_snapshots.take(*m_connection, &up.trace);
     }
-    const Snapshot upgraded = m_snapshots.take(*m_connection);
+    const Snapshot upgraded = m_snapshots.take(*m_connection, &up.trace);
     const auto& down = m.downgrade;
     if (!down || down->sql.find_first_not_of(" \t\r\n;") == std::string::npos) {
       // Reported once, as info: the run goes on from the upgraded schema.
@@ -91,12 +91,12 @@ private:
       return upgraded;
     }
     const StepResult back = m_runner.apply(m, core::Phase::Downgrade);
-    observe(m, core::Phase::Downgrade, back, &before);
+    observe(m, core::Phase::Downgrade, back, upgraded, &before);
     if (!back.ok) {
       report_failure("roundtrip-downgrade-failed", m, core::Phase::Downgrade, back);
-      return m_snapshots.take(*m_connection);
+      return m_snapshots.take(*m_connection, &back.trace);
     }
-    const Snapshot downgraded = m_snapshots.take(*m_connection);
+    const Snapshot downgraded = m_snapshots.take(*m_connection, &back.trace);
     if (const auto d = diff(before, downgraded); !d.empty()) {
       m_result.findings.push_back(make("downgrade-leaves-trace",
                                        anchor_of(m, core::Phase::Downgrade),
@@ -112,7 +112,7 @@ private:
       rebuild_through(m);
       return m_snapshots.take(*m_connection);
     }
-    const Snapshot reupgraded = m_snapshots.take(*m_connection);
+    const Snapshot reupgraded = m_snapshots.take(*m_connection, &again.trace);
     if (const auto d = diff(upgraded, reupgraded); !d.empty()) {
       m_result.findings.push_back(make("upgrade-not-repeatable", anchor_of(m, core::Phase::Upgrade),
                                        "applied again after its downgrade, the upgrade of " + m.id +
@@ -135,10 +135,11 @@ private:
 
   // Observations: attached to static findings of the same statement, and reported on their own
   // for statements no static finding covers (see lint pipeline in cli/app.cpp).
-  // `existed`: for a downgrade, the schema before the upgrade (tables the upgrade created did
-  // not exist before the migration); for an upgrade the runner already compares with its start.
+  // `start`: the schema when the step began, which names the relations observed by OID (only
+  // tables and materialized views that existed then count). `existed`: for a downgrade, the
+  // schema before the upgrade (tables the upgrade created did not exist before the migration).
   void observe(const source::Migration& m, core::Phase phase, const StepResult& r,
-               const Snapshot* existed = nullptr) {
+               const Snapshot& start, const Snapshot* existed = nullptr) {
     auto old = [&](const std::string& rel) {
       return existed == nullptr || existed->contains({"table", rel}) ||
              existed->contains({"materialized view", rel});
@@ -148,17 +149,19 @@ private:
       std::vector<std::string> dangerous;
       std::vector<std::string> rewritten;
       std::map<std::string, std::string> strongest; // per relation: the strongest new lock
-      for (const auto& [rel, mode] : s.observation.locks) {
-        if (is_dangerous(mode) && old(rel) && lock_strength(mode) > lock_strength(strongest[rel])) {
-          strongest[rel] = mode;
+      for (const auto& [oid, mode] : s.observation.locks) {
+        const std::string* rel = start.table(oid);
+        if (rel != nullptr && is_dangerous(mode) && old(*rel) &&
+            lock_strength(mode) > lock_strength(strongest[*rel])) {
+          strongest[*rel] = mode;
         }
       }
       for (const auto& [rel, mode] : strongest) {
         dangerous.push_back(mode + " on " + rel);
       }
-      for (const auto& rel : s.observation.rewritten) {
-        if (old(rel)) {
-          rewritten.push_back(rel);
+      for (const auto& oid : s.observation.rewritten) {
+        if (const std::string* rel = start.table(oid); rel != nullptr && old(*rel)) {
+          rewritten.push_back(*rel);
         }
       }
       for (const auto& d : dangerous) {

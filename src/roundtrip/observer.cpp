@@ -39,42 +39,39 @@ bool is_dangerous(const std::string& mode) {
 
 namespace {
 
-// User relations only (OIDs from 16384 on, read through pg_class's index), as begin_step lists.
-constexpr const char* k_filenodes = "SELECT 'f', '', oid::text, relfilenode::text FROM pg_class "
-                                    "WHERE oid >= 16384 AND relkind IN ('r', 'p', 'm', 'i')";
+// The highest relation OID or file number when a step begins.
+constexpr const char* k_last_number =
+    "SELECT coalesce(max(greatest(oid::int8, relfilenode::int8)), 0)::text FROM pg_class "
+    "WHERE oid >= 16384";
+// Relations that existed when the step began (OID up to $1) whose file is newer than that: only
+// the ones rewritten since, so the answer stays small on any schema.
+constexpr const char* k_files =
+    "SELECT 'f', '', oid::text, relfilenode::text FROM pg_class WHERE oid >= 16384 "
+    "AND oid::int8 <= $1::int8 AND relfilenode::int8 > $1::int8 AND relkind IN ('r', 'p', 'm')";
 // After each statement: the locks the backend holds (with its transaction id, to tell a new
-// transaction) and the relations' files, in one round trip.
+// transaction) and the rewritten relations, in one round trip.
 constexpr const char* k_locks =
     "SELECT 'l', coalesce(txid_current_if_assigned()::text, ''), l.relation::oid::text, l.mode "
     "FROM pg_locks l WHERE l.pid = pg_backend_pid() AND l.locktype = 'relation' AND l.granted";
 
-// The user's relations when a step begins: their names, kinds and files.
-constexpr const char* k_relations_now =
-    "SELECT c.oid::text, c.relkind, n.nspname || '.' || c.relname, c.relfilenode::text "
-    "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
-    "WHERE c.oid >= 16384 AND c.relkind IN ('r', 'p', 'm', 'i') "
-    "AND n.nspname NOT IN ('pg_catalog', 'information_schema') "
-    "AND n.nspname NOT LIKE 'pg_toast%' AND c.relname <> 'alembic_version'";
-
-// Prepares the observer's queries once per connection: they run at every step and statement.
-void prepare(pqxx::transaction_base& n) {
-  auto& c = n.conn();
-  c.prepare("miglint_relations_now", k_relations_now);
-  static const std::string observe = std::string(k_locks) + " UNION ALL " + k_filenodes;
-  c.prepare("miglint_observe", observe);
-  c.prepare("miglint_filenodes", k_filenodes);
-}
-
 } // namespace
 
-void Observer::begin_step(pqxx::transaction_base& n) {
-  prepare(n);
-  m_relations.clear();
-  for (const auto& row : n.exec_prepared("miglint_relations_now")) {
-    m_relations[row[0].c_str()] = {row[2].c_str(), row[1].c_str()[0], row[3].c_str()};
+void Observer::begin_step(pqxx::transaction_base& n, bool begin) {
+  if (m_prepared_on != &n.conn()) {
+    // They run at every step and statement: prepared once per connection.
+    static const std::string observe = std::string(k_locks) + " UNION ALL " + k_files;
+    n.conn().prepare("miglint_last_number", k_last_number);
+    n.conn().prepare("miglint_observe", observe);
+    n.conn().prepare_now("miglint_observe"); // also run by name from SQL: it must exist now
+    n.conn().prepare("miglint_files", k_files);
+    m_prepared_on = &n.conn();
   }
+  m_last_number = begin ? n.exec(std::string("BEGIN; ") + k_last_number)[0][0].c_str()
+                        : n.exec_prepared1("miglint_last_number")[0].c_str();
+  m_files.clear();
   m_held.clear();
   m_txid.clear();
+  m_trace = {};
 }
 
 void Observer::check_rewrites(const pqxx::result& rows, Observation& out) {
@@ -82,20 +79,26 @@ void Observer::check_rewrites(const pqxx::result& rows, Observation& out) {
     if (row[0].c_str()[0] != 'f') {
       continue;
     }
-    auto it = m_relations.find(row[2].c_str());
-    if (it != m_relations.end() && it->second.filenode != row[3].c_str() &&
-        std::string(row[3].c_str()) != "0") {
-      it->second.filenode = row[3].c_str();
-      if (it->second.kind != 'i') { // an index rebuilt with its table is part of the rewrite
-        out.rewritten.push_back(it->second.name);
-      }
+    std::string& file = m_files[row[2].c_str()];
+    if (file != row[3].c_str()) {
+      file = row[3].c_str();
+      out.rewritten.push_back(row[2].c_str());
     }
   }
 }
 
 Observation Observer::observe(pqxx::transaction_base& n) {
+  return read(n.exec_prepared("miglint_observe", m_last_number));
+}
+
+Observation Observer::observe(pqxx::transaction_base& n, const std::string& statement) {
+  // A new line ends a trailing comment; the observation's result is the one returned. (Only in a
+  // transaction: outside one, several statements in one query would make an implicit one.)
+  return read(n.exec(statement + "\n;\nEXECUTE miglint_observe(" + m_last_number + ")"));
+}
+
+Observation Observer::read(const pqxx::result& rows) {
   Observation out;
-  const auto rows = n.exec_prepared("miglint_observe");
   std::string txid; // the same on every lock row; none when no lock is held
   for (const auto& row : rows) {
     if (row[0].c_str()[0] == 'l') {
@@ -107,18 +110,22 @@ Observation Observer::observe(pqxx::transaction_base& n) {
     m_held.clear(); // a new transaction: what the last one held is gone
     m_txid = txid;
   }
+  if (!txid.empty()) {
+    m_trace.xids.insert(std::stoull(txid));
+  }
   for (const auto& row : rows) {
     if (row[0].c_str()[0] != 'l') {
       continue;
     }
     const std::string oid = row[2].c_str();
-    const std::string mode = row[3].c_str();
-    if (!m_held.emplace(oid, mode).second) {
-      continue;
+    const std::string mode = lock_mode_name(row[3].c_str());
+    // Reading and writing rows (ACCESS SHARE to ROW EXCLUSIVE) never changes a relation's
+    // definition: every DDL on a relation takes SHARE UPDATE EXCLUSIVE or stronger.
+    if (lock_strength(mode) >= lock_strength("SHARE UPDATE EXCLUSIVE")) {
+      m_trace.relations.insert(oid);
     }
-    auto it = m_relations.find(oid);
-    if (it != m_relations.end() && it->second.kind != 'i') {
-      out.locks.emplace_back(it->second.name, lock_mode_name(mode));
+    if (m_held.emplace(oid, mode).second) {
+      out.locks.emplace_back(oid, mode);
     }
   }
   check_rewrites(rows, out);
@@ -129,7 +136,7 @@ Observation Observer::rewrites(pqxx::transaction_base& n) {
   Observation out;
   out.observed = false;
   m_held.clear();
-  check_rewrites(n.exec_prepared("miglint_filenodes"), out);
+  check_rewrites(n.exec_prepared("miglint_files", m_last_number), out);
   return out;
 }
 

@@ -12,25 +12,32 @@
 namespace miglint::roundtrip {
 
 // Watches one backend: after each statement, the relation locks it holds that it did not hold
-// before (on relations that existed when the step began), and the relations rewritten.
+// before, and the relations that existed when the step began whose files were replaced (a
+// rewrite); over the step, every relation locked and every transaction seen (StepTrace).
 class Observer {
 public:
-  // All queries go through `work`: the runner's own nontransaction on its connection.
-  void begin_step(pqxx::transaction_base& work);      // remembers the relations that exist now
-  Observation observe(pqxx::transaction_base& work);  // after a statement, in its transaction
+  // All queries go through `work`: the runner's own nontransaction on its connection. With
+  // `begin`, the step's first transaction is opened in the same round trip.
+  void begin_step(pqxx::transaction_base& work, bool begin = false);
+  Observation observe(pqxx::transaction_base& work); // after a statement, in its transaction
+  // Runs `statement` (in a transaction) and observes it, in one round trip.
+  Observation observe(pqxx::transaction_base& work, const std::string& statement);
   Observation rewrites(pqxx::transaction_base& work); // after one that ran outside a transaction
+  const StepTrace& trace() const { return m_trace; }
 
 private:
-  struct Relation {
-    std::string name;
-    char kind = 'r';
-    std::string filenode;
-  };
   void check_rewrites(const pqxx::result& rows, Observation& out);
+  Observation read(const pqxx::result& rows);
 
-  std::map<std::string, Relation> m_relations;          // by oid
+  // Relation OIDs and file numbers come from one counter: every relation that existed when the
+  // step began, and every file it had, has a number up to this one; whatever the step creates,
+  // above it (until the counter wraps around after 2^32 objects).
+  std::string m_last_number;
+  std::map<std::string, std::string> m_files;           // oid -> relfilenode seen rewritten
   std::set<std::pair<std::string, std::string>> m_held; // (oid, mode) in the current transaction
   std::string m_txid;
+  StepTrace m_trace;
+  const pqxx::connection_base* m_prepared_on = nullptr;
 };
 
 // "AccessExclusiveLock" -> "ACCESS EXCLUSIVE"

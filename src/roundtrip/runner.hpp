@@ -3,17 +3,29 @@
 #include "core/finding.hpp"
 #include "source/migration.hpp"
 
+#include <cstdint>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
 namespace miglint::roundtrip {
 
-// What one statement was seen to do to relations that existed before the step.
+// What one statement was seen to do to relations that existed before the step, by OID (the
+// engine names them from the snapshot taken before the step).
 struct Observation {
   bool observed = true; // false when it ran outside a transaction (locks already released)
-  std::vector<std::pair<std::string, std::string>> locks; // (relation, "ACCESS EXCLUSIVE") new
-  std::vector<std::string> rewritten;                     // relations whose relfilenode changed
+  std::vector<std::pair<std::string, std::string>> locks; // (oid, "ACCESS EXCLUSIVE"), new ones
+  std::vector<std::string> rewritten;                     // oids whose relfilenode changed
+};
+
+// What a whole step was seen to touch: every relation its transactions locked (in any mode,
+// indexes included) and the ids of those transactions. A snapshot after the step re-reads only
+// these relations when every transaction since the last snapshot is among `xids`
+// (roundtrip/snapshot.hpp).
+struct StepTrace {
+  std::set<uint64_t> xids;
+  std::set<std::string> relations; // oids
 };
 
 struct ExecutedStatement {
@@ -27,6 +39,7 @@ struct StepResult {
   std::string error;                       // PostgreSQL's (or Alembic's) message
   std::optional<ExecutedStatement> failed; // the statement that failed, when known
   std::vector<ExecutedStatement> statements;
+  StepTrace trace;
 };
 
 // Applies one migration's upgrade or downgrade to the scratch database.

@@ -1,6 +1,9 @@
 #pragma once
 
+#include "roundtrip/runner.hpp"
+
 #include <pqxx/connection>
+#include <pqxx/transaction_base>
 
 #include <map>
 #include <memory>
@@ -24,6 +27,8 @@ public:
 
   bool contains(const Key& key) const;
   bool empty() const;
+  // The name of the table or materialized view with this OID, or nullptr.
+  const std::string* table(const std::string& oid) const;
   // Every (kind, name) -> definition, in catalog order.
   std::map<Key, std::string> entries() const;
   bool operator==(const Snapshot& other) const { return entries() == other.entries(); }
@@ -38,13 +43,25 @@ private:
 Snapshot take_snapshot(pqxx::connection& connection);
 
 // Takes snapshots of one database again and again, re-reading only what changed since the last
-// one: per relation a cheap catalog signature says whether its part must be fetched again.
+// one. With the trace of the step that ran since then, when every transaction since the last
+// snapshot is in it, that is the relations the step locked: any change to a relation's catalog
+// rows is made under a lock on it. Otherwise (a statement outside a transaction, a transaction
+// not seen, no trace) a cheap catalog signature per relation says which changed. Either way the
+// relations whose description names a changed one (a view over it, a foreign key to it, a
+// default using a sequence, a column of its row type) are read again too, and everything is
+// when an object outside relations was renamed (a type, a function, a schema...).
 class Snapshotter {
 public:
-  Snapshot take(pqxx::connection& connection);
+  Snapshot take(pqxx::connection& connection, const StepTrace* trace = nullptr);
+  // Whether the last take() went by the trace alone.
+  bool guided() const { return m_guided; }
 
 private:
-  std::map<std::string, std::string> m_signatures; // owner oid ("" = outside relations)
+  std::map<std::string, std::string> m_signatures; // per relation oid; absent = read it again
+  std::map<std::string, std::pair<std::string, std::string>> m_globals; // oid -> (name, definition)
+  std::string m_globals_signature;
+  uint64_t m_next_xid = 0; // the first transaction id not assigned at the last snapshot
+  bool m_guided = false;
   Snapshot m_current;
   const pqxx::connection* m_prepared_on = nullptr; // its queries are prepared once per connection
 };

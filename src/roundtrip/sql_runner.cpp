@@ -51,28 +51,40 @@ void SqlRunner::reconnect() {
 }
 
 StepResult SqlRunner::apply(const source::Migration& migration, core::Phase phase) {
+  StepResult result = run(migration, phase);
+  result.trace = m_observer->trace();
+  return result;
+}
+
+// Round trips to the server are most of what a step costs beyond its own statements: the step
+// opens with its first BEGIN and the observer's starting point in one, each statement in a
+// transaction runs with its observation in one, and the last COMMIT goes with RESET ALL.
+StepResult SqlRunner::run(const source::Migration& migration, core::Phase phase) {
   StepResult result;
   const auto& script = migration.script(phase);
+  pqxx::nontransaction n(*m_connection);
   if (!script) {
+    m_observer->begin_step(n);
     return result;
   }
   const sql::ParsedScript parsed = sql::parse(script->sql);
   if (!parsed.errors.empty()) {
+    m_observer->begin_step(n);
     result.ok = false;
     result.error = "the script does not parse: " + parsed.errors[0].message;
     result.failed = ExecutedStatement{
         script->origin.locate(parsed.errors[0].offset, parsed.errors[0].statement.end), "", {}};
     return result;
   }
-  pqxx::nontransaction n(*m_connection);
-  m_observer->begin_step(n);
   const size_t count = parsed.statements.size();
   bool in_tx = script->tx == source::TxMode::PerScript ||
                (script->tx == source::TxMode::Implicit && count > 1);
-  if (in_tx) {
-    n.exec("BEGIN");
-  }
-  for (const auto& s : parsed.statements) {
+  // A transaction already open for the first statement: the script's, or its own wrapping.
+  bool open = in_tx || (count > 0 && wrappable(parsed.statements.front()));
+  m_observer->begin_step(n, open);
+  bool reset = false; // RESET ALL already sent with the last COMMIT
+  for (size_t i = 0; i < count; ++i) {
+    const auto& s = parsed.statements[i];
     if (core::interrupted() != 0) {
       throw Interrupted{core::interrupted()};
     }
@@ -81,13 +93,19 @@ StepResult SqlRunner::apply(const source::Migration& migration, core::Phase phas
                                {}};
     const bool wrap = !in_tx && wrappable(s);
     try {
-      if (wrap) {
+      if (wrap && !open) {
         n.exec("BEGIN");
       }
-      n.exec(executed.sql);
-      executed.observation = in_tx || wrap ? m_observer->observe(n) : m_observer->rewrites(n);
+      open = false;
+      if (in_tx || wrap) {
+        executed.observation = m_observer->observe(n, executed.sql);
+      } else {
+        n.exec(executed.sql);
+        executed.observation = m_observer->rewrites(n);
+      }
       if (wrap) {
-        n.exec("COMMIT");
+        reset = i + 1 == count;
+        n.exec(reset ? "COMMIT; RESET ALL" : "COMMIT");
       }
     } catch (const pqxx::sql_error& e) {
       if (in_tx || wrap) {
@@ -110,13 +128,16 @@ StepResult SqlRunner::apply(const source::Migration& migration, core::Phase phas
   }
   if (in_tx) {
     try {
-      n.exec("COMMIT");
+      n.exec("COMMIT; RESET ALL");
+      reset = true;
     } catch (const pqxx::sql_error& e) {
       result.ok = false;
       result.error = trim(e.what()); // e.g. a deferred constraint
     }
   }
-  n.exec("RESET ALL"); // settings of one migration do not leak into the next
+  if (!reset) {
+    n.exec("RESET ALL"); // settings of one migration do not leak into the next
+  }
   return result;
 }
 

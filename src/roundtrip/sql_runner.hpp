@@ -20,6 +20,8 @@ public:
   void reconnect() override;
 
 private:
+  StepResult run(const source::Migration& migration, core::Phase phase);
+
   std::string m_conninfo;
   std::unique_ptr<pqxx::connection> m_connection;
   std::unique_ptr<Observer> m_observer;

@@ -3,6 +3,7 @@
 
 #include "core/process.hpp"
 #include "roundtrip/engine.hpp"
+#include "roundtrip/observer.hpp"
 #include "roundtrip/server.hpp"
 #include "roundtrip/snapshot.hpp"
 #include "test_support.hpp"
@@ -276,16 +277,21 @@ TEST_F(RoundTripSnapshot, EveryObjectKind) {
             "column public.mv.one still exists; materialized view public.mv still exists");
 }
 
-TEST_F(RoundTripSnapshot, IncrementalSnapshotsEqualFullOnes) {
-  Snapshotter incremental;
-  const std::vector<std::string> steps = {
+// Steps whose changes the incremental snapshots must see, including those that change how other
+// relations read without touching their catalog rows: renames of referenced tables, columns,
+// sequences, types, functions, collations and schemas.
+const std::vector<std::string>& snapshot_steps() {
+  static const std::vector<std::string> steps = {
       "CREATE TABLE t (a int, b text)",
       "CREATE TABLE u (id int PRIMARY KEY, t_a int)",
       "ALTER TABLE t ADD CONSTRAINT c CHECK (a > 0) NOT VALID",
       "ALTER TABLE t VALIDATE CONSTRAINT c",
       "ALTER TABLE t DROP CONSTRAINT c",
       "CREATE INDEX t_b ON t (b)",
-      "DROP INDEX t_b",
+      "ALTER INDEX t_b RENAME TO t_b2",
+      "DROP INDEX t_b2",
+      "CREATE INDEX CONCURRENTLY t_a ON t (a)",
+      "DROP INDEX CONCURRENTLY t_a",
       "ALTER TABLE t ALTER COLUMN b SET DEFAULT 'x'",
       "ALTER TABLE t ALTER COLUMN b DROP DEFAULT",
       "ALTER TABLE t ALTER COLUMN a TYPE bigint",
@@ -309,12 +315,77 @@ TEST_F(RoundTripSnapshot, IncrementalSnapshotsEqualFullOnes) {
       "DROP TABLE w",
       "DROP VIEW v",
       "DROP TYPE mood",
+      // Renames that change the text of other relations: foreign keys, views, defaults, types.
+      "CREATE TABLE p (id int PRIMARY KEY)",
+      "CREATE TABLE q (p_id int REFERENCES p)",
+      "CREATE VIEW pv AS SELECT id FROM p",
+      "ALTER TABLE p RENAME COLUMN id TO pid",
+      "ALTER TABLE p RENAME TO p2",
+      "ALTER TABLE q ADD COLUMN n int",
+      "CREATE SEQUENCE qs",
+      "ALTER TABLE q ALTER COLUMN n SET DEFAULT nextval('qs')",
+      "ALTER SEQUENCE qs RENAME TO qs2",
+      "CREATE TYPE st AS ENUM ('x')",
+      "ALTER TABLE q ADD COLUMN st st DEFAULT 'x'",
+      "ALTER TYPE st RENAME VALUE 'x' TO 'y'",
+      "ALTER TYPE st RENAME TO st2",
+      "CREATE TYPE pt AS (x int)",
+      "ALTER TABLE q ADD COLUMN pt pt",
+      "ALTER TYPE pt RENAME TO pt2",
+      "CREATE COLLATION co FROM \"C\"",
+      "ALTER TABLE q ADD COLUMN cc text COLLATE co",
+      "ALTER COLLATION co RENAME TO co2",
+      "CREATE FUNCTION one() RETURNS int LANGUAGE sql AS 'SELECT 1'",
+      "ALTER TABLE q ADD COLUMN o int DEFAULT one()",
+      "ALTER FUNCTION one() RENAME TO uno",
+      "CREATE SCHEMA sc",
+      "CREATE TABLE sc.r (a int)",
+      "CREATE VIEW rv AS SELECT a FROM sc.r",
+      "ALTER SCHEMA sc RENAME TO sc2",
+      "ALTER TABLE q ADD COLUMN z int",
+      "ALTER TABLE q DROP COLUMN z",
   };
-  for (const auto& sql : steps) {
+  return steps;
+}
+
+TEST_F(RoundTripSnapshot, IncrementalSnapshotsEqualFullOnes) {
+  Snapshotter incremental;
+  for (const auto& sql : snapshot_steps()) {
     exec(sql);
     EXPECT_EQ(incremental.take(*m_conn).entries(), take_snapshot(*m_conn).entries())
         << "after: " << sql;
   }
+}
+
+// The same steps run as a runner runs them, each observed: the snapshot re-reads the relations
+// the step locked (and what refers to them) instead of asking every relation for a signature,
+// and falls back to the signatures after a statement that ran outside a transaction.
+TEST_F(RoundTripSnapshot, SnapshotsGuidedByObservedLocksEqualFullOnes) {
+  Snapshotter incremental;
+  incremental.take(*m_conn);
+  pqxx::connection runner(s_server->conninfo());
+  Observer observer;
+  size_t guided = 0;
+  for (const auto& sql : snapshot_steps()) {
+    pqxx::nontransaction w(runner);
+    observer.begin_step(w);
+    if (sql.find("CONCURRENTLY") != std::string::npos) {
+      w.exec(sql);
+      observer.rewrites(w);
+    } else {
+      w.exec("BEGIN");
+      w.exec(sql);
+      observer.observe(w);
+      w.exec("COMMIT");
+    }
+    const StepTrace trace = observer.trace();
+    const Snapshot snapshot = incremental.take(*m_conn, &trace);
+    guided += incremental.guided() ? 1 : 0;
+
+    EXPECT_EQ(snapshot.entries(), take_snapshot(*m_conn).entries()) << "after: " << sql;
+  }
+  EXPECT_GT(guided, snapshot_steps().size() / 2) << "most steps need no signature query";
+  EXPECT_LT(guided, snapshot_steps().size()) << "not after CREATE INDEX CONCURRENTLY";
 }
 
 // --- whole round-trips through the binary --------------------------------------------------------
@@ -365,6 +436,49 @@ TEST(RoundTrip, SqlHistory) {
   EXPECT_EQ(finding(doc, "table-rewrite-observed", "003"), nullptr) << "merged into the static one";
   EXPECT_EQ(rules.count("downgrade-leaves-trace"), 1u) << r.out;
   EXPECT_NE(r.err.find("round-trip 7/7: 007"), std::string::npos) << r.err;
+}
+
+// The SQL runner sends a statement and its observation, and the last COMMIT and RESET ALL,
+// together: trailing comments, explicit transaction control, statements that must run outside a
+// transaction and a COMMIT that fails still behave as when each is sent alone.
+TEST(RoundTrip, SqlTransactionsAndTrailingComments) {
+  TempDir dir;
+  dir.write("m/001_t.up.sql", "CREATE TABLE t (id int PRIMARY KEY); -- the table");
+  dir.write("m/001_t.down.sql", "DROP TABLE t -- no semicolon, no new line");
+  dir.write("m/002_explicit.up.sql", "SET lock_timeout = '1s';\nBEGIN;\n"
+                                     "ALTER TABLE t ADD COLUMN a int; -- inside\nCOMMIT;\n"
+                                     "CREATE INDEX CONCURRENTLY t_a ON t (a);");
+  dir.write("m/002_explicit.down.sql", "ALTER TABLE t DROP COLUMN a; -- and its index");
+  dir.write("m/003_deferred.up.sql",
+            "CREATE TABLE p (id int PRIMARY KEY);\n"
+            "CREATE TABLE c (p_id int REFERENCES p DEFERRABLE INITIALLY DEFERRED);\n"
+            "INSERT INTO c VALUES (1);");
+  dir.write("m/003_deferred.down.sql", "DROP TABLE c;\nDROP TABLE p;");
+  dir.write("m/004_after.up.sql", "ALTER TABLE t ADD COLUMN b int;\nSELECT pg_sleep(0.2);");
+  dir.write("m/004_after.down.sql",
+            "ALTER TABLE t DROP COLUMN b;\nSET statement_timeout = '50ms';");
+  const Outcome r = run("check --round-trip --format json --fail-on never m", dir.path().string());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto doc = nlohmann::json::parse(r.out);
+  std::multiset<std::string> failures;
+  for (const auto& f : doc["findings"]) {
+    const std::string rule = f["rule"];
+    if (rule.starts_with("roundtrip-") || rule == "downgrade-leaves-trace" ||
+        rule == "upgrade-not-repeatable") {
+      failures.insert(rule + " " + f["migration"].get<std::string>());
+    }
+  }
+  // 003's deferred foreign key fails at COMMIT; the SET of 004's downgrade does not reach its
+  // upgrade applied again (whose sleep would exceed the timeout): nothing else fails.
+  EXPECT_EQ(failures, (std::multiset<std::string>{"roundtrip-upgrade-failed 003"})) << r.out;
+  const auto* deferred = finding(doc, "roundtrip-upgrade-failed", "003");
+  ASSERT_NE(deferred, nullptr);
+  EXPECT_NE(deferred->at("message").get<std::string>().find("foreign key"), std::string::npos)
+      << deferred->at("message");
+  // The ALTER inside the explicit transaction was observed.
+  const auto* lock = finding(doc, "dangerous-lock-observed", "002");
+  ASSERT_NE(lock, nullptr) << r.out;
+  EXPECT_EQ((*lock)["line"], 3);
 }
 
 // Only rules about locks (`locks: true` in their doc) take an observation in: drop-table is
@@ -504,6 +618,46 @@ TEST(RoundTrip, EnvPyConnectingElsewhereIsRefused) {
       (*failed)["message"].get<std::string>().find("refusing to run migrations anywhere else"),
       std::string::npos)
       << (*failed)["message"];
+}
+
+// The driver starts while the server does, with the first interpreter that imports Alembic:
+// one that cannot is passed over, and when none can, the error names every one tried.
+TEST(RoundTrip, AlembicInterpreterChoice) {
+  TempDir dir;
+  dir.write("p/alembic.ini", "[alembic]\nscript_location = %(here)s\n");
+  dir.write("p/env.py", "import os\nfrom alembic import context\n"
+                        "from sqlalchemy import create_engine\n"
+                        "with create_engine(os.environ['DATABASE_URL']).connect() as c:\n"
+                        "    context.configure(connection=c)\n"
+                        "    with context.begin_transaction():\n"
+                        "        context.run_migrations()\n");
+  dir.write("p/versions/a1.py", "from alembic import op\nrevision = 'a1'\ndown_revision = None\n"
+                                "def upgrade():\n    op.execute('CREATE TABLE x (a int)')\n"
+                                "def downgrade():\n    op.execute('DROP TABLE x')\n");
+  // An interpreter without the system's site-packages: no Alembic there.
+  const auto bare = dir.write("venv/bin/python", "#!/bin/sh\nexec /usr/bin/python3 -S \"$@\"\n");
+  fs::permissions(bare, fs::perms::owner_all);
+
+  const Outcome none =
+      run("check --round-trip --python " + bare.string() + " p", dir.path().string());
+  EXPECT_EQ(none.exit_code, 3) << none.err;
+  EXPECT_NE(none.err.find("no Python interpreter that imports alembic and sqlalchemy (tried " +
+                          bare.string() + ")"),
+            std::string::npos)
+      << none.err;
+  const Outcome missing =
+      run("check --round-trip --python /nonexistent/python p", dir.path().string());
+  EXPECT_EQ(missing.exit_code, 3) << missing.err;
+  EXPECT_NE(missing.err.find("tried /nonexistent/python)"), std::string::npos) << missing.err;
+
+  // $VIRTUAL_ENV's python comes first, cannot import Alembic: the next candidate runs.
+  ::setenv("VIRTUAL_ENV", (dir.path() / "venv").c_str(), 1);
+  const Outcome fallback = run("check --round-trip --format json p", dir.path().string());
+  ::unsetenv("VIRTUAL_ENV");
+  EXPECT_EQ(fallback.exit_code, 0) << fallback.err;
+  EXPECT_NE(fallback.err.find("running Alembic"), std::string::npos) << fallback.err;
+  EXPECT_EQ(fallback.err.find("venv/bin/python)"), std::string::npos) << fallback.err;
+  EXPECT_NE(fallback.err.find("round-trip stepped 1 migration"), std::string::npos) << fallback.err;
 }
 
 TEST(RoundTrip, FromSkipsSteppingEarlierMigrations) {
