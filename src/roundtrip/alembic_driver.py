@@ -7,7 +7,8 @@ Protocol: one JSON object per line. The driver starts with {"event": "loaded", .
 is imported (or {"event": "unusable", ...} when it cannot be, and exits), then {"event": "ready"}
 once the project's scripts are read: it is started while miglint starts the server. miglint then
 writes {"op": "connect", "url": ..., "database": ...} (the scratch database), then
-{"op": "upgrade"|"downgrade", "revision": id} commands, and {"op": "quit"}; the driver answers
+{"op": "upgrade"|"downgrade", "revision": id} commands, {"op": "reset"} after it recreated the
+scratch database, and {"op": "quit"}; the driver answers
 each step with {"event": "statement", ...} lines, then {"event": "done", "xids": [...],
 "touched": [...]} or {"event": "error", "message": ..., ...}. Anything env.py prints goes to
 stderr, so it cannot break the protocol.
@@ -103,9 +104,6 @@ def main():
         kwargs = dict(kwargs)
         if kwargs.get("poolclass") is NullPool:
             del kwargs["poolclass"]
-        # miglint rebuilds the scratch database after an upgrade that cannot be repeated,
-        # closing kept connections: a ping on checkout replaces them.
-        kwargs.setdefault("pool_pre_ping", True)
         try:
             key = (str(url), repr(args), repr(sorted(kwargs.items(), key=lambda kv: kv[0])))
         except Exception:
@@ -279,6 +277,12 @@ def main():
             continue
         if command.get("op") == "quit":
             break
+        if command.get("op") == "reset":
+            # miglint rebuilt the scratch database after an upgrade that could not be repeated:
+            # the kept connections to the old one are closed.
+            for engine in kept_engines.values():
+                engine.dispose()
+            continue
         if command.get("op") == "connect":
             url = command["url"]
             os.environ["DATABASE_URL"] = url

@@ -4,7 +4,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include <csignal>
 #include <cstdlib>
+#include <fcntl.h>
 #include <filesystem>
 #include <fstream>
 #include <unistd.h>
@@ -97,7 +99,37 @@ AlembicRunner::launch(const std::string& python, const std::string& project, std
   if (!runner->spawn_next(error)) {
     return nullptr;
   }
+  // The candidates are tried in order while the caller starts the server: one that cannot
+  // import Alembic (a pyenv shim answers in a tenth of a second) does not hold up the next.
+  runner->m_prober = std::thread([r = runner.get()] { r->probe(); });
   return runner;
+}
+
+void AlembicRunner::probe() {
+  while (true) {
+    auto line = read_line(m_out);
+    if (core::interrupted() != 0 || m_stopping) {
+      return;
+    }
+    auto event = line ? nlohmann::json::parse(*line, nullptr, false) : nlohmann::json();
+    if (line && !event.is_discarded() && event.value("event", "") == "loaded") {
+      m_loaded = std::move(event);
+      return;
+    }
+    if (m_tried.size() == m_candidates.size()) {
+      std::string tried;
+      for (const auto& py : m_tried) {
+        tried += (tried.empty() ? "" : ", ") + py;
+      }
+      m_probe_error = "no Python interpreter that imports alembic and sqlalchemy (tried " + tried +
+                      "); pass --python PATH (the project's virtualenv)";
+      return;
+    }
+    std::lock_guard lock(m_mutex);
+    if (m_stopping || !spawn_next(m_probe_error)) {
+      return;
+    }
+  }
 }
 
 std::string AlembicRunner::driver_path() const {
@@ -129,36 +161,24 @@ bool AlembicRunner::spawn_next(std::string& error) {
     return false;
   }
   m_process = std::move(*child);
-  m_out = ::fdopen(::dup(m_process->stdout_fd()), "r");
+  m_out = ::fdopen(::fcntl(m_process->stdout_fd(), F_DUPFD_CLOEXEC, 0), "r");
   return true;
 }
 
 bool AlembicRunner::connect(const Server& server, std::string& error) {
-  // The first candidate interpreter that imports Alembic and SQLAlchemy: the driver says so
-  // ("loaded"), or that it cannot ("unusable"), or the interpreter is not there at all.
-  nlohmann::json event;
-  while (true) {
-    auto line = read_line(m_out);
-    if (core::interrupted() != 0) {
-      return false;
-    }
-    event = line ? nlohmann::json::parse(*line, nullptr, false) : nlohmann::json();
-    if (line && !event.is_discarded() && event.value("event", "") == "loaded") {
-      break;
-    }
-    if (m_tried.size() == m_candidates.size()) {
-      std::string tried;
-      for (const auto& py : m_tried) {
-        tried += (tried.empty() ? "" : ", ") + py;
-      }
-      error = "no Python interpreter that imports alembic and sqlalchemy (tried " + tried +
-              "); pass --python PATH (the project's virtualenv)";
-      return false;
-    }
-    if (!spawn_next(error)) {
-      return false;
-    }
+  // The first candidate interpreter that imports Alembic and SQLAlchemy: the driver said so
+  // ("loaded"); the others said they cannot ("unusable") or were not there at all.
+  if (m_prober.joinable()) {
+    m_prober.join();
   }
+  if (core::interrupted() != 0) {
+    return false;
+  }
+  if (!m_loaded) {
+    error = m_probe_error;
+    return false;
+  }
+  nlohmann::json event = *m_loaded;
   const std::string py = m_tried.back();
   m_versions = "Alembic " + event.value("alembic", "?") + ", Python " + event.value("python", "?") +
                " (" + py + ")";
@@ -181,6 +201,17 @@ bool AlembicRunner::connect(const Server& server, std::string& error) {
 }
 
 AlembicRunner::~AlembicRunner() {
+  {
+    // A driver still being probed (the server did not start): stop it, and the prober with it.
+    std::lock_guard lock(m_mutex);
+    m_stopping = true;
+    if (m_prober.joinable() && m_process) {
+      ::kill(m_process->pid(), SIGKILL);
+    }
+  }
+  if (m_prober.joinable()) {
+    m_prober.join();
+  }
   if (m_process && m_process->stdin_fd() >= 0) {
     const std::string quit = "{\"op\": \"quit\"}\n";
     (void)!::write(m_process->stdin_fd(), quit.data(), quit.size());
@@ -191,6 +222,11 @@ AlembicRunner::~AlembicRunner() {
   if (m_process) {
     m_process->stop(2000);
   }
+}
+
+void AlembicRunner::reconnect() {
+  const std::string reset = "{\"op\": \"reset\"}\n";
+  (void)!::write(m_process->stdin_fd(), reset.data(), reset.size()); // gone: the next step says
 }
 
 StepResult AlembicRunner::apply(const source::Migration& migration, core::Phase phase) {

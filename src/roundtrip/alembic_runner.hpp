@@ -4,9 +4,15 @@
 #include "roundtrip/runner.hpp"
 #include "roundtrip/server.hpp"
 
+#include <nlohmann/json.hpp>
+
+#include <atomic>
 #include <cstdio>
 #include <memory>
+#include <mutex>
+#include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace miglint::roundtrip {
@@ -25,7 +31,7 @@ public:
   bool connect(const Server& server, std::string& error);
   ~AlembicRunner() override;
   StepResult apply(const source::Migration& migration, core::Phase phase) override;
-  void reconnect() override {}
+  void reconnect() override; // the driver drops its kept connections to the old database
 
   const std::string& versions() const { return m_versions; } // "Alembic 1.8.1, Python 3.11.2"
 
@@ -33,10 +39,16 @@ private:
   AlembicRunner() = default;
   std::string driver_path() const;
   bool spawn_next(std::string& error);
+  void probe(); // on m_prober: the first line of each candidate until one has loaded Alembic
 
   std::string m_project;
   std::vector<std::string> m_candidates;
   std::vector<std::string> m_tried;
+  std::thread m_prober;
+  std::mutex m_mutex; // m_process while the prober may replace it
+  std::atomic<bool> m_stopping{false};
+  std::optional<nlohmann::json> m_loaded; // the "loaded" event, once the prober is done
+  std::string m_probe_error;
 
   core::TempDir m_dir{"miglint-driver-"};
   std::optional<core::Process> m_process;

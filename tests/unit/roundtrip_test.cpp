@@ -620,6 +620,35 @@ TEST(RoundTrip, EnvPyConnectingElsewhereIsRefused) {
       << (*failed)["message"];
 }
 
+bool process_alive_with(const std::string& needle); // below, with the signal tests
+
+// After an upgrade that cannot be repeated the scratch database is rebuilt under the driver:
+// the revisions after it still run, on new connections.
+TEST(RoundTrip, AlembicHistoryGoesOnAfterTheDatabaseIsRebuilt) {
+  TempDir dir;
+  dir.write("p/alembic.ini", "[alembic]\nscript_location = %(here)s\n");
+  dir.write("p/env.py", "import os\nfrom alembic import context\n"
+                        "from sqlalchemy import create_engine\n"
+                        "with create_engine(os.environ['DATABASE_URL']).connect() as c:\n"
+                        "    context.configure(connection=c)\n"
+                        "    with context.begin_transaction():\n"
+                        "        context.run_migrations()\n");
+  dir.write("p/versions/a1.py",
+            "from alembic import op\nrevision = 'a1'\ndown_revision = None\n"
+            "def upgrade():\n    op.execute(\"CREATE TYPE mood AS ENUM ('a')\")\n"
+            "def downgrade():\n    op.execute('SELECT 1')  # forgets the type\n");
+  dir.write("p/versions/a2.py", "from alembic import op\nrevision = 'a2'\ndown_revision = 'a1'\n"
+                                "def upgrade():\n    op.execute('CREATE TABLE t (m mood)')\n"
+                                "def downgrade():\n    op.execute('DROP TABLE t')\n");
+  const Outcome r = run("check --round-trip --format json --fail-on never p", dir.path().string());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto doc = nlohmann::json::parse(r.out);
+  EXPECT_NE(finding(doc, "upgrade-not-repeatable", "a1"), nullptr) << r.out;
+  EXPECT_EQ(finding(doc, "roundtrip-upgrade-failed"), nullptr) << r.out;
+  EXPECT_EQ(finding(doc, "roundtrip-downgrade-failed"), nullptr) << r.out;
+  EXPECT_NE(r.err.find("round-trip stepped 2 migrations"), std::string::npos) << r.err;
+}
+
 // The driver starts while the server does, with the first interpreter that imports Alembic:
 // one that cannot is passed over, and when none can, the error names every one tried.
 TEST(RoundTrip, AlembicInterpreterChoice) {
@@ -649,6 +678,15 @@ TEST(RoundTrip, AlembicInterpreterChoice) {
       run("check --round-trip --python /nonexistent/python p", dir.path().string());
   EXPECT_EQ(missing.exit_code, 3) << missing.err;
   EXPECT_NE(missing.err.find("tried /nonexistent/python)"), std::string::npos) << missing.err;
+
+  // The driver is already starting when the server cannot: it is stopped with everything else.
+  const Outcome no_server = run("check --round-trip --postgres url --database-url "
+                                "'postgresql://postgres@/x?host=/nonexistent' p",
+                                dir.path().string());
+  EXPECT_EQ(no_server.exit_code, 3) << no_server.err;
+  EXPECT_NE(no_server.err.find("cannot start the round-trip's PostgreSQL"), std::string::npos)
+      << no_server.err;
+  EXPECT_FALSE(process_alive_with((dir.path() / "p").string())) << "the driver is stopped";
 
   // $VIRTUAL_ENV's python comes first, cannot import Alembic: the next candidate runs.
   ::setenv("VIRTUAL_ENV", (dir.path() / "venv").c_str(), 1);
