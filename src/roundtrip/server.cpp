@@ -331,10 +331,7 @@ private:
         {(bin.dir / "postgres").string(), "-D", m_dir.path() + "/data", "-k", m_dir.path(), "-c",
          "listen_addresses=", "-c", "port=5432", "-c", "fsync=off", "-c", "synchronous_commit=off",
          "-c", "full_page_writes=off", "-c", "max_connections=20", "-c",
-         "max_locks_per_transaction=256",
-         // No background ANALYZE: it takes transaction ids the round-trip's snapshots would
-         // have to account for (roundtrip/snapshot.hpp), and the data is thrown away anyway.
-         "-c", "autovacuum=off"},
+         "max_locks_per_transaction=256"},
         options, error);
     if (!child) {
       return "cannot start postgres: " + error;
