@@ -14,15 +14,23 @@ from alembic import context
 from sqlalchemy import create_engine
 
 url = os.environ.get("DATABASE_URL") or context.config.get_main_option("sqlalchemy.url")
+
+
+def run(connection):
+    context.configure(connection=connection, transaction_per_migration=True)
+    with context.begin_transaction():
+        context.run_migrations()
+
+
 if context.is_offline_mode():
     context.configure(url=url, literal_binds=True, dialect_opts={"paramstyle": "named"})
     with context.begin_transaction():
         context.run_migrations()
+elif context.config.attributes.get("connection") is not None:
+    run(context.config.attributes["connection"])  # a test harness's connection
 else:
     with create_engine(url).connect() as connection:
-        context.configure(connection=connection, transaction_per_migration=True)
-        with context.begin_transaction():
-            context.run_migrations()
+        run(connection)
 '''
 
 HEADER = '''"""{message}
