@@ -597,19 +597,43 @@ TEST(RoundTrip, AlembicStepsDoNotShareSessionState) {
   EXPECT_EQ(finding(doc, "roundtrip-upgrade-failed", "c3"), nullptr) << r.out;
 }
 
+// An Alembic project in `dir`/p: alembic.ini, env.py (by default one that connects to
+// DATABASE_URL) and one file per revision.
+struct Revision {
+  std::string id;
+  std::string down; // "" for the first
+  std::string upgrade;
+  std::string downgrade;
+};
+constexpr const char* k_env_database_url =
+    "import os\nfrom alembic import context\nfrom sqlalchemy import create_engine\n"
+    "with create_engine(os.environ['DATABASE_URL']).connect() as c:\n"
+    "    context.configure(connection=c)\n"
+    "    with context.begin_transaction():\n"
+    "        context.run_migrations()\n";
+void write_alembic_project(const TempDir& dir, const std::vector<Revision>& revisions,
+                           const std::string& env = k_env_database_url) {
+  dir.write("p/alembic.ini", "[alembic]\nscript_location = %(here)s\n");
+  dir.write("p/env.py", env);
+  for (const auto& r : revisions) {
+    dir.write("p/versions/" + r.id + ".py",
+              "from alembic import op\nrevision = '" + r.id + "'\ndown_revision = " +
+                  (r.down.empty() ? "None" : "'" + r.down + "'") + "\ndef upgrade():\n    " +
+                  r.upgrade + "\ndef downgrade():\n    " + r.downgrade + "\n");
+  }
+}
+
 TEST(RoundTrip, EnvPyConnectingElsewhereIsRefused) {
   TempDir dir;
-  dir.write("p/alembic.ini", "[alembic]\nscript_location = %(here)s\n");
-  dir.write("p/env.py", "from alembic import context\nfrom sqlalchemy import create_engine\n"
-                        "engine = create_engine('postgresql://postgres@/production?host=' + "
-                        "__import__('os').environ['DATABASE_URL'].split('host=')[1])\n"
-                        "with engine.connect() as c:\n"
-                        "    context.configure(connection=c)\n"
-                        "    with context.begin_transaction():\n"
-                        "        context.run_migrations()\n");
-  dir.write("p/versions/a1.py", "from alembic import op\nrevision = 'a1'\ndown_revision = None\n"
-                                "def upgrade():\n    op.execute('CREATE TABLE x (a int)')\n"
-                                "def downgrade():\n    op.execute('DROP TABLE x')\n");
+  write_alembic_project(
+      dir, {{"a1", "", "op.execute('CREATE TABLE x (a int)')", "op.execute('DROP TABLE x')"}},
+      "from alembic import context\nfrom sqlalchemy import create_engine\n"
+      "engine = create_engine('postgresql://postgres@/production?host=' + "
+      "__import__('os').environ['DATABASE_URL'].split('host=')[1])\n"
+      "with engine.connect() as c:\n"
+      "    context.configure(connection=c)\n"
+      "    with context.begin_transaction():\n"
+      "        context.run_migrations()\n");
   const Outcome r = run("check --round-trip --format json --fail-on never p", dir.path().string());
   const auto doc = nlohmann::json::parse(r.out);
   const auto* failed = finding(doc, "roundtrip-upgrade-failed", "a1");
@@ -626,20 +650,10 @@ bool process_alive_with(const std::string& needle); // below, with the signal te
 // the revisions after it still run, on new connections.
 TEST(RoundTrip, AlembicHistoryGoesOnAfterTheDatabaseIsRebuilt) {
   TempDir dir;
-  dir.write("p/alembic.ini", "[alembic]\nscript_location = %(here)s\n");
-  dir.write("p/env.py", "import os\nfrom alembic import context\n"
-                        "from sqlalchemy import create_engine\n"
-                        "with create_engine(os.environ['DATABASE_URL']).connect() as c:\n"
-                        "    context.configure(connection=c)\n"
-                        "    with context.begin_transaction():\n"
-                        "        context.run_migrations()\n");
-  dir.write("p/versions/a1.py",
-            "from alembic import op\nrevision = 'a1'\ndown_revision = None\n"
-            "def upgrade():\n    op.execute(\"CREATE TYPE mood AS ENUM ('a')\")\n"
-            "def downgrade():\n    op.execute('SELECT 1')  # forgets the type\n");
-  dir.write("p/versions/a2.py", "from alembic import op\nrevision = 'a2'\ndown_revision = 'a1'\n"
-                                "def upgrade():\n    op.execute('CREATE TABLE t (m mood)')\n"
-                                "def downgrade():\n    op.execute('DROP TABLE t')\n");
+  write_alembic_project(
+      dir, {{"a1", "", "op.execute(\"CREATE TYPE mood AS ENUM ('a')\")",
+             "op.execute('SELECT 1')  # forgets the type"},
+            {"a2", "a1", "op.execute('CREATE TABLE t (m mood)')", "op.execute('DROP TABLE t')"}});
   const Outcome r = run("check --round-trip --format json --fail-on never p", dir.path().string());
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const auto doc = nlohmann::json::parse(r.out);
@@ -653,16 +667,8 @@ TEST(RoundTrip, AlembicHistoryGoesOnAfterTheDatabaseIsRebuilt) {
 // one that cannot is passed over, and when none can, the error names every one tried.
 TEST(RoundTrip, AlembicInterpreterChoice) {
   TempDir dir;
-  dir.write("p/alembic.ini", "[alembic]\nscript_location = %(here)s\n");
-  dir.write("p/env.py", "import os\nfrom alembic import context\n"
-                        "from sqlalchemy import create_engine\n"
-                        "with create_engine(os.environ['DATABASE_URL']).connect() as c:\n"
-                        "    context.configure(connection=c)\n"
-                        "    with context.begin_transaction():\n"
-                        "        context.run_migrations()\n");
-  dir.write("p/versions/a1.py", "from alembic import op\nrevision = 'a1'\ndown_revision = None\n"
-                                "def upgrade():\n    op.execute('CREATE TABLE x (a int)')\n"
-                                "def downgrade():\n    op.execute('DROP TABLE x')\n");
+  write_alembic_project(
+      dir, {{"a1", "", "op.execute('CREATE TABLE x (a int)')", "op.execute('DROP TABLE x')"}});
   // An interpreter without the system's site-packages: no Alembic there.
   const auto bare = dir.write("venv/bin/python", "#!/bin/sh\nexec /usr/bin/python3 -S \"$@\"\n");
   fs::permissions(bare, fs::perms::owner_all);
