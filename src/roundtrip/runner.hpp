@@ -11,8 +11,9 @@
 
 namespace miglint::roundtrip {
 
-// What one statement was seen to do to relations that existed before the step, by OID (the
-// engine names them from the snapshot taken before the step).
+// What one statement was seen to do, by OID: the relation locks it took (on any relation; the
+// engine keeps the tables that existed before the step, named from the snapshot taken then) and
+// the relations that existed before the step whose files it replaced.
 struct Observation {
   bool observed = true; // false when it ran outside a transaction (locks already released)
   std::vector<std::pair<std::string, std::string>> locks; // (oid, "ACCESS EXCLUSIVE"), new ones
