@@ -307,6 +307,8 @@ private:
         fs::rename(staging, cache, ec);
       }
       fs::remove_all(staging, ec);
+      // Earlier versions cached a cluster without the scratch database under this name.
+      fs::remove_all(cache.parent_path() / ("template-pg" + std::to_string(bin.major)), ec);
       fs::copy(target, data, fs::copy_options::recursive, ec);
     } else {
       fs::copy(cache, data, fs::copy_options::recursive, ec);

@@ -91,14 +91,19 @@ const nlohmann::json* finding(const nlohmann::json& doc, const std::string& rule
 
 TEST(RoundTripServer, LocalColdThenWarmAndEverythingRemoved) {
   TempDir cache;
+  for (int major = 12; major <= 20; ++major) { // the cache of an earlier version
+    cache.write("template-pg" + std::to_string(major) + "/PG_VERSION", std::to_string(major));
+  }
   ServerOptions o;
   o.provider = "local";
   o.cache_dir = cache.path().string();
   std::string dir;
+  std::string description;
   {
     Started cold = start_server(o);
     ASSERT_NE(cold.server, nullptr) << cold.error;
-    EXPECT_NE(cold.server->description().find("cold start"), std::string::npos);
+    description = cold.server->description(); // "local PostgreSQL 15 (...), cold start 1.2 s"
+    EXPECT_NE(description.find("cold start"), std::string::npos);
     dir = socket_dir(*cold.server);
     EXPECT_TRUE(fs::exists(dir));
     EXPECT_TRUE(databases(admin(*cold.server)).contains(cold.server->database()));
@@ -110,6 +115,8 @@ TEST(RoundTripServer, LocalColdThenWarmAndEverythingRemoved) {
     EXPECT_EQ(n.exec("SHOW listen_addresses")[0][0].c_str(), std::string(""));
   }
   EXPECT_FALSE(fs::exists(dir)) << "the server's directory must be removed";
+  const std::string major = description.substr(description.find("PostgreSQL ") + 11, 2);
+  EXPECT_FALSE(fs::exists(cache.path() / ("template-pg" + major))) << "the old cache is replaced";
   Started warm = start_server(o);
   ASSERT_NE(warm.server, nullptr) << warm.error;
   EXPECT_NE(warm.server->description().find("warm start"), std::string::npos);
