@@ -13,6 +13,7 @@
 #include <map>
 #include <random>
 #include <sstream>
+#include <stdexcept>
 #include <thread>
 #include <vector>
 
@@ -102,8 +103,21 @@ std::string percent_encode(const std::string& v) {
   return out;
 }
 
+// The oldest server the round-trip runs on: dropping the scratch database with FORCE, and the
+// snapshots' queries (MATERIALIZED, plan_cache_mode), need PostgreSQL 13.
+constexpr int k_oldest_major = 13;
+
+struct ServerTooOld : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
 void create_database(const std::string& maintenance_conninfo, const std::string& name) {
   pqxx::connection c(maintenance_conninfo);
+  if (const int version = c.server_version(); version < k_oldest_major * 10000) {
+    throw ServerTooOld("the server runs PostgreSQL " + std::to_string(version / 10000) + "." +
+                       std::to_string(version % 10000) + "; the round-trip needs PostgreSQL " +
+                       std::to_string(k_oldest_major) + " or newer");
+  }
   pqxx::nontransaction n(c);
   n.exec("CREATE DATABASE " + c.quote_name(name));
 }
@@ -212,6 +226,13 @@ public:
                            where +
                            ". Install them (Debian: apt-get install postgresql-15), pass --pg-bin "
                            "DIR, or use --postgres docker / --database-url URL"};
+    }
+    if (bin->major < k_oldest_major) {
+      return {nullptr, "the newest PostgreSQL server found (" + bin->dir.string() + ") is " +
+                           std::to_string(bin->major) + "; the round-trip needs PostgreSQL " +
+                           std::to_string(k_oldest_major) +
+                           " or newer: install one (Debian: apt-get install postgresql-15) or "
+                           "pass --pg-bin DIR"};
     }
     const auto user = core::postgres_user_if_root();
     if (core::running_as_root() && !user) {
@@ -442,6 +463,9 @@ public:
                          "role"};
       }
       return {nullptr, "cannot create the scratch database: " + trim(e.what())};
+    } catch (const ServerTooOld& e) {
+      server->m_database.clear();
+      return {nullptr, e.what()};
     } catch (const std::exception& e) {
       server->m_database.clear();
       return {nullptr, "cannot connect to the database URL's server: " + trim(e.what())};

@@ -132,6 +132,21 @@ TEST(RoundTripServer, MissingBinariesAreAClearError) {
   EXPECT_NE(s.error.find("--database-url"), std::string::npos) << s.error;
 }
 
+TEST(RoundTripServer, OldServerBinariesAreAClearError) {
+  TempDir bin;
+  for (const char* name : {"initdb", "postgres"}) {
+    const auto path = bin.write(name, "#!/bin/sh\necho 'postgres (PostgreSQL) 12.5'\n");
+    fs::permissions(path, fs::perms::owner_all);
+  }
+  ServerOptions o;
+  o.provider = "local";
+  o.pg_bin = bin.path().string();
+  Started s = start_server(o);
+  EXPECT_EQ(s.server, nullptr);
+  EXPECT_NE(s.error.find("is 12; the round-trip needs PostgreSQL 13 or newer"), std::string::npos)
+      << s.error;
+}
+
 TEST(RoundTripServer, ExistingServerGetsAScratchDatabaseThatIsDropped) {
   Started host = start_server(local());
   ASSERT_NE(host.server, nullptr) << host.error;
