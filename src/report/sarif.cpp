@@ -1,3 +1,4 @@
+#include "core/percent_encode.hpp"
 #include "report/reporter.hpp"
 
 #include <nlohmann/json.hpp>
@@ -91,19 +92,7 @@ std::vector<std::string> tags_of(const std::string& id) {
 } // namespace
 
 std::string uri_path(std::string_view path) {
-  static constexpr char hex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : path) {
-    if (std::isalnum(c) || std::string_view("-._~/!$&'()*+,;=:@").find(static_cast<char>(c)) !=
-                               std::string_view::npos) {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += hex[c >> 4];
-      out += hex[c & 15];
-    }
-  }
-  return out;
+  return core::percent_encode(path, "/!$&'()*+,;=:@"); // a path's sub-delims stay
 }
 
 void write_sarif(std::ostream& os, const Report& report) {

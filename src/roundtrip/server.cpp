@@ -1,5 +1,6 @@
 #include "roundtrip/server.hpp"
 
+#include "core/percent_encode.hpp"
 #include "core/process.hpp"
 
 #include <pqxx/pqxx>
@@ -86,21 +87,6 @@ std::string conn_value(const std::string& v) {
     out += c;
   }
   return out + "'";
-}
-
-std::string percent_encode(const std::string& v) {
-  static const char hex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : v) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += hex[c >> 4];
-      out += hex[c & 15];
-    }
-  }
-  return out;
 }
 
 // The oldest server the round-trip runs on: dropping the scratch database with FORCE, and the
@@ -207,7 +193,7 @@ public:
            " port=5432 user=postgres dbname=" + conn_value(m_database);
   }
   std::string sqlalchemy_url() const override {
-    return "postgresql://postgres@/" + m_database + "?host=" + percent_encode(m_dir.path()) +
+    return "postgresql://postgres@/" + m_database + "?host=" + core::percent_encode(m_dir.path()) +
            "&port=5432";
   }
   std::string database() const override { return m_database; }
@@ -425,9 +411,9 @@ public:
     server->m_scratch = build(server->m_database);
     std::string url = "postgresql://";
     if (kv.contains("user")) {
-      url += percent_encode(kv.at("user"));
+      url += core::percent_encode(kv.at("user"));
       if (kv.contains("password")) {
-        url += ":" + percent_encode(kv.at("password"));
+        url += ":" + core::percent_encode(kv.at("password"));
       }
       url += "@";
     }
@@ -442,8 +428,8 @@ public:
     url += "/" + server->m_database;
     std::string query;
     if (socket) {
-      query +=
-          "host=" + percent_encode(host) + (kv.contains("port") ? "&port=" + kv.at("port") : "");
+      query += "host=" + core::percent_encode(host) +
+               (kv.contains("port") ? "&port=" + kv.at("port") : "");
     }
     if (kv.contains("sslmode")) {
       query += (query.empty() ? "" : "&") + std::string("sslmode=") + kv.at("sslmode");
