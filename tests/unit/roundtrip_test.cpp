@@ -15,6 +15,7 @@
 #include <csignal>
 #include <fcntl.h>
 #include <fstream>
+#include <sstream>
 #include <sys/wait.h>
 #include <thread>
 #include <unistd.h>
@@ -807,6 +808,34 @@ bool process_alive_with(const std::string& needle) {
   return false;
 }
 
+std::string read_all(const fs::path& file) {
+  std::ifstream in(file);
+  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
+// Whether a child of the postgres server whose command line holds `server` has `title` in its
+// process title.
+bool backend_running(const std::string& server, const std::string& title) {
+  std::set<std::string> postmasters;
+  std::vector<std::string> parents; // of the processes with that title
+  for (const auto& e : fs::directory_iterator("/proc")) {
+    const std::string cmd = read_all(e.path() / "cmdline");
+    if (cmd.find(server) != std::string::npos) {
+      postmasters.insert(e.path().filename().string());
+    } else if (cmd.find(title) != std::string::npos) {
+      // /proc/PID/stat: "PID (comm) STATE PPID ..." (comm may hold spaces: after the last ')')
+      const std::string stat = read_all(e.path() / "stat");
+      std::istringstream fields(stat.substr(stat.rfind(')') + 1));
+      std::string state;
+      std::string parent;
+      fields >> state >> parent;
+      parents.push_back(parent);
+    }
+  }
+  return std::any_of(parents.begin(), parents.end(),
+                     [&](const std::string& parent) { return postmasters.contains(parent); });
+}
+
 // Interrupts a round-trip while a statement runs; the child gets its own TMPDIR, so what it
 // leaves behind (or not) is seen even when other tests run in parallel.
 void interrupt_mid_run(int sig) {
@@ -831,13 +860,14 @@ void interrupt_mid_run(int sig) {
     ::execl(MIGLINT_BINARY, MIGLINT_BINARY, "check", "--round-trip", "m", nullptr);
     _exit(127);
   }
-  // Wait until the slow statement runs on the run's own server.
+  // Wait until the slow statement runs on the run's own server: a backend of that server (a
+  // child of the postmaster whose command line holds the run's TMPDIR) shows "[local] SELECT"
+  // in its process title. Other tests' servers run statements too.
   const std::string marker = tmp.path().string() + "/miglint-pg-";
   bool sleeping = false;
   for (int i = 0; i < 600 && !sleeping; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    // The backend running the statement shows "[local] SELECT" in its process title.
-    sleeping = process_alive_with("[local] SELECT") && process_alive_with(marker);
+    sleeping = backend_running(marker, "[local] SELECT");
   }
   ASSERT_TRUE(sleeping) << "the round-trip did not reach the slow statement";
   ::kill(pid, sig);
