@@ -1,5 +1,7 @@
 #include "alembic/translate.hpp"
 
+#include "python/eval.hpp"
+
 #include <algorithm>
 #include <map>
 #include <set>
@@ -203,16 +205,10 @@ struct TableRef {
   std::vector<std::string> columns;
 };
 
-class Translator {
+class Translator : public python::Host {
 public:
-  Translator(const Revision& rev, core::Phase phase) : m_rev(rev), m_phase(phase) {
-    // Module-level constants (`TABLE = "users"`) are visible inside the functions.
-    for (const auto& s : rev.module.body) {
-      if ((s.kind == StmtKind::Assign || s.kind == StmtKind::AnnAssign) && s.value &&
-          s.targets.size() == 1 && s.targets[0]->kind == ExprKind::Name) {
-        m_locals[s.targets[0]->text] = s.value;
-      }
-    }
+  Translator(const Revision& rev, core::Phase phase, const SchemaFacts* schema)
+      : m_rev(rev), m_phase(phase), m_schema(schema) {
     for (const auto& c : rev.module.comments) {
       const auto text = trim(c.text);
       if (text.substr(0, 8) == "miglint:") {
@@ -233,7 +229,19 @@ public:
         emit_comment(*c, false);
       }
     }
-    body(fn->body);
+    // Names a revision uses without importing them (templates that import inside functions, or
+    // files cut short) mean what Alembic's template means by them.
+    auto aliases = m_rev.aliases;
+    aliases.try_emplace("op", "alembic.op");
+    aliases.try_emplace("sa", "sqlalchemy");
+    aliases.try_emplace("context", "alembic.context");
+    python::Evaluator evaluator(m_rev.module, aliases, *this);
+    m_running = true;
+    const std::string ended = evaluator.run(*fn);
+    m_running = false;
+    if (!ended.empty()) {
+      m_body_note = ended;
+    }
     if (m_body_note.empty() && m_segments.empty()) {
       m_body_note = "is `pass`";
     }
@@ -249,6 +257,7 @@ public:
     script.body_note = m_body_note;
     out.script = std::move(script);
     out.findings = std::move(m_findings);
+    out.asked_schema = m_asked_schema;
     return out;
   }
 
@@ -306,9 +315,8 @@ private:
     }
   }
 
-  // `# miglint:` comments before a statement, then the statement, then a trailing one.
-  template <typename Fn>
-  void with_directives(const Stmt& s, Fn&& fn) {
+  // `# miglint:` comments before a statement of the function body, and a trailing one after it.
+  void statement_begin(const Stmt& s) override {
     while (m_next_directive < m_directives.size() &&
            m_directives[m_next_directive]->span.begin < s.span.begin) {
       const auto* c = m_directives[m_next_directive++];
@@ -317,177 +325,563 @@ private:
       }
     }
     end_line();
-    fn();
+  }
+
+  void statement_end(const Stmt& s) override {
     const std::string& text = m_rev.file->text();
     if (m_next_directive < m_directives.size()) {
       const auto* c = m_directives[m_next_directive];
-      const auto between = std::string_view(text).substr(s.span.end, c->span.begin - s.span.end);
-      if (c->span.begin >= s.span.end && between.find_first_of("\r\n") == std::string_view::npos) {
-        ++m_next_directive;
-        if (m_pending_statement) {
-          emit_comment(*c, true);
+      if (c->span.begin >= s.span.end) {
+        const auto between = std::string_view(text).substr(s.span.end, c->span.begin - s.span.end);
+        if (between.find_first_of("\r\n") == std::string_view::npos) {
+          ++m_next_directive;
+          if (m_pending_statement) {
+            emit_comment(*c, true);
+          }
         }
       }
     }
     end_line();
   }
 
-  void unanalyzable(python::Span span, std::string why) {
-    core::Finding f = finding_at(m_rev.file, span, std::string(k_unanalyzable), std::move(why));
+  void unanalyzable(python::Span span, const std::string& why) override {
+    if (!m_reported.insert({span.begin, why}).second) {
+      return; // a helper called several times: its code is reported once
+    }
+    core::Finding f = finding_at(m_rev.file, span, std::string(k_unanalyzable), why);
     f.migration = m_rev.id;
     f.phase = m_phase;
     m_findings.push_back(std::move(f));
   }
 
-  // --- statements --------------------------------------------------------------------------------
+  // --- the Host: what the revision's code does ---------------------------------------------------
 
-  void body(const std::vector<Stmt>& stmts) {
-    for (const auto& s : stmts) {
-      if (m_stopped) {
-        return;
+  using Value = python::Value;
+  using ValuePtr = python::ValuePtr;
+  using ValueKind = python::ValueKind;
+
+  // An object the revision works with: `kind` for dispatch, `description` for messages.
+  static ValuePtr object(const std::string& kind, const std::string& description, python::Span at) {
+    ValuePtr v = python::make_object(description, at);
+    v->attrs["kind"] = kind;
+    return v;
+  }
+
+  static std::string kind_of(const Value& v) {
+    auto it = v.attrs.find("kind");
+    return it == v.attrs.end() ? std::string() : it->second;
+  }
+
+  static ValuePtr construct(const std::string& name, const python::Args& args, python::Span at) {
+    auto v = std::make_shared<Value>();
+    v->kind = ValueKind::Construct;
+    v->name = name;
+    v->items = args.positional;
+    v->keywords = args.keywords;
+    v->span = args.call ? args.call->span : at;
+    return v;
+  }
+
+  ValuePtr bind_object(python::Span at) const {
+    return object("bind", "the connection (op.get_bind())", at);
+  }
+
+  // The call as syntax, for the operation handlers: `prefix.name(args...)` at `origin`.
+  static ExprPtr call_expr(const std::string& callee, const python::Args& args) {
+    auto e = std::make_shared<Expr>();
+    e->kind = ExprKind::Call;
+    e->span = args.origin;
+    e->target = python::to_expr(python::make_str("", args.origin)); // replaced below
+    auto dotted = std::make_shared<Expr>();
+    ExprPtr target;
+    size_t start = 0;
+    while (true) {
+      const auto dot = callee.find('.', start);
+      auto part = std::make_shared<Expr>();
+      part->span = args.origin;
+      part->text = callee.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
+      part->kind = target ? ExprKind::Attribute : ExprKind::Name;
+      part->target = target;
+      target = part;
+      if (dot == std::string::npos) {
+        break;
       }
+      start = dot + 1;
+    }
+    e->target = target;
+    for (const auto& v : args.positional) {
+      e->items.push_back(python::to_expr(v));
+    }
+    for (const auto& k : args.keywords) {
+      e->keywords.push_back({k.name, python::to_expr(k.value)});
+    }
+    return e;
+  }
+
+  // Runs one Alembic operation (`op.X` or `batch_op.X`) and returns its value.
+  ValuePtr operation(const std::string& name, bool batch, const python::Args& args) {
+    const python::Span at = args.origin;
+    if (name == "get_bind") {
+      return bind_object(at);
+    }
+    if (name == "get_context") {
+      return object("context", "the migration context (op.get_context())", at);
+    }
+    if (name == "f" || name == "inline_literal") {
+      return args.get(0, name == "f" ? "name" : "value") ? args.get(0, "") : python::make_none(at);
+    }
+    if (name == "batch_alter_table") {
+      ValuePtr b = object("batch", "a batch_alter_table() block", at);
+      const ExprPtr c = call_expr("op.batch_alter_table", args);
       try {
-        statement(s);
+        b->attrs["table"] = str_arg(*c, 0, "table_name");
+        b->attrs["schema"] = opt_str_kw(*c, "schema").value_or("");
+        b->attrs["recreate"] = opt_str_kw(*c, "recreate").value_or("auto");
       } catch (const Unanalyzable& u) {
         unanalyzable(u.span, u.why);
+        return python::make_unknown("a batch_alter_table() of a table miglint cannot name", at);
       }
+      return b;
+    }
+    if (!m_running) {
+      return python::make_unknown("an Alembic operation outside upgrade()/downgrade()", at);
+    }
+    const ExprPtr c = call_expr((batch ? "batch." : "op.") + name, args);
+    try {
+      call(*c);
+    } catch (const Unanalyzable& u) {
+      unanalyzable(u.span, u.why);
+    }
+    if (name == "create_table") {
+      return construct("alembic.op.create_table", args, at);
+    }
+    return python::make_none(at);
+  }
+
+  // SQL handed to a connection or the context: a string or sa.text().
+  ValuePtr execute_sql(const ValuePtr& sql, const python::Args& args, const std::string& how) {
+    const python::Span at = args.origin;
+    ValuePtr text = sql;
+    if (text && text->kind == ValueKind::Construct && ends_with(text->name, ".text") &&
+        !text->items.empty()) {
+      text = text->items[0];
+    }
+    if (text && text->kind == ValueKind::Str) {
+      if (m_running) {
+        emit_literal(*python::to_expr(text), at);
+      }
+      return object("result", "rows that " + how + " reads from the database", at);
+    }
+    if (text && text->kind == ValueKind::Unknown) {
+      unanalyzable(text->span,
+                   "SQL run through `" + how + "` is not analysed: its text is " + text->name);
+    } else {
+      unanalyzable(at, "`" + how + "` runs " + (sql ? python::describe(*sql) : "nothing") +
+                           ": a data change miglint does not analyse");
+    }
+    return object("result", "rows that " + how + " reads from the database", at);
+  }
+
+  static bool is_enum_construct(const Value& v) {
+    return v.kind == ValueKind::Construct &&
+           (ends_with(v.name, ".Enum") || ends_with(v.name, ".ENUM"));
+  }
+
+  // Enum(...).create(bind, checkfirst=...) / .drop(bind, checkfirst=...)
+  ValuePtr enum_method(const ValuePtr& en, const std::string& method, const python::Args& args) {
+    const python::Span at = args.origin;
+    TypeSql t;
+    try {
+      t = type_of(python::to_expr(en));
+    } catch (const Unanalyzable& u) {
+      unanalyzable(u.span, u.why);
+      return python::make_none(at);
+    }
+    if (!t.enum_type) {
+      return python::make_none(at);
+    }
+    const bool checkfirst = [&] {
+      const ValuePtr c = args.get(1, "checkfirst");
+      return c && python::truth(*c).value_or(true);
+    }();
+    std::optional<bool> exists;
+    if (checkfirst) {
+      m_asked_schema = true;
+      if (m_schema != nullptr) {
+        exists = m_schema->enums.contains(facts_key(t.enum_type->schema, t.enum_type->name));
+      }
+    }
+    if (!m_running) {
+      return python::make_none(at);
+    }
+    if (method == "create" && !exists.value_or(false)) {
+      create_enum(*t.enum_type, at);
+    } else if (method == "drop" && exists.value_or(true)) {
+      emit("DROP TYPE " + qualified(t.enum_type->schema, t.enum_type->name), at);
+    }
+    return python::make_none(at);
+  }
+
+  ValuePtr call(const ValuePtr& callee, const python::Args& args) override {
+    const python::Span at = args.origin;
+    if (callee->kind == ValueKind::Ref) {
+      const std::string& q = callee->name;
+      if (q.rfind("alembic.op.", 0) == 0) {
+        return operation(q.substr(11), false, args);
+      }
+      if (q == "alembic.context.is_offline_mode") {
+        return python::make_bool(false, at);
+      }
+      if (q == "alembic.context.get_context") {
+        return object("context", "the migration context", at);
+      }
+      if (q == "alembic.context.get_bind") {
+        return bind_object(at);
+      }
+      if (q == "alembic.context.execute") {
+        return execute_sql(args.get(0, "sql"), args, "context.execute()");
+      }
+      if (q == "sqlalchemy.inspect" || q == "sqlalchemy.engine.reflection.Inspector.from_engine") {
+        return object("inspector", "the database's schema (sa.inspect())", at);
+      }
+      if (q.rfind("logging.", 0) == 0 || q == "warnings.warn") {
+        return object("logger", "a logger", at);
+      }
+      if (q.rfind("sqlalchemy", 0) == 0 || q.rfind("sqlmodel", 0) == 0 ||
+          q.rfind("alembic", 0) == 0 || q.rfind("geoalchemy2", 0) == 0 ||
+          q.rfind("sqlalchemy_utils", 0) == 0 || q.rfind("datetime.", 0) == 0 ||
+          q.rfind("uuid.", 0) == 0 || q.rfind("decimal.", 0) == 0 || q.rfind("enum.", 0) == 0 ||
+          q.rfind("typing.", 0) == 0 || q.rfind("json.", 0) == 0) {
+        return construct(q, args, at);
+      }
+      // Defined outside this file (the application's modules): kept as a construct so a
+      // column of a project type is still a column; a call made for its effects is reported.
+      ValuePtr v = construct(q, args, at);
+      v->attrs["external"] = "1";
+      return v;
+    }
+    if (callee->kind == ValueKind::Builtin && callee->self) {
+      return method(callee->self, callee->name, args);
+    }
+    if (callee->kind == ValueKind::Construct) {
+      return construct(callee->name, args, at); // a construct called again: sa.Column(...)(...)
+    }
+    return python::make_unknown("a call of " + python::describe(*callee), at, true);
+  }
+
+  ValuePtr method(const ValuePtr& self, const std::string& name, const python::Args& args) {
+    const python::Span at = args.origin;
+    const std::string kind = kind_of(*self);
+    if (kind == "batch_op") {
+      return operation(name, true, args);
+    }
+    if (kind == "bind" || kind == "context") {
+      if (name == "execute" || name == "exec_driver_sql") {
+        return execute_sql(args.get(0, "statement"), args,
+                           kind == "bind" ? "connection." + name + "()" : "context.execute()");
+      }
+      if (name == "commit") {
+        if (m_running) {
+          emit("COMMIT", at); // SQLAlchemy 2.0: the next statement begins a new transaction
+          end_line();
+          emit("BEGIN", at);
+          end_line();
+        }
+        return python::make_none(at);
+      }
+      if (name == "autocommit_block") {
+        return object("autocommit_block", "an autocommit_block()", at);
+      }
+      if (name == "is_offline_mode" || name == "in_transaction" || name == "closed") {
+        return python::make_bool(name == "in_transaction", at);
+      }
+      if (name == "begin" || name == "begin_nested" || name == "begin_transaction") {
+        return object("transaction", "a transaction block", at);
+      }
+      if (name == "get_bind" || name == "connect") {
+        return bind_object(at);
+      }
+      if (name == "get_context") {
+        return self;
+      }
+    }
+    if (kind == "inspector") {
+      return inspector_question(name, args);
+    }
+    if (kind == "logger") {
+      return python::make_none(at);
+    }
+    if (kind == "dialect" && name == "has_table") {
+      python::Args shifted = args;
+      if (!shifted.positional.empty()) {
+        shifted.positional.erase(shifted.positional.begin()); // the connection
+      }
+      return inspector_question("has_table", shifted);
+    }
+    if (kind == "url" && (name == "get_backend_name" || name == "get_dialect")) {
+      return name == "get_backend_name" ? python::make_str("postgresql", at)
+                                        : object("dialect", "the dialect", at);
+    }
+    if (kind == "result") {
+      return python::make_unknown(self->name, at);
+    }
+    if (is_enum_construct(*self) && (name == "create" || name == "drop")) {
+      return enum_method(self, name, args);
+    }
+    if (self->kind == ValueKind::Construct) {
+      ValuePtr v = construct(self->name + "." + name, args, at);
+      if (self->attrs.contains("external")) {
+        v->attrs["external"] = "1";
+      }
+      return v;
+    }
+    return python::make_unknown("`" + name + "()` of " + python::describe(*self), at, true);
+  }
+
+  ValuePtr attribute(const ValuePtr& obj, const std::string& name, python::Span at) override {
+    const std::string kind = kind_of(*obj);
+    if (obj->kind == ValueKind::Ref) {
+      if (obj->name == "alembic.context" && name == "config") {
+        return object("config", "Alembic's Config", at);
+      }
+      return nullptr;
+    }
+    if (kind == "bind" || kind == "context") {
+      if (name == "dialect") {
+        return object("dialect", "the dialect", at);
+      }
+      if (name == "engine" || name == "bind" || name == "connection") {
+        return bind_object(at);
+      }
+      if (name == "url") {
+        return object("url", "the database URL", at);
+      }
+      if (name == "name") {
+        return python::make_str("postgresql", at);
+      }
+      if (name == "opts" || name == "config") {
+        return python::make_unknown("the migration context's configuration", at);
+      }
+    }
+    if (kind == "dialect") {
+      if (name == "name") {
+        return python::make_str("postgresql", at);
+      }
+      if (name == "driver") {
+        return python::make_str("psycopg2", at);
+      }
+      if (name == "server_version_info") {
+        return python::make_unknown("the server's version", at);
+      }
+    }
+    if (kind == "url") {
+      if (name == "drivername" || name == "__str__") {
+        return python::make_str(name == "__str__" ? "postgresql://" : "postgresql", at);
+      }
+      if (name == "database") {
+        return python::make_unknown("the database name", at);
+      }
+    }
+    return nullptr;
+  }
+
+  ValuePtr enter(const ValuePtr& ctx, python::Span at) override {
+    const std::string kind = kind_of(*ctx);
+    if (kind == "autocommit_block") {
+      if (m_running) {
+        // Alembic commits, runs the block outside a transaction, and begins again.
+        emit("COMMIT", at);
+        end_line();
+      }
+      return python::make_none(at);
+    }
+    if (kind == "batch") {
+      Batch batch;
+      batch.table = ctx->attrs.at("table");
+      batch.schema = ctx->attrs.at("schema");
+      batch.alias = "batch";
+      if (ctx->attrs.at("recreate") == "always") {
+        unanalyzable(at, "batch_alter_table(recreate=\"always\") copies `" + batch.table +
+                             "` into a new table and swaps it in (the whole table is rewritten "
+                             "under an ACCESS EXCLUSIVE lock); the statements below are read "
+                             "as plain ALTER TABLE");
+      }
+      m_batches.push_back(batch);
+      return object("batch_op", "batch_op", at);
+    }
+    if (kind == "transaction" || kind == "bind" || kind == "context") {
+      return ctx;
+    }
+    return nullptr;
+  }
+
+  void exit(const ValuePtr& ctx, python::Span at) override {
+    const std::string kind = kind_of(*ctx);
+    if (kind == "autocommit_block" && m_running) {
+      end_line();
+      emit("BEGIN", at);
+      end_line();
+    } else if (kind == "batch" && !m_batches.empty()) {
+      m_batches.pop_back();
     }
   }
 
-  void statement(const Stmt& s) {
-    switch (s.kind) {
-    case StmtKind::Pass:
-      return;
-    case StmtKind::Expr:
-      if (s.value->kind == ExprKind::Str) {
-        return; // docstring
+  // --- sa.inspect(bind): answered from what the history has built -------------------------------
+
+  static std::string facts_key(const std::string& schema, const std::string& name) {
+    return (schema.empty() ? "public" : schema) + "." + name;
+  }
+
+  static ValuePtr str_list(const std::vector<std::string>& names, python::Span at) {
+    std::vector<ValuePtr> items;
+    for (const auto& n : names) {
+      items.push_back(python::make_str(n, at));
+    }
+    return python::make_list(ValueKind::List, std::move(items), at);
+  }
+
+  static ValuePtr dict(std::vector<std::pair<std::string, ValuePtr>> entries, python::Span at) {
+    std::vector<ValuePtr> items;
+    for (auto& [k, v] : entries) {
+      items.push_back(python::make_str(k, at));
+      items.push_back(std::move(v));
+    }
+    return python::make_list(ValueKind::Dict, std::move(items), at);
+  }
+
+  ValuePtr inspector_question(const std::string& name, const python::Args& args) {
+    const python::Span at = args.origin;
+    m_asked_schema = true;
+    if (m_schema == nullptr) {
+      return python::make_unknown(
+          "what the database holds before this revision (`" + name + "()` of sa.inspect())", at);
+    }
+    auto str_of = [&](size_t i, std::string_view kw) -> std::optional<std::string> {
+      const ValuePtr v = args.get(i, kw);
+      if (v && v->kind == ValueKind::Str) {
+        return v->s;
       }
-      if (s.value->kind == ExprKind::Call) {
-        with_directives(s, [&] { call(*s.value); });
-        return;
-      }
-      throw Unanalyzable{s.span, "this expression is not an Alembic operation"};
-    case StmtKind::Assign:
-    case StmtKind::AnnAssign:
-      assign(s);
-      return;
-    case StmtKind::If:
-      if_stmt(s);
-      return;
-    case StmtKind::With:
-      with_stmt(s);
-      return;
-    case StmtKind::Raise: {
-      std::string what = "raises";
-      if (s.value) {
-        const Expr& e = s.value->kind == ExprKind::Call ? *s.value->target : *s.value;
-        if (!e.dotted().empty()) {
-          what += " " + e.dotted();
+      return std::nullopt;
+    };
+    const std::string schema = [&] {
+      const ValuePtr v = args.keyword("schema");
+      return v && v->kind == ValueKind::Str ? v->s : std::string();
+    }();
+    if (name == "get_table_names") {
+      const std::string s = str_of(0, "schema").value_or("");
+      std::vector<std::string> names;
+      for (const auto& [key, table] : m_schema->tables) {
+        if (table.schema == (s.empty() ? "public" : s)) {
+          names.push_back(table.name);
         }
       }
-      m_body_note = what;
-      m_stopped = true;
-      return;
+      return str_list(names, at);
     }
-    case StmtKind::Return:
-      m_stopped = true;
-      return;
-    case StmtKind::Import:
-    case StmtKind::ImportFrom:
-      return; // imports inside the function are rare; their names resolve by their last part
-    default:
-      throw Unanalyzable{
-          s.span, (s.keyword.empty() ? std::string("this statement") : "`" + s.keyword + "`") +
-                      " is not analysed: miglint reads revision code without "
-                      "running it, so the SQL it runs here is not known"};
-    }
-  }
-
-  void assign(const Stmt& s) {
-    if (s.targets.size() != 1 || s.targets[0]->kind != ExprKind::Name || !s.value) {
-      throw Unanalyzable{s.span, "only simple assignments to one name are analysed"};
-    }
-    const std::string& name = s.targets[0]->text;
-    // `t = op.create_table(...)` runs the operation and binds the table.
-    if (s.value->kind == ExprKind::Call && is_op_call(*s.value)) {
-      with_directives(s, [&] { call(*s.value); });
-    }
-    m_locals[name] = s.value;
-  }
-
-  void if_stmt(const Stmt& s) {
-    const std::optional<bool> decided = dialect_test(*s.test);
-    if (decided) {
-      body(*decided ? s.body : s.orelse);
-      return;
-    }
-    unanalyzable(s.span, "this condition cannot be decided statically: both branches are "
-                         "analysed");
-    body(s.body);
-    body(s.orelse);
-  }
-
-  // `dialect.name == "postgresql"` and friends, decided for PostgreSQL.
-  std::optional<bool> dialect_test(const Expr& e) {
-    if (e.kind == ExprKind::UnaryOp && e.text == "not" && !e.items.empty()) {
-      auto inner = dialect_test(*e.items[0]);
-      return inner ? std::optional<bool>(!*inner) : std::nullopt;
-    }
-    if (e.kind != ExprKind::Compare || e.items.size() != 2) {
-      return std::nullopt;
-    }
-    const Expr* name = e.items[0].get();
-    const Expr* value = e.items[1].get();
-    if (name->kind == ExprKind::Str) {
-      std::swap(name, value);
-    }
-    const std::string chain = name->chain();
-    if (chain.size() < 12 || chain.substr(chain.size() - 12) != "dialect.name") {
-      return std::nullopt;
-    }
-    auto is_pg = [](const std::string& v) { return v == "postgresql" || v == "postgres"; };
-    if (value->kind == ExprKind::Str && (e.text == "==" || e.text == "!=")) {
-      return (e.text == "==") == is_pg(value->text);
-    }
-    if ((e.text == "in" || e.text == "not in") &&
-        (value->kind == ExprKind::Tuple || value->kind == ExprKind::List ||
-         value->kind == ExprKind::Set)) {
-      bool found = false;
-      for (const auto& item : value->items) {
-        found |= item->kind == ExprKind::Str && is_pg(item->text);
+    if (name == "get_schema_names") {
+      std::set<std::string> names = {"public"};
+      for (const auto& [key, table] : m_schema->tables) {
+        names.insert(table.schema);
       }
-      return (e.text == "in") == found;
+      return str_list({names.begin(), names.end()}, at);
     }
-    return std::nullopt;
+    if (name == "get_enums") {
+      std::vector<ValuePtr> out;
+      for (const auto& [key, en] : m_schema->enums) {
+        out.push_back(dict({{"name", python::make_str(en.name, at)},
+                            {"schema", python::make_str(en.schema, at)},
+                            {"visible", python::make_bool(en.schema == "public", at)},
+                            {"labels", str_list(en.labels, at)}},
+                           at));
+      }
+      return python::make_list(ValueKind::List, std::move(out), at);
+    }
+    const auto table_name = str_of(0, "table_name");
+    if (!table_name) {
+      return python::make_unknown("an inspector question about a table miglint cannot name", at);
+    }
+    const auto it = m_schema->tables.find(facts_key(schema, *table_name));
+    const TableFacts* table = it == m_schema->tables.end() ? nullptr : &it->second;
+    if (name == "has_table") {
+      return python::make_bool(table != nullptr, at);
+    }
+    if (name == "has_index") {
+      const auto index = str_of(1, "index_name");
+      bool found = false;
+      for (const auto& ix : table ? table->indexes : std::vector<IndexFacts>{}) {
+        found = found || (index && ix.name == *index);
+      }
+      return python::make_bool(found, at);
+    }
+    if (table == nullptr) {
+      // SQLAlchemy raises NoSuchTableError; revisions guard it with `try:`.
+      throw python::HostRaise{"raises NoSuchTableError", at};
+    }
+    std::vector<ValuePtr> out;
+    if (name == "get_columns") {
+      for (const auto& c : table->columns) {
+        out.push_back(dict({{"name", python::make_str(c.name, at)},
+                            {"type", python::make_str(c.type, at)},
+                            {"nullable", python::make_bool(c.nullable, at)},
+                            {"default", c.default_sql ? python::make_str(*c.default_sql, at)
+                                                      : python::make_none(at)}},
+                           at));
+      }
+    } else if (name == "get_indexes") {
+      for (const auto& ix : table->indexes) {
+        out.push_back(dict({{"name", python::make_str(ix.name, at)},
+                            {"column_names", str_list(ix.columns, at)},
+                            {"unique", python::make_bool(ix.unique, at)}},
+                           at));
+      }
+    } else if (name == "get_unique_constraints" || name == "get_foreign_keys" ||
+               name == "get_check_constraints") {
+      const std::string want = name == "get_unique_constraints" ? "unique"
+                               : name == "get_foreign_keys"     ? "foreign_key"
+                                                                : "check";
+      for (const auto& c : table->constraints) {
+        if (c.kind != want) {
+          continue;
+        }
+        if (want == "unique") {
+          out.push_back(dict(
+              {{"name", python::make_str(c.name, at)}, {"column_names", str_list(c.columns, at)}},
+              at));
+        } else if (want == "foreign_key") {
+          out.push_back(
+              dict({{"name", python::make_str(c.name, at)},
+                    {"constrained_columns", str_list(c.columns, at)},
+                    {"referred_table", python::make_str(c.ref_table, at)},
+                    {"referred_schema", c.ref_schema.empty() ? python::make_none(at)
+                                                             : python::make_str(c.ref_schema, at)},
+                    {"referred_columns", str_list(c.ref_columns, at)}},
+                   at));
+        } else {
+          out.push_back(dict({{"name", python::make_str(c.name, at)},
+                              {"sqltext", python::make_str(c.sqltext, at)}},
+                             at));
+        }
+      }
+    } else if (name == "get_pk_constraint") {
+      for (const auto& c : table->constraints) {
+        if (c.kind == "primary_key") {
+          return dict({{"name", python::make_str(c.name, at)},
+                       {"constrained_columns", str_list(c.columns, at)}},
+                      at);
+        }
+      }
+      return dict({{"name", python::make_none(at)}, {"constrained_columns", str_list({}, at)}}, at);
+    } else {
+      return python::make_unknown("`" + name + "()` of sa.inspect()", at);
+    }
+    return python::make_list(ValueKind::List, std::move(out), at);
   }
 
-  void with_stmt(const Stmt& s) {
-    if (s.items.size() != 1 || !s.items[0].context || s.items[0].context->kind != ExprKind::Call) {
-      throw Unanalyzable{s.span, "this `with` block is not one miglint understands"};
+  void discarded(const ValuePtr& v, const Stmt& s) override {
+    if (v->kind == ValueKind::Construct && v->attrs.contains("external")) {
+      unanalyzable(s.span, "`" + v->name.substr(0, v->name.find('(')) +
+                               "()` is defined outside this file: what it does to the schema is "
+                               "not analysed");
     }
-    const Expr& ctx = *s.items[0].context;
-    const std::string callee = qualified_name(*ctx.target);
-    if (ends_with(ctx.target->chain(), "get_context().autocommit_block")) {
-      // Alembic commits, runs the block outside a transaction, and begins again.
-      emit("COMMIT", ctx.span);
-      end_line();
-      body(s.body);
-      end_line();
-      emit("BEGIN", ctx.span);
-      end_line();
-      return;
-    }
-    if (is_op(callee, "batch_alter_table")) {
-      Batch batch;
-      batch.table = str_arg(ctx, 0, "table_name");
-      batch.schema = opt_str_kw(ctx, "schema").value_or("");
-      batch.alias = s.items[0].alias;
-      m_batches.push_back(batch);
-      body(s.body);
-      m_batches.pop_back();
-      return;
-    }
-    throw Unanalyzable{s.span, "this `with` block is not one miglint understands"};
   }
 
   // --- names
@@ -1475,6 +1869,10 @@ private:
 
   const Revision& m_rev;
   core::Phase m_phase;
+  const SchemaFacts* m_schema = nullptr;
+  bool m_running = false;
+  bool m_asked_schema = false;
+  std::set<std::pair<uint32_t, std::string>> m_reported;
   std::string m_sql;
   std::vector<source::OriginSegment> m_segments;
   std::vector<core::Finding> m_findings;
@@ -1490,8 +1888,8 @@ private:
 
 } // namespace
 
-Translation translate(const Revision& revision, core::Phase phase) {
-  return Translator(revision, phase).run();
+Translation translate(const Revision& revision, core::Phase phase, const SchemaFacts* schema) {
+  return Translator(revision, phase, schema).run();
 }
 
 } // namespace miglint::alembic

@@ -1,9 +1,10 @@
 #pragma once
 
 // A syntax tree for the subset of Python that Alembic revision files use: module-level
-// assignments and imports, function definitions, calls with keyword arguments, literals,
-// containers, attribute chains, `with`, `if`. Everything else is parsed far enough to be skipped
-// and reported. Positions are byte offsets into the source.
+// assignments and imports, function definitions with their parameters, calls with keyword
+// arguments, literals, containers, comprehensions, attribute chains, `with`, `if`, `for`,
+// `while`, `try`. Everything else (class bodies, lambdas, slices) is parsed far enough to be
+// skipped and reported. Positions are byte offsets into the source.
 
 #include <cstdint>
 #include <memory>
@@ -19,6 +20,25 @@ struct Span {
 
 struct Expr;
 using ExprPtr = std::shared_ptr<const Expr>;
+
+// A replacement field of an f-string: `text[begin, end)` of the decoded literal is `{expr}`
+// (`expr` null when it is not an expression miglint reads: the value is then unknown), or an
+// escaped brace `{{` / `}}` (expr null, `literal` the brace it stands for).
+struct FStringField {
+  uint32_t begin = 0;
+  uint32_t end = 0;
+  ExprPtr expr;
+  std::string conversion;  // "r", "s", "a" or ""
+  bool has_format = false; // `:spec` given
+  std::string literal;
+};
+
+// One `for target in iter if cond...` clause of a comprehension.
+struct CompFor {
+  ExprPtr target;
+  ExprPtr iter;
+  std::vector<ExprPtr> ifs;
+};
 
 struct Keyword {
   std::string name; // empty for **kwargs
@@ -59,7 +79,7 @@ enum class ExprKind {
   Starred,   // *items[0] or **items[0] (text = "*" / "**")
   FString,   // dynamic: its value cannot be known statically
   Lambda,
-  Comprehension,
+  Comprehension, // text = "list" / "set" / "dict" / "gen"; items = {element} or {key, value}
   Other,
 };
 
@@ -71,6 +91,8 @@ struct Expr {
   std::vector<Keyword> keywords;
   ExprPtr target;
   std::vector<StringPiece> pieces;
+  std::vector<CompFor> comps;       // Comprehension: its clauses, outermost first
+  std::vector<FStringField> fields; // FString: its `{...}` fields and `{{`/`}}`, in order
 
   // "op.add_column" for a Name/Attribute chain, "" otherwise.
   std::string dotted() const;
@@ -80,18 +102,39 @@ struct Expr {
 
 enum class StmtKind {
   Expr,
-  Assign,    // targets = value (chained: several targets)
-  AnnAssign, // targets[0]: annotation = value (value may be null)
-  AugAssign,
+  Assign,     // targets = value (chained: several targets)
+  AnnAssign,  // targets[0]: annotation = value (value may be null)
+  AugAssign,  // targets[0] keyword= value ("+", "-", ...)
   Import,     // names: (module, alias)
   ImportFrom, // module, names: (name, alias)
-  Def,        // name, body
+  Def,        // name, params, body
   If,         // test, body, orelse
   With,       // items: (context expr, alias), body
+  For,        // targets[0] in value: body, orelse
+  While,      // test: body, orelse
+  Try,        // body, handlers, orelse, finalbody
   Pass,
   Return,
   Raise, // value (may be null)
-  Other, // for, while, try, class, del, global, ...: parsed only to be skipped
+  Break,
+  Continue,
+  Other, // class, del, global, match, ...: parsed only to be skipped
+};
+
+struct Param {
+  std::string name;
+  ExprPtr default_value; // may be null
+  std::string star;      // "*" for *args, "**" for **kwargs, "" otherwise
+  bool keyword_only = false;
+};
+
+struct Stmt;
+
+struct ExceptHandler {
+  ExprPtr type; // null for a bare `except:`
+  std::string name;
+  std::vector<Stmt> body;
+  Span span;
 };
 
 struct WithItem {
@@ -111,7 +154,10 @@ struct Stmt {
   std::vector<std::pair<std::string, std::string>> names;
   std::vector<WithItem> items;
   std::vector<Stmt> body;
-  std::vector<Stmt> orelse; // `else` (an `elif` is an If inside orelse)
+  std::vector<Stmt> orelse;            // `else` (an `elif` is an If inside orelse)
+  std::vector<Param> params;           // Def
+  std::vector<ExceptHandler> handlers; // Try
+  std::vector<Stmt> finalbody;         // Try: `finally`
 };
 
 struct Comment {

@@ -1,5 +1,6 @@
 #include "python/lexer.hpp"
 
+#include <optional>
 #include <set>
 
 namespace miglint::python {
@@ -36,6 +37,10 @@ struct ParseError {
   std::string message;
   uint32_t offset;
 };
+
+// One expression on its own (an f-string field), positions moved by `offset`; null when it is
+// not a whole expression.
+ExprPtr parse_expression(std::string_view text, uint32_t offset);
 
 // Decodes one string literal token into `value` (appending) and records its pieces.
 struct StringLiteral {
@@ -224,6 +229,16 @@ public:
     return module;
   }
 
+  // One expression, for f-string fields (may throw ParseError).
+  ExprPtr expression() { return testlist(); }
+  bool at_end() const {
+    size_t k = m_i;
+    while (k < m_lexed.tokens.size() && m_lexed.tokens[k].kind == Tok::Newline) {
+      ++k;
+    }
+    return k >= m_lexed.tokens.size() || m_lexed.tokens[k].kind == Tok::End;
+  }
+
 private:
   const Token& peek(size_t ahead = 0) const {
     const size_t i = std::min(m_i + ahead, m_lexed.tokens.size() - 1);
@@ -320,8 +335,19 @@ private:
         out.push_back(with_stmt());
         return;
       }
-      static const std::set<std::string_view> compound = {"for",   "while", "try",
-                                                          "class", "async", "match"};
+      if (t.text == "for" || (t.text == "async" && peek(1).is_name("for"))) {
+        out.push_back(for_stmt());
+        return;
+      }
+      if (t.text == "while") {
+        out.push_back(while_stmt());
+        return;
+      }
+      if (t.text == "try") {
+        out.push_back(try_stmt());
+        return;
+      }
+      static const std::set<std::string_view> compound = {"class", "async", "match"};
       if (compound.contains(t.text) && !(t.text == "match" && !looks_like_block_header())) {
         out.push_back(other_compound());
         return;
@@ -376,19 +402,130 @@ private:
     next(); // def
     s.name = expect_name();
     expect_op("(");
-    int depth = 1;
-    while (depth > 0 && peek().kind != Tok::End) {
-      const Token& t = next();
-      if (t.is_op("(") || t.is_op("[") || t.is_op("{")) {
-        ++depth;
-      } else if (t.is_op(")") || t.is_op("]") || t.is_op("}")) {
-        --depth;
+    bool keyword_only = false;
+    while (!peek().is_op(")") && peek().kind != Tok::End) {
+      Param p;
+      if (peek().is_op("/")) { // positional-only marker
+        next();
+      } else {
+        if (peek().is_op("*") || peek().is_op("**")) {
+          p.star = std::string(next().text);
+          if (p.star == "*" && (peek().is_op(",") || peek().is_op(")"))) {
+            keyword_only = true; // bare `*`
+            if (!accept_op(",")) {
+              break;
+            }
+            continue;
+          }
+        }
+        p.name = expect_name();
+        p.keyword_only = keyword_only;
+        if (accept_op(":")) {
+          test(); // the annotation
+        }
+        if (accept_op("=")) {
+          p.default_value = test();
+        }
+        if (p.star == "*") {
+          keyword_only = true;
+        }
+        s.params.push_back(std::move(p));
+      }
+      if (!accept_op(",")) {
+        break;
       }
     }
+    expect_op(")");
     if (accept_op("->")) {
       test();
     }
     s.body = block();
+    s.span.end = prev_end();
+    return s;
+  }
+
+  Stmt for_stmt() {
+    Stmt s;
+    s.kind = StmtKind::For;
+    s.span.begin = peek().begin;
+    accept_name("async");
+    next(); // for
+    s.targets.push_back(target_list());
+    if (!accept_name("in")) {
+      throw ParseError{"expected 'in'", peek().begin};
+    }
+    s.value = testlist(true);
+    s.body = block();
+    if (accept_name("else")) {
+      s.orelse = block();
+    }
+    s.span.end = prev_end();
+    return s;
+  }
+
+  // The target of a `for`: names, attributes, subscripts, tuples of them (no comparison).
+  ExprPtr target_list() {
+    const uint32_t begin = peek().begin;
+    ExprPtr first = peek().is_op("*") ? star() : expr_bitor();
+    if (!peek().is_op(",")) {
+      return first;
+    }
+    auto tuple = std::make_shared<Expr>();
+    tuple->kind = ExprKind::Tuple;
+    tuple->items.push_back(first);
+    while (accept_op(",")) {
+      if (peek().is_name("in") || peek().is_op("=")) {
+        break;
+      }
+      tuple->items.push_back(peek().is_op("*") ? star() : expr_bitor());
+    }
+    tuple->span = {begin, prev_end()};
+    return tuple;
+  }
+
+  Stmt while_stmt() {
+    Stmt s;
+    s.kind = StmtKind::While;
+    s.span.begin = next().begin; // while
+    s.test = test();
+    s.body = block();
+    if (accept_name("else")) {
+      s.orelse = block();
+    }
+    s.span.end = prev_end();
+    return s;
+  }
+
+  Stmt try_stmt() {
+    Stmt s;
+    s.kind = StmtKind::Try;
+    s.span.begin = next().begin; // try
+    s.body = block();
+    while (peek().is_name("except")) {
+      ExceptHandler h;
+      h.span.begin = next().begin;
+      accept_op("*"); // except*
+      if (!peek().is_op(":")) {
+        h.type = test();
+        if (peek().is_op(",")) { // except (A, B) written without parentheses is an error; skip
+          while (accept_op(",")) {
+            test();
+          }
+        }
+        if (accept_name("as")) {
+          h.name = expect_name();
+        }
+      }
+      h.body = block();
+      h.span.end = prev_end();
+      s.handlers.push_back(std::move(h));
+    }
+    if (accept_name("else")) {
+      s.orelse = block();
+    }
+    if (accept_name("finally")) {
+      s.finalbody = block();
+    }
     s.span.end = prev_end();
     return s;
   }
@@ -428,8 +565,7 @@ private:
     return s;
   }
 
-  // for / while / try / class / match: parsed only to be skipped as a whole (with their
-  // else / except / finally / case clauses).
+  // class / match: parsed only to be skipped as a whole (with their clauses).
   Stmt other_compound() {
     Stmt s;
     s.kind = StmtKind::Other;
@@ -540,9 +676,11 @@ private:
           expect_op(")");
         }
       }
-    } else if (t.kind == Tok::Name &&
-               (t.text == "break" || t.text == "continue" || t.text == "global" ||
-                t.text == "nonlocal" || t.text == "del" || t.text == "assert")) {
+    } else if (t.is_name("break") || t.is_name("continue")) {
+      s.kind = t.text == "break" ? StmtKind::Break : StmtKind::Continue;
+      next();
+    } else if (t.kind == Tok::Name && (t.text == "global" || t.text == "nonlocal" ||
+                                       t.text == "del" || t.text == "assert")) {
       s.kind = StmtKind::Other;
       s.keyword = std::string(t.text);
       while (!at_line_end() && !peek().is_op(";")) {
@@ -569,8 +707,9 @@ private:
       } else if (peek().kind == Tok::Op && peek().text.size() >= 2 && peek().text.back() == '=' &&
                  peek().text != "==" && peek().text != "<=" && peek().text != ">=" &&
                  peek().text != "!=") {
-        next();
+        const Token& op = next();
         s.kind = StmtKind::AugAssign;
+        s.keyword = std::string(op.text.substr(0, op.text.size() - 1)); // "+=" -> "+"
         s.targets.push_back(first);
         s.value = testlist(true);
       } else {
@@ -856,7 +995,7 @@ private:
       } else {
         ExprPtr arg = test();
         if (peek().is_name("for") || peek().is_name("async")) {
-          arg = skip_comprehension(arg->span.begin, ")");
+          arg = comprehension(arg->span.begin, "gen", {arg});
         }
         c->items.push_back(arg);
       }
@@ -869,16 +1008,34 @@ private:
     return c;
   }
 
-  // `... for x in y if z` up to the closing bracket: kept opaque.
-  ExprPtr skip_comprehension(uint32_t begin, std::string_view close) {
-    int depth = 0;
-    while (peek().kind != Tok::End && !(depth == 0 && peek().is_op(close))) {
-      depth += peek().is_op("(") || peek().is_op("[") || peek().is_op("{");
-      depth -= peek().is_op(")") || peek().is_op("]") || peek().is_op("}");
-      ++m_i;
+  // The `for ... in ... if ...` clauses after a comprehension's element, up to `close`.
+  std::shared_ptr<Expr> comprehension(uint32_t begin, std::string_view kind,
+                                      std::vector<ExprPtr> element) {
+    auto e = std::make_shared<Expr>();
+    e->kind = ExprKind::Comprehension;
+    e->text = std::string(kind);
+    e->items = std::move(element);
+    while (peek().is_name("for") || peek().is_name("async")) {
+      accept_name("async");
+      next(); // for
+      CompFor clause;
+      clause.target = target_list();
+      if (!accept_name("in")) {
+        throw ParseError{"expected 'in'", peek().begin};
+      }
+      clause.iter = or_test();
+      while (peek().is_name("if")) {
+        next();
+        clause.ifs.push_back(or_test_no_cond());
+      }
+      e->comps.push_back(std::move(clause));
     }
-    return make(ExprKind::Comprehension, begin, prev_end());
+    e->span = {begin, peek().end};
+    return e;
   }
+
+  // A condition of a comprehension: `x if y else z` is not allowed there unparenthesised.
+  ExprPtr or_test_no_cond() { return or_test(); }
 
   ExprPtr container(ExprKind kind, std::string_view close, uint32_t begin) {
     auto e = std::make_shared<Expr>();
@@ -887,9 +1044,10 @@ private:
     while (!peek().is_op(close)) {
       ExprPtr item = peek().is_op("*") ? star() : test();
       if (peek().is_name("for") || peek().is_name("async")) {
-        skip_comprehension(begin, close);
+        auto comp = comprehension(begin, kind == ExprKind::List ? "list" : "gen", {item});
         expect_op(close);
-        return make(ExprKind::Comprehension, begin, prev_end());
+        comp->span.end = prev_end();
+        return comp;
       }
       e->items.push_back(item);
       if (!accept_op(",")) {
@@ -929,9 +1087,10 @@ private:
       }
     }
     if (peek().is_name("for") || peek().is_name("async")) {
-      skip_comprehension(begin, "}");
+      auto comp = comprehension(begin, e->kind == ExprKind::Dict ? "dict" : "set", e->items);
       expect_op("}");
-      return make(ExprKind::Comprehension, begin, prev_end());
+      comp->span.end = prev_end();
+      return comp;
     }
     while (accept_op(",")) {
       if (peek().is_op("}")) {
@@ -1005,7 +1164,8 @@ private:
                      t.begin};
   }
 
-  // Adjacent string literals concatenate; one f-string makes the whole value dynamic.
+  // Adjacent string literals concatenate. With an f-string among them the value is an FString
+  // whose `{...}` fields are parsed as expressions (the evaluator fills them in when it can).
   ExprPtr strings() {
     auto e = std::make_shared<Expr>();
     e->kind = ExprKind::Str;
@@ -1013,9 +1173,14 @@ private:
     bool fstring = false;
     bool bytes = false;
     while (peek().kind == Tok::String) {
-      const StringLiteral lit = decode_string(next(), e->text, e->pieces);
+      const Token& tok = next();
+      const auto value_begin = static_cast<uint32_t>(e->text.size());
+      const StringLiteral lit = decode_string(tok, e->text, e->pieces);
       fstring |= lit.fstring;
       bytes |= lit.bytes;
+      if (lit.fstring) {
+        fstring_fields(tok, *e, value_begin);
+      }
     }
     e->span.end = prev_end();
     if (fstring) {
@@ -1026,10 +1191,120 @@ private:
     return e;
   }
 
+  // The file offset of a decoded character, when it was copied byte for byte.
+  static std::optional<uint32_t> file_offset(const Expr& str, uint32_t value_offset) {
+    for (const auto& p : str.pieces) {
+      if (p.exact && value_offset >= p.value_begin && value_offset < p.value_end) {
+        return p.file_begin + (value_offset - p.value_begin);
+      }
+    }
+    return std::nullopt;
+  }
+
+  // Finds the fields of the f-string literal `tok`, decoded into str.text from `from` on.
+  void fstring_fields(const Token& tok, Expr& str, uint32_t from) {
+    const std::string& v = str.text;
+    for (uint32_t i = from; i < v.size(); ++i) {
+      if ((v[i] == '{' || v[i] == '}') && i + 1 < v.size() && v[i + 1] == v[i]) {
+        str.fields.push_back({i, i + 2, nullptr, "", false, std::string(1, v[i])});
+        ++i;
+        continue;
+      }
+      if (v[i] != '{') {
+        continue;
+      }
+      int depth = 0;
+      uint32_t j = i + 1;
+      uint32_t expr_end = 0;
+      FStringField f;
+      f.begin = i;
+      for (; j < v.size(); ++j) {
+        const char c = v[j];
+        if (c == '(' || c == '[' || c == '{') {
+          ++depth;
+        } else if ((c == ')' || c == ']') && depth > 0) {
+          --depth;
+        } else if (c == '}') {
+          if (depth == 0) {
+            break;
+          }
+          --depth;
+        } else if (depth == 0 && expr_end == 0 && c == '!' && j + 1 < v.size() && v[j + 1] != '=') {
+          expr_end = j;
+          f.conversion = v.substr(j + 1, 1);
+        } else if (depth == 0 && c == ':') {
+          if (expr_end == 0) {
+            expr_end = j;
+          }
+          f.has_format = true;
+        }
+      }
+      if (j >= v.size()) {
+        return; // unterminated field: the value stays unknown
+      }
+      if (expr_end == 0) {
+        expr_end = j;
+      }
+      f.end = j + 1;
+      const auto at = file_offset(str, i + 1);
+      if (at && *at >= tok.begin && *at + (expr_end - i - 1) <= tok.end) {
+        const std::string_view text(tok.text.data() + (*at - tok.begin), expr_end - i - 1);
+        f.expr = parse_expression(text, *at);
+      }
+      str.fields.push_back(std::move(f));
+      i = j;
+    }
+  }
+
   Lexed m_lexed;
   size_t m_i = 0;
   std::vector<SyntaxError> m_errors;
 };
+
+// Moves every position in `e` by `by` bytes (a sub-expression parsed on its own).
+void shift(const ExprPtr& e, uint32_t by) {
+  if (!e) {
+    return;
+  }
+  auto& m = const_cast<Expr&>(*e); // nodes are built here and not yet shared
+  m.span.begin += by;
+  m.span.end += by;
+  for (auto& p : m.pieces) {
+    p.file_begin += by;
+    p.file_end += by;
+  }
+  for (const auto& i : m.items) {
+    shift(i, by);
+  }
+  for (const auto& k : m.keywords) {
+    shift(k.value, by);
+  }
+  shift(m.target, by);
+  for (const auto& c : m.comps) {
+    shift(c.target, by);
+    shift(c.iter, by);
+    for (const auto& i : c.ifs) {
+      shift(i, by);
+    }
+  }
+  for (const auto& f : m.fields) {
+    shift(f.expr, by);
+  }
+}
+
+ExprPtr parse_expression(std::string_view text, uint32_t offset) {
+  try {
+    Parser p(tokenize(text));
+    ExprPtr e = p.expression();
+    if (!p.at_end()) {
+      return nullptr;
+    }
+    shift(e, offset);
+    return e;
+  } catch (const ParseError&) {
+    return nullptr;
+  }
+}
 
 } // namespace
 

@@ -138,15 +138,78 @@ TEST(Python, CrLfTabsAndBom) {
   EXPECT_EQ(m.body[0].body[0].value->target->dotted(), "op.drop_table");
 }
 
-TEST(Python, OtherCompoundStatementsAreSkippedWhole) {
+TEST(Python, LoopsAndTryKeepTheirParts) {
   const Module m =
-      parse("for t in tables:\n    op.drop_table(t)\nelse:\n    pass\n"
-            "try:\n    x = 1\nexcept Exception:\n    pass\nfinally:\n    y = 2\nz = 3\n");
+      parse("for t, (a, b) in tables:\n    op.drop_table(t)\nelse:\n    pass\n"
+            "try:\n    x = 1\nexcept (KeyError, ValueError) as e:\n    pass\nexcept:\n    q = 1\n"
+            "else:\n    w = 1\nfinally:\n    y = 2\n"
+            "while n < 3:\n    n += 1\n    break\nclass C:\n    pass\nz = 3\n");
   ASSERT_TRUE(m.errors.empty()) << m.errors[0].message;
-  ASSERT_EQ(m.body.size(), 3u);
-  EXPECT_EQ(m.body[0].keyword, "for");
-  EXPECT_EQ(m.body[1].keyword, "try");
-  EXPECT_EQ(m.body[2].kind, StmtKind::Assign);
+  ASSERT_EQ(m.body.size(), 5u);
+  ASSERT_EQ(m.body[0].kind, StmtKind::For);
+  EXPECT_EQ(m.body[0].targets[0]->kind, ExprKind::Tuple);
+  EXPECT_EQ(m.body[0].value->text, "tables");
+  EXPECT_EQ(m.body[0].body.size(), 1u);
+  EXPECT_EQ(m.body[0].orelse.size(), 1u);
+  ASSERT_EQ(m.body[1].kind, StmtKind::Try);
+  ASSERT_EQ(m.body[1].handlers.size(), 2u);
+  EXPECT_EQ(m.body[1].handlers[0].name, "e");
+  EXPECT_EQ(m.body[1].handlers[1].type, nullptr);
+  EXPECT_EQ(m.body[1].orelse.size(), 1u);
+  EXPECT_EQ(m.body[1].finalbody.size(), 1u);
+  ASSERT_EQ(m.body[2].kind, StmtKind::While);
+  ASSERT_EQ(m.body[2].body.size(), 2u);
+  EXPECT_EQ(m.body[2].body[0].kind, StmtKind::AugAssign);
+  EXPECT_EQ(m.body[2].body[0].keyword, "+");
+  EXPECT_EQ(m.body[2].body[1].kind, StmtKind::Break);
+  EXPECT_EQ(m.body[3].keyword, "class");
+  EXPECT_EQ(m.body[4].kind, StmtKind::Assign);
+}
+
+TEST(Python, FunctionParameters) {
+  const Module m = parse("def f(a, b: int = 2, *args, c, d=None, **kw) -> bool:\n    pass\n"
+                         "def g(x, /, *, y):\n    pass\n");
+  ASSERT_TRUE(m.errors.empty()) << m.errors[0].message;
+  const auto& p = m.body[0].params;
+  ASSERT_EQ(p.size(), 6u);
+  EXPECT_EQ(p[0].name, "a");
+  EXPECT_EQ(p[1].default_value->text, "2");
+  EXPECT_EQ(p[2].star, "*");
+  EXPECT_TRUE(p[3].keyword_only);
+  EXPECT_EQ(p[4].default_value->kind, ExprKind::None);
+  EXPECT_EQ(p[5].star, "**");
+  const auto& q = m.body[1].params;
+  ASSERT_EQ(q.size(), 2u);
+  EXPECT_FALSE(q[0].keyword_only);
+  EXPECT_TRUE(q[1].keyword_only);
+}
+
+TEST(Python, ComprehensionsAndFStringFields) {
+  const std::string src = "x = [c.name for t in ts if t for c in t.cols]\n"
+                          "y = {k: v for k, v in d.items()}\n"
+                          "z = f\"DROP {t!r} {{x}} {obj.name:>5}\"\n";
+  const Module m = parse(src);
+  ASSERT_TRUE(m.errors.empty()) << m.errors[0].message;
+  const auto& x = *m.body[0].value;
+  ASSERT_EQ(x.kind, ExprKind::Comprehension);
+  EXPECT_EQ(x.text, "list");
+  ASSERT_EQ(x.comps.size(), 2u);
+  EXPECT_EQ(x.comps[0].ifs.size(), 1u);
+  EXPECT_EQ(x.items[0]->dotted(), "c.name");
+  const auto& y = *m.body[1].value;
+  EXPECT_EQ(y.text, "dict");
+  EXPECT_EQ(y.items.size(), 2u);
+  const auto& z = *m.body[2].value;
+  ASSERT_EQ(z.kind, ExprKind::FString);
+  ASSERT_EQ(z.fields.size(), 4u);
+  EXPECT_EQ(z.fields[0].expr->text, "t");
+  EXPECT_EQ(z.fields[0].conversion, "r");
+  // The field's position is its place in the file.
+  EXPECT_EQ(src.substr(z.fields[0].expr->span.begin, 1), "t");
+  EXPECT_EQ(z.fields[1].literal, "{");
+  EXPECT_EQ(z.fields[2].literal, "}");
+  EXPECT_TRUE(z.fields[3].has_format);
+  EXPECT_EQ(z.fields[3].expr->dotted(), "obj.name");
 }
 
 TEST(Python, Expressions) {
