@@ -1,6 +1,7 @@
 #include "alembic/project.hpp"
 
 #include "alembic/graph.hpp"
+#include "alembic/schema_facts.hpp"
 #include "alembic/translate.hpp"
 #include "core/file.hpp"
 #include "core/parallel.hpp"
@@ -265,6 +266,7 @@ Loaded load_project(const Project& project, const std::set<std::string>& selecte
   GraphResult graph = order_revisions(view);
   out.findings.insert(out.findings.end(), graph.findings.begin(), graph.findings.end());
   out.migrations.resize(graph.order.size());
+  std::vector<char> asked(graph.order.size(), 0);
   core::parallel_for(graph.order.size(), [&](size_t i) {
     const Revision* rev = graph.order[i];
     source::Migration& m = out.migrations[i];
@@ -280,10 +282,12 @@ Loaded load_project(const Project& project, const std::set<std::string>& selecte
     }
     for (const auto phase : {core::Phase::Upgrade, core::Phase::Downgrade}) {
       Translation t = translate(*rev, phase);
+      asked[i] = static_cast<char>(asked[i] || t.asked_schema);
       (phase == core::Phase::Upgrade ? m.upgrade : m.downgrade) = std::move(t.script);
       m.findings.insert(m.findings.end(), t.findings.begin(), t.findings.end());
     }
   });
+  answer_schema_questions(graph.order, asked, out.migrations);
   return out;
 }
 

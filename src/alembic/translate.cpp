@@ -1,8 +1,10 @@
 #include "alembic/translate.hpp"
 
+#include "alembic/vocabulary.hpp"
 #include "python/eval.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <map>
 #include <set>
 
@@ -344,7 +346,10 @@ private:
     end_line();
   }
 
-  void unanalyzable(python::Span span, const std::string& why) override {
+  void unanalyzable(python::Span span, const std::string& why) override { note(span, why); }
+
+  // One fact miglint could not read (const: the SQL builders report while they build).
+  void note(python::Span span, const std::string& why) const {
     if (!m_reported.insert({span.begin, why}).second) {
       return; // a helper called several times: its code is reported once
     }
@@ -458,13 +463,45 @@ private:
     return python::make_none(at);
   }
 
+  // sa.text()'s `:name` bind parameters as PostgreSQL's `$n`, padded to the same length so
+  // the SQL still maps byte for byte into the literal.
+  static void positional_binds(std::string& sql) {
+    int n = 0;
+    bool quoted = false;
+    for (size_t i = 0; i < sql.size(); ++i) {
+      const char c = sql[i];
+      if (c == '\'') {
+        quoted = !quoted;
+        continue;
+      }
+      if (quoted || c != ':' || (i > 0 && sql[i - 1] == ':') || i + 1 >= sql.size() ||
+          sql[i + 1] == ':' ||
+          !(std::isalpha(static_cast<unsigned char>(sql[i + 1])) || sql[i + 1] == '_')) {
+        continue;
+      }
+      size_t end = i + 1;
+      while (end < sql.size() &&
+             (std::isalnum(static_cast<unsigned char>(sql[end])) || sql[end] == '_')) {
+        ++end;
+      }
+      std::string param = "$" + std::to_string(++n);
+      if (param.size() > end - i) {
+        continue; // `:a` as the tenth parameter: left as written
+      }
+      param.resize(end - i, ' ');
+      sql.replace(i, end - i, param);
+      i = end - 1;
+    }
+  }
+
   // SQL handed to a connection or the context: a string or sa.text().
   ValuePtr execute_sql(const ValuePtr& sql, const python::Args& args, const std::string& how) {
     const python::Span at = args.origin;
     ValuePtr text = sql;
     if (text && text->kind == ValueKind::Construct && ends_with(text->name, ".text") &&
-        !text->items.empty()) {
-      text = text->items[0];
+        !text->items.empty() && text->items[0]->kind == ValueKind::Str) {
+      text = std::make_shared<Value>(*text->items[0]);
+      positional_binds(text->s);
     }
     if (text && text->kind == ValueKind::Str) {
       if (m_running) {
@@ -547,11 +584,7 @@ private:
       if (q.rfind("logging.", 0) == 0 || q == "warnings.warn") {
         return object("logger", "a logger", at);
       }
-      if (q.rfind("sqlalchemy", 0) == 0 || q.rfind("sqlmodel", 0) == 0 ||
-          q.rfind("alembic", 0) == 0 || q.rfind("geoalchemy2", 0) == 0 ||
-          q.rfind("sqlalchemy_utils", 0) == 0 || q.rfind("datetime.", 0) == 0 ||
-          q.rfind("uuid.", 0) == 0 || q.rfind("decimal.", 0) == 0 || q.rfind("enum.", 0) == 0 ||
-          q.rfind("typing.", 0) == 0 || q.rfind("json.", 0) == 0) {
+      if (is_library_name(q)) {
         return construct(q, args, at);
       }
       // Defined outside this file (the application's modules): kept as a construct so a
@@ -1130,6 +1163,12 @@ private:
       if (name == "text" || name == "literal_column") {
         return *string_value(e);
       }
+      if (auto constant = constant_construct(name); constant && e->items.empty()) {
+        return std::string(*constant);
+      }
+      if (name == "literal" && !e->items.empty()) {
+        return value_sql(resolve(e->items[0]));
+      }
       const std::string q = qualified_name(*e->target);
       const auto func = q.find("func.");
       if (func != std::string::npos) {
@@ -1146,8 +1185,39 @@ private:
   // --- types
   // -----------------------------------------------------------------------------------------
 
+  // The Python name a type expression was written with ("TZDateTime" for `TZDateTime()`).
+  std::string written_name(const Expr& e) const {
+    const std::string& text = m_rev.file->text();
+    if (e.span.end <= e.span.begin || e.span.end > text.size()) {
+      return "type";
+    }
+    std::string written = text.substr(e.span.begin, e.span.end - e.span.begin);
+    written = written.substr(0, written.find('('));
+    const auto dot = written.rfind('.');
+    return dot == std::string::npos ? written : written.substr(dot + 1);
+  }
+
+  // A type miglint does not know: the column keeps it as an opaque type named as written, and
+  // the one fact is reported (once per place).
+  TypeSql opaque_type(const Expr& e, const std::string& why) const {
+    const std::string name =
+        e.kind == ExprKind::Call || e.kind == ExprKind::Name || e.kind == ExprKind::Attribute
+            ? (e.dotted().empty() ? written_name(*e.target) : written_name(e))
+            : written_name(e);
+    note(e.span, why + ": the column is kept with the opaque type \"" + name + "\"");
+    TypeSql t;
+    t.sql = ident(name.empty() ? "type" : name);
+    if (t.sql == name) {
+      t.sql = "\"" + name + "\""; // always quoted: it is not a PostgreSQL type name
+    }
+    return t;
+  }
+
   TypeSql type_of(const ExprPtr& raw) const {
     const ExprPtr e = resolve(raw);
+    if (e->kind == ExprKind::Other) { // a value the evaluator could not know
+      return opaque_type(*e, "this column type is not known statically (" + e->text + ")");
+    }
     const bool is_call = e->kind == ExprKind::Call;
     const Expr& callee = is_call ? *e->target : *e;
     const std::string name = sa_name(callee);
@@ -1157,63 +1227,40 @@ private:
       return c;
     }();
     const Expr& c = is_call ? *e : empty_call;
+    const TypeEntry* entry = name.empty() ? nullptr : find_type(name);
+    if (entry == nullptr) {
+      const std::string dotted = callee.dotted();
+      return opaque_type(*e, "`" + (dotted.empty() ? std::string("this type") : dotted) +
+                                 "` is not a column type miglint knows");
+    }
     TypeSql t;
-    auto length = [&](size_t index, std::string_view key) -> std::string {
-      auto v = int_value(arg(c, index, key));
-      return v ? "(" + std::to_string(*v) + ")" : "";
-    };
-    auto with_tz = [&](const std::string& base) {
+    t.integer = std::string(entry->integer);
+    const std::string base(entry->sql);
+    switch (entry->args) {
+    case TypeArgs::None:
+      t.sql = base;
+      break;
+    case TypeArgs::Length:
+    case TypeArgs::Precision: {
+      auto v = int_value(arg(c, 0, entry->args == TypeArgs::Length ? "length" : "precision"));
+      t.sql = base + (v ? "(" + std::to_string(*v) + ")" : "");
+      break;
+    }
+    case TypeArgs::Timezone: {
       const bool tz = bool_value(arg(c, 0, "timezone")).value_or(false);
       auto p = int_value(kw(c, "precision"));
-      return base + (p ? "(" + std::to_string(*p) + ")" : "") +
-             (tz ? " WITH TIME ZONE" : " WITHOUT TIME ZONE");
-    };
-    if (name == "Integer" || name == "INTEGER" || name == "INT") {
-      t.sql = t.integer = "INTEGER";
-    } else if (name == "BigInteger" || name == "BIGINT") {
-      t.sql = t.integer = "BIGINT";
-    } else if (name == "SmallInteger" || name == "SMALLINT") {
-      t.sql = t.integer = "SMALLINT";
-    } else if (name == "String" || name == "VARCHAR" || name == "Unicode" || name == "NVARCHAR" ||
-               name == "AutoString") {
-      t.sql = "VARCHAR" + length(0, "length");
-    } else if (name == "Text" || name == "TEXT" || name == "UnicodeText") {
-      t.sql = "TEXT";
-    } else if (name == "CHAR" || name == "NCHAR") {
-      t.sql = "CHAR" + length(0, "length");
-    } else if (name == "Boolean" || name == "BOOLEAN") {
-      t.sql = "BOOLEAN";
-    } else if (name == "DateTime" || name == "TIMESTAMP" || name == "DATETIME") {
-      t.sql = with_tz("TIMESTAMP");
-    } else if (name == "Time" || name == "TIME") {
-      t.sql = with_tz("TIME");
-    } else if (name == "Date" || name == "DATE") {
-      t.sql = "DATE";
-    } else if (name == "Numeric" || name == "NUMERIC" || name == "DECIMAL") {
+      t.sql = base + (p ? "(" + std::to_string(*p) + ")" : "") +
+              (tz ? " WITH TIME ZONE" : " WITHOUT TIME ZONE");
+      break;
+    }
+    case TypeArgs::Numeric: {
       auto p = int_value(arg(c, 0, "precision"));
-      auto s = int_value(arg(c, 1, "scale"));
-      t.sql = (name == "DECIMAL" ? "DECIMAL" : "NUMERIC") +
-              (p ? "(" + std::to_string(*p) + (s ? ", " + std::to_string(*s) : "") + ")" : "");
-    } else if (name == "Float" || name == "FLOAT") {
-      t.sql = "FLOAT" + length(0, "precision");
-    } else if (name == "REAL") {
-      t.sql = "REAL";
-    } else if (name == "DOUBLE_PRECISION" || name == "Double" || name == "DOUBLE") {
-      t.sql = "DOUBLE PRECISION";
-    } else if (name == "JSON" || name == "JSONB" || name == "UUID" || name == "INET" ||
-               name == "CIDR" || name == "MACADDR" || name == "MONEY" || name == "TSVECTOR" ||
-               name == "HSTORE" || name == "CITEXT" || name == "OID" || name == "XML" ||
-               name == "INTERVAL" || name == "BYTEA" || name == "INT4RANGE" ||
-               name == "INT8RANGE" || name == "NUMRANGE" || name == "DATERANGE" ||
-               name == "TSRANGE" || name == "TSTZRANGE") {
-      t.sql = name;
-    } else if (name == "Uuid") {
-      t.sql = "UUID";
-    } else if (name == "Interval") {
-      t.sql = "INTERVAL";
-    } else if (name == "LargeBinary" || name == "BLOB" || name == "BINARY") {
-      t.sql = "BYTEA";
-    } else if (name == "ARRAY") {
+      auto sc = int_value(arg(c, 1, "scale"));
+      t.sql =
+          base + (p ? "(" + std::to_string(*p) + (sc ? ", " + std::to_string(*sc) : "") + ")" : "");
+      break;
+    }
+    case TypeArgs::Array: {
       const ExprPtr inner = arg(c, 0, "item_type");
       if (!inner) {
         throw Unanalyzable{e->span, "ARRAY without an item type"};
@@ -1224,7 +1271,9 @@ private:
       for (int64_t i = 0; i < std::max<int64_t>(dims, 1); ++i) {
         t.sql += "[]";
       }
-    } else if (name == "Enum" || name == "ENUM") {
+      break;
+    }
+    case TypeArgs::Enum: {
       EnumType en;
       for (const auto& item : c.items) {
         const ExprPtr v = resolve(item);
@@ -1244,10 +1293,8 @@ private:
                   bool_value(kw(c, "native_enum")).value_or(true);
       t.sql = qualified(en.schema, en.name);
       t.enum_type = std::move(en);
-    } else {
-      throw Unanalyzable{
-          e->span, "`" + (callee.dotted().empty() ? std::string("this type") : callee.dotted()) +
-                       "` is not a column type miglint knows"};
+      break;
+    }
     }
     return t;
   }
@@ -1338,7 +1385,11 @@ private:
     }
     col.primary_key = bool_value(kw(*e, "primary_key")).value_or(false);
     if (const ExprPtr d = kw(*e, "server_default"); d && d->kind != ExprKind::None) {
-      col.server_default = default_sql(d);
+      try {
+        col.server_default = default_sql(d);
+      } catch (const Unanalyzable& u) {
+        note(u.span, u.why + ": the column is checked as if it had no server default");
+      }
     }
     col.unique = bool_value(kw(*e, "unique")).value_or(false);
     col.index = bool_value(kw(*e, "index")).value_or(false);
@@ -1872,10 +1923,10 @@ private:
   const SchemaFacts* m_schema = nullptr;
   bool m_running = false;
   bool m_asked_schema = false;
-  std::set<std::pair<uint32_t, std::string>> m_reported;
+  mutable std::set<std::pair<uint32_t, std::string>> m_reported;
   std::string m_sql;
   std::vector<source::OriginSegment> m_segments;
-  std::vector<core::Finding> m_findings;
+  mutable std::vector<core::Finding> m_findings;
   std::map<std::string, ExprPtr, std::less<>> m_locals;
   std::map<std::string, TableRef> m_tables;
   std::vector<Batch> m_batches;

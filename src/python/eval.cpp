@@ -623,10 +623,23 @@ struct Evaluator::Impl {
     case ExprKind::Tuple:
     case ExprKind::List: {
       const bool known = v->kind == ValueKind::List || v->kind == ValueKind::Tuple;
+      size_t star = target.items.size();
       for (size_t k = 0; k < target.items.size(); ++k) {
+        if (target.items[k]->kind == ExprKind::Starred) {
+          star = k;
+        }
+      }
+      const size_t n = target.items.size();
+      const bool fits = known && (star == n ? v->items.size() == n : v->items.size() + 1 >= n);
+      for (size_t k = 0; k < n; ++k) {
         ValuePtr item;
-        if (known && v->items.size() == target.items.size()) {
-          item = v->items[k];
+        if (fits && k == star) { // a, *rest, b = ...
+          const size_t after = n - star - 1;
+          std::vector<ValuePtr> rest(v->items.begin() + static_cast<std::ptrdiff_t>(star),
+                                     v->items.end() - static_cast<std::ptrdiff_t>(after));
+          item = make_list(ValueKind::List, std::move(rest), target.span);
+        } else if (fits) {
+          item = k < star ? v->items[k] : v->items[v->items.size() - (n - k)];
         } else {
           item = v->kind == ValueKind::Unknown
                      ? v

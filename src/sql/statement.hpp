@@ -152,6 +152,7 @@ struct CreateIndex {
   bool unique = false;
   bool concurrent = false;
   bool if_not_exists = false;
+  std::vector<std::string> columns; // key columns in order; "" for an expression
 };
 
 enum class ObjectKind {

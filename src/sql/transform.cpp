@@ -585,6 +585,11 @@ public:
       out.unique = flag(f, "unique");
       out.concurrent = flag(f, "concurrent");
       out.if_not_exists = flag(f, "if_not_exists");
+      for (element e : list(f, "indexParams")) {
+        const Node elem = node(e);
+        const std::string_view column = elem.valid ? str(elem.fields, "name") : "";
+        out.columns.emplace_back(column); // empty for an expression
+      }
       return out;
     }
     if (tag == "DropStmt") {

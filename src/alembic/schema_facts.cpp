@@ -1,0 +1,350 @@
+#include "alembic/schema_facts.hpp"
+
+#include "sql/parser.hpp"
+
+#include <algorithm>
+
+namespace miglint::alembic {
+namespace {
+
+std::string key_of(const sql::QualifiedName& n) {
+  return n.key();
+}
+
+std::string schema_of(const sql::QualifiedName& n) {
+  return n.schema.empty() ? "public" : n.schema;
+}
+
+// PostgreSQL's name for an unnamed constraint (ChooseConstraintName: table_columns_suffix).
+std::string default_name(const std::string& table, const std::vector<std::string>& columns,
+                         const std::string& suffix) {
+  std::string out = table;
+  if (suffix != "pkey") {
+    for (const auto& c : columns) {
+      out += "_" + c;
+    }
+    if (columns.empty()) {
+      out += "_" + table;
+    }
+  }
+  return out.substr(0, 63 - suffix.size() - 1) + "_" + suffix;
+}
+
+ConstraintFacts constraint_facts(const sql::Constraint& c, const std::string& table,
+                                 const std::vector<std::string>& columns) {
+  ConstraintFacts out;
+  out.columns = c.columns.empty() ? columns : c.columns;
+  std::string suffix;
+  switch (c.kind) {
+  case sql::ConstraintKind::PrimaryKey:
+    out.kind = "primary_key";
+    suffix = "pkey";
+    break;
+  case sql::ConstraintKind::Unique:
+    out.kind = "unique";
+    suffix = "key";
+    break;
+  case sql::ConstraintKind::ForeignKey:
+    out.kind = "foreign_key";
+    suffix = "fkey";
+    out.ref_schema = c.references.schema;
+    out.ref_table = c.references.name;
+    break;
+  case sql::ConstraintKind::Check:
+    out.kind = "check";
+    suffix = "check";
+    break;
+  case sql::ConstraintKind::Exclusion:
+    out.kind = "exclude";
+    suffix = "excl";
+    break;
+  default:
+    out.kind = "other";
+    suffix = "con";
+    break;
+  }
+  out.name = c.name.empty() ? default_name(table, out.columns, suffix) : c.name;
+  return out;
+}
+
+void replace_column(std::vector<std::string>& columns, const std::string& from,
+                    const std::string& to) {
+  std::replace(columns.begin(), columns.end(), from, to);
+}
+
+class Learner {
+public:
+  explicit Learner(SchemaFacts& facts) : m_facts(facts) {}
+
+  void statement(const sql::Statement& s) {
+    if (const auto* t = s.as<sql::CreateTable>()) {
+      create_table(*t);
+    } else if (const auto* as = s.as<sql::CreateTableAs>()) {
+      if (!m_facts.tables.contains(key_of(as->table))) {
+        m_facts.tables[key_of(as->table)] =
+            TableFacts{schema_of(as->table), as->table.name, {}, {}, {}};
+      }
+    } else if (const auto* i = s.as<sql::CreateIndex>()) {
+      if (auto* table = find(i->table)) {
+        if (std::none_of(table->indexes.begin(), table->indexes.end(),
+                         [&](const IndexFacts& x) { return x.name == i->name; })) {
+          std::string name = i->name;
+          if (name.empty()) {
+            std::vector<std::string> cols;
+            for (const auto& c : i->columns) {
+              cols.push_back(c.empty() ? "expr" : c);
+            }
+            name = default_name(i->table.name, cols, "idx");
+          }
+          table->indexes.push_back({name, i->columns, i->unique});
+        }
+      }
+    } else if (const auto* a = s.as<sql::AlterTable>()) {
+      if (a->relation_kind == sql::RelationKind::Table) {
+        alter(*a);
+      }
+    } else if (const auto* d = s.as<sql::Drop>()) {
+      drop(*d);
+    } else if (const auto* r = s.as<sql::Rename>()) {
+      rename(*r);
+    } else if (const auto* e = s.as<sql::CreateEnum>()) {
+      m_facts.enums[key_of(e->name)] = EnumFacts{schema_of(e->name), e->name.name, e->labels};
+    }
+  }
+
+private:
+  TableFacts* find(const sql::QualifiedName& n) {
+    auto it = m_facts.tables.find(key_of(n));
+    return it == m_facts.tables.end() ? nullptr : &it->second;
+  }
+
+  static ColumnFacts column(const sql::ColumnDef& c) {
+    ColumnFacts out;
+    out.name = c.name;
+    out.type = c.type.display();
+    out.nullable = !c.not_null && !c.primary_key && !c.identity;
+    if (c.default_value || c.type.is_serial()) {
+      out.default_sql = c.type.is_serial() ? "nextval(...)" : "DEFAULT";
+    }
+    return out;
+  }
+
+  void add_column_constraints(TableFacts& t, const sql::ColumnDef& c) {
+    for (const auto& k : c.constraints) {
+      t.constraints.push_back(constraint_facts(k, t.name, {c.name}));
+    }
+    if (c.primary_key &&
+        std::none_of(c.constraints.begin(), c.constraints.end(), [](const sql::Constraint& k) {
+          return k.kind == sql::ConstraintKind::PrimaryKey;
+        })) {
+      sql::Constraint pk;
+      pk.kind = sql::ConstraintKind::PrimaryKey;
+      t.constraints.push_back(constraint_facts(pk, t.name, {c.name}));
+    }
+  }
+
+  void create_table(const sql::CreateTable& ct) {
+    if (ct.temporary || (ct.if_not_exists && find(ct.table) != nullptr)) {
+      return;
+    }
+    TableFacts t{schema_of(ct.table), ct.table.name, {}, {}, {}};
+    for (const auto& c : ct.columns) {
+      t.columns.push_back(column(c));
+      add_column_constraints(t, c);
+    }
+    for (const auto& k : ct.constraints) {
+      t.constraints.push_back(constraint_facts(k, t.name, {}));
+      if (k.kind == sql::ConstraintKind::PrimaryKey) {
+        for (auto& col : t.columns) {
+          if (std::find(k.columns.begin(), k.columns.end(), col.name) != k.columns.end()) {
+            col.nullable = false;
+          }
+        }
+      }
+    }
+    m_facts.tables[key_of(ct.table)] = std::move(t);
+  }
+
+  void alter(const sql::AlterTable& a) {
+    TableFacts* t = find(a.table);
+    if (t == nullptr) {
+      return;
+    }
+    for (const auto& cmd : a.cmds) {
+      auto col = std::find_if(t->columns.begin(), t->columns.end(),
+                              [&](const ColumnFacts& c) { return c.name == cmd.column; });
+      switch (cmd.kind) {
+      case sql::AlterKind::AddColumn:
+        if (cmd.column_def &&
+            std::none_of(t->columns.begin(), t->columns.end(),
+                         [&](const ColumnFacts& c) { return c.name == cmd.column_def->name; })) {
+          t->columns.push_back(column(*cmd.column_def));
+          add_column_constraints(*t, *cmd.column_def);
+        }
+        break;
+      case sql::AlterKind::DropColumn:
+        if (col != t->columns.end()) {
+          t->columns.erase(col);
+        }
+        // PostgreSQL drops the indexes and constraints that use the column.
+        std::erase_if(t->indexes, [&](const IndexFacts& i) {
+          return std::find(i.columns.begin(), i.columns.end(), cmd.column) != i.columns.end();
+        });
+        std::erase_if(t->constraints, [&](const ConstraintFacts& c) {
+          return std::find(c.columns.begin(), c.columns.end(), cmd.column) != c.columns.end();
+        });
+        break;
+      case sql::AlterKind::AlterColumnType:
+        if (col != t->columns.end() && cmd.type) {
+          col->type = cmd.type->display();
+        }
+        break;
+      case sql::AlterKind::SetNotNull:
+      case sql::AlterKind::DropNotNull:
+        if (col != t->columns.end()) {
+          col->nullable = cmd.kind == sql::AlterKind::DropNotNull;
+        }
+        break;
+      case sql::AlterKind::SetDefault:
+      case sql::AlterKind::DropDefault:
+        if (col != t->columns.end()) {
+          col->default_sql = cmd.kind == sql::AlterKind::SetDefault
+                                 ? std::optional<std::string>("DEFAULT")
+                                 : std::nullopt;
+        }
+        break;
+      case sql::AlterKind::AddConstraint:
+        if (cmd.constraint) {
+          t->constraints.push_back(constraint_facts(*cmd.constraint, t->name, {}));
+        }
+        break;
+      case sql::AlterKind::DropConstraint:
+        std::erase_if(t->constraints, [&](const ConstraintFacts& c) { return c.name == cmd.name; });
+        break;
+      default:
+        break;
+      }
+    }
+  }
+
+  void drop(const sql::Drop& d) {
+    for (const auto& o : d.objects) {
+      if (d.kind == sql::ObjectKind::Table) {
+        m_facts.tables.erase(key_of(o));
+      } else if (d.kind == sql::ObjectKind::Index) {
+        for (auto& [k, t] : m_facts.tables) {
+          if (t.schema == schema_of(o)) {
+            std::erase_if(t.indexes, [&](const IndexFacts& i) { return i.name == o.name; });
+          }
+        }
+      } else if (d.kind == sql::ObjectKind::Type) {
+        m_facts.enums.erase(key_of(o));
+      }
+    }
+  }
+
+  void rename(const sql::Rename& r) {
+    if (r.kind == sql::ObjectKind::Table) {
+      auto it = m_facts.tables.find(key_of(r.relation));
+      if (it == m_facts.tables.end()) {
+        return;
+      }
+      TableFacts t = std::move(it->second);
+      m_facts.tables.erase(it);
+      t.name = r.new_name;
+      sql::QualifiedName to{r.relation.schema, r.new_name};
+      m_facts.tables[key_of(to)] = std::move(t);
+      return;
+    }
+    if (r.kind == sql::ObjectKind::Index) {
+      for (auto& [k, t] : m_facts.tables) {
+        for (auto& i : t.indexes) {
+          if (i.name == r.relation.name && t.schema == schema_of(r.relation)) {
+            i.name = r.new_name;
+          }
+        }
+        for (auto& c : t.constraints) { // ALTER INDEX ... RENAME renames a constraint's index too
+          if (c.name == r.relation.name && t.schema == schema_of(r.relation)) {
+            c.name = r.new_name;
+          }
+        }
+      }
+      return;
+    }
+    TableFacts* t = find(r.relation);
+    if (t == nullptr) {
+      return;
+    }
+    if (r.kind == sql::ObjectKind::Column) {
+      for (auto& c : t->columns) {
+        if (c.name == r.old_name) {
+          c.name = r.new_name;
+        }
+      }
+      for (auto& i : t->indexes) {
+        replace_column(i.columns, r.old_name, r.new_name);
+      }
+      for (auto& c : t->constraints) {
+        replace_column(c.columns, r.old_name, r.new_name);
+      }
+    } else if (r.kind == sql::ObjectKind::Constraint) {
+      for (auto& c : t->constraints) {
+        if (c.name == r.old_name) {
+          c.name = r.new_name;
+        }
+      }
+    }
+  }
+
+  SchemaFacts& m_facts;
+};
+
+} // namespace
+
+void answer_schema_questions(const std::vector<const Revision*>& order,
+                             const std::vector<char>& asked,
+                             std::vector<source::Migration>& migrations) {
+  size_t last = order.size();
+  for (size_t i = order.size(); i-- > 0;) {
+    if (asked[i]) {
+      last = i;
+      break;
+    }
+  }
+  if (last == order.size()) {
+    return;
+  }
+  SchemaFacts facts;
+  for (size_t i = 0; i <= last; ++i) {
+    source::Migration& m = migrations[i];
+    if (asked[i]) {
+      // Findings of the translation are replaced; the others (metadata, syntax) are kept.
+      std::erase_if(m.findings, [](const core::Finding& f) {
+        return f.rule == "unanalyzable-code" || f.rule == "drop-constraint-without-name";
+      });
+      Translation up = translate(*order[i], core::Phase::Upgrade, &facts);
+      m.upgrade = std::move(up.script);
+      m.findings.insert(m.findings.end(), up.findings.begin(), up.findings.end());
+    }
+    if (m.upgrade) {
+      learn(facts, sql::parse(m.upgrade->sql));
+    }
+    if (asked[i]) {
+      Translation down = translate(*order[i], core::Phase::Downgrade, &facts);
+      m.downgrade = std::move(down.script);
+      m.findings.insert(m.findings.end(), down.findings.begin(), down.findings.end());
+      for (auto& f : m.findings) {
+        f.migration = order[i]->id;
+      }
+    }
+  }
+}
+
+void learn(SchemaFacts& facts, const sql::ParsedScript& script) {
+  Learner learner(facts);
+  for (const auto& s : script.statements) {
+    learner.statement(s);
+  }
+}
+
+} // namespace miglint::alembic

@@ -1,0 +1,23 @@
+#pragma once
+
+#include "alembic/translate.hpp"
+#include "sql/statement.hpp"
+
+namespace miglint::alembic {
+
+// Updates `facts` with what one parsed script does to the schema (CREATE/ALTER/DROP TABLE,
+// CREATE/DROP INDEX, renames, CREATE/DROP TYPE ... AS ENUM), the way PostgreSQL names what is
+// left unnamed (`<table>_pkey`, `<table>_<column>_key`, `_fkey`, `_check`). Statements it does
+// not model leave the facts as they were.
+void learn(SchemaFacts& facts, const sql::ParsedScript& script);
+
+// Translates again, in upgrade order, the revisions whose code asked what the database holds
+// (`asked[i]`, from a first translation without facts): each with the facts the upgrades before
+// it built (its downgrade with the facts after its own upgrade). `order` and `migrations` are
+// parallel; the migrations' scripts and unanalyzable-code findings are replaced. Revisions that
+// asked nothing are parsed only when a later one asks.
+void answer_schema_questions(const std::vector<const Revision*>& order,
+                             const std::vector<char>& asked,
+                             std::vector<source::Migration>& migrations);
+
+} // namespace miglint::alembic
