@@ -301,6 +301,9 @@ int run_check(const CheckOptions& o) {
     }
     return k_exit_usage;
   }
+  for (const auto& note : discovery.notes) {
+    std::cerr << "miglint: note: " << note << '\n';
+  }
   if (!o.exclude.empty() || !o.config_exclude.empty()) {
     const std::string cwd = fs::current_path().string();
     source::narrow(discovery, [&](const std::vector<std::string>& files) {
