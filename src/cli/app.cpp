@@ -52,6 +52,7 @@ struct CheckOptions {
   std::string diff_base;
   std::string database_url_env = "DATABASE_URL";
   std::map<std::string, core::Severity, std::less<>> severity;
+  std::map<std::string, std::string> session_settings; // from the configuration
 };
 
 namespace fs = std::filesystem;
@@ -97,6 +98,7 @@ void apply_config(const Config& c, const CLI::App& cmd, CheckOptions& o) {
     o.database_url_env = *c.database_url_env;
   }
   o.severity.insert(c.severity.begin(), c.severity.end());
+  o.session_settings = c.session_settings;
 }
 
 // Whether `file` matches `glob` taken relative to `base`: a glob without a slash matches a file
@@ -282,6 +284,7 @@ int run_check(const CheckOptions& o) {
   lint_options.selection.select = split_ids(o.select);
   lint_options.selection.ignore = split_ids(o.ignore);
   lint_options.severity = o.severity;
+  lint_options.session_settings = o.session_settings;
   for (const auto* ids : {&lint_options.selection.select, &lint_options.selection.ignore}) {
     for (const auto& id : *ids) {
       if (lint::find_rule_doc(id) == nullptr) {
@@ -297,6 +300,9 @@ int run_check(const CheckOptions& o) {
       std::cerr << "miglint: " << e << '\n';
     }
     return k_exit_usage;
+  }
+  for (const auto& note : discovery.notes) {
+    std::cerr << "miglint: note: " << note << '\n';
   }
   if (!o.exclude.empty() || !o.config_exclude.empty()) {
     const std::string cwd = fs::current_path().string();

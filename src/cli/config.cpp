@@ -5,6 +5,7 @@
 #include <toml++/toml.h>
 
 #include <algorithm>
+#include <cctype>
 #include <filesystem>
 #include <set>
 
@@ -106,6 +107,8 @@ public:
         c.phase = string(v, key, {"upgrade", "downgrade", "both"});
       } else if (key == "severity") {
         read_severity(v);
+      } else if (key == "session-settings") {
+        read_session_settings(v);
       } else if (key == "round-trip") {
         read_round_trip(v);
       } else {
@@ -130,6 +133,28 @@ private:
       }
       if (auto s = string(v, id, {"error", "warning", "info"})) {
         m_out.config.severity[id] = *core::parse_severity(*s);
+      }
+    }
+  }
+
+  void read_session_settings(const toml::node& node) {
+    const auto* t = node.as_table();
+    if (t == nullptr) {
+      error(node.source(), "`session-settings` must be a table of setting = value, like "
+                           "{ lock_timeout = \"5s\" }");
+      return;
+    }
+    for (auto&& [k, v] : *t) {
+      std::string name(k.str());
+      for (auto& c : name) {
+        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      }
+      if (const auto* s = v.as_string()) {
+        m_out.config.session_settings[name] = s->get();
+      } else if (const auto* i = v.as_integer()) {
+        m_out.config.session_settings[name] = std::to_string(i->get());
+      } else {
+        error(v.source(), "`session-settings." + name + "` must be a string or an integer");
       }
     }
   }
@@ -243,6 +268,10 @@ fail-on = "error"
 # Run only these rules, or skip these (`miglint rules` lists them).
 # select = ["add-column-not-null-no-default", "concurrently-in-transaction"]
 # ignore = ["rename-column"]
+
+# Session settings your deployment makes outside the migrations (ALTER ROLE ... SET, connection
+# options); miglint reads those your Alembic env.py sets on its own.
+# session-settings = { lock_timeout = "5s" }
 
 # Per-rule severity: "error", "warning" or "info".
 [severity]

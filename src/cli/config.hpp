@@ -18,6 +18,9 @@ struct Config {
   std::optional<std::vector<std::string>> select;
   std::optional<std::vector<std::string>> ignore;
   std::map<std::string, core::Severity> severity; // per-rule overrides
+  // Session settings made outside the migrations (ALTER ROLE ... SET, connection options):
+  // `session-settings = { lock_timeout = "5s" }`, name (lower case) -> value.
+  std::map<std::string, std::string> session_settings;
   std::optional<int> pg_version;
   std::optional<std::string> fail_on;
   std::optional<std::string> phase;

@@ -40,7 +40,22 @@ bool Context::reported_in_script() const {
   return m_reported_rules.contains(std::string(m_rule));
 }
 
-void Context::begin_script(const source::Script& script, size_t statement_count) {
+namespace {
+
+// "0", "0s" and "0.0" disable a timeout.
+bool enables_timeout(std::string_view value) {
+  return value.find_first_not_of("0. '\"") != std::string_view::npos;
+}
+
+bool session_enables(const std::map<std::string, std::string>& session, const std::string& name) {
+  const auto it = session.find(name);
+  return it != session.end() && enables_timeout(it->second);
+}
+
+} // namespace
+
+void Context::begin_script(const source::Script& script, size_t statement_count,
+                           const std::map<std::string, std::string>& session) {
   const source::TxMode tx = script.tx;
   m_origin = &script.origin;
   m_columns_added.clear();
@@ -53,9 +68,9 @@ void Context::begin_script(const source::Script& script, size_t statement_count)
       tx == source::TxMode::PerScript
           ? "the migration tool runs the script in a transaction"
           : "the script's statements are sent as one query, which runs as one transaction";
-  m_lock_timeout = false;
+  m_lock_timeout = session_enables(session, "lock_timeout");
   m_local_lock_timeout = false;
-  m_statement_timeout = false;
+  m_statement_timeout = session_enables(session, "statement_timeout");
   m_new_tables.clear();
   m_new_indexes.clear();
   m_reported_rules.clear();
@@ -64,11 +79,7 @@ void Context::begin_script(const source::Script& script, size_t statement_count)
 namespace {
 
 bool enables_timeout(const sql::SetVariable& set) {
-  if (set.reset) {
-    return false;
-  }
-  const auto first = set.value.find_first_not_of("0. ");
-  return first != std::string::npos; // "0", "0s" and "0.0" disable the timeout
+  return !set.reset && enables_timeout(set.value);
 }
 
 } // namespace

@@ -6,6 +6,7 @@
 #include "sql/statement.hpp"
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <set>
 #include <string>
@@ -49,7 +50,8 @@ public:
   bool in_transaction() const { return m_in_transaction; }
   // Why the statement is in a transaction, in words (for messages).
   std::string_view transaction_origin() const { return m_transaction_origin; }
-  // Whether a lock_timeout other than 0 is in force (SET earlier in this migration).
+  // Whether a lock_timeout other than 0 is in force (SET earlier in this migration, or in the
+  // session the migration runs in).
   bool lock_timeout_set() const { return m_lock_timeout || m_local_lock_timeout; }
   bool statement_timeout_set() const { return m_statement_timeout; }
   // Created earlier in this migration: nobody else uses it yet, so locks and scans are harmless.
@@ -82,7 +84,10 @@ public:
   bool reported_in_script() const;
 
   // --- driven by the linter ---
-  void begin_script(const source::Script& script, size_t statement_count);
+  // `session`: settings in force before the script's first statement (name -> value), from the
+  // configuration and the project's env.py.
+  void begin_script(const source::Script& script, size_t statement_count,
+                    const std::map<std::string, std::string>& session = {});
   void set_rule(std::string_view id) { m_rule = id; }
   void after_statement(const sql::Statement& statement); // update state with its effects
   std::vector<RawFinding> take_findings();

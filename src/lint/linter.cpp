@@ -96,7 +96,11 @@ std::vector<core::Finding> Linter::lint(const std::vector<source::Migration>& mi
 void Linter::lint_script(const source::Migration& migration, core::Phase phase,
                          const source::Script& script, const sql::ParsedScript& parsed,
                          Context& ctx, std::vector<core::Finding>* out) const {
-  ctx.begin_script(script, parsed.statements.size() + parsed.errors.size());
+  std::map<std::string, std::string> session = m_options.session_settings;
+  for (const auto& [name, value] : migration.session_settings) {
+    session[name] = value; // env.py runs after the role's defaults
+  }
+  ctx.begin_script(script, parsed.statements.size() + parsed.errors.size(), session);
   for (const auto& statement : parsed.statements) {
     if (out != nullptr) {
       for (const auto& rule : m_rules) {

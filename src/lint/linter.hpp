@@ -27,6 +27,10 @@ struct LintOptions {
   bool upgrade = true;
   bool downgrade = false;
   RuleSelection selection;
+  // Session settings made outside the migrations (a role's ALTER ROLE ... SET, the deployment's
+  // connection options), name -> value: in force at the start of every script, under those the
+  // migration's own project sets up (env.py).
+  std::map<std::string, std::string> session_settings;
   // Per-rule severities from the configuration, over the catalog's.
   std::map<std::string, core::Severity, std::less<>> severity;
 };

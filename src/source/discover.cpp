@@ -343,14 +343,23 @@ Discovery discover(const std::vector<std::string>& given) {
       out.usage_errors.push_back("path does not exist: " + raw);
       continue;
     }
-    if (auto project = alembic::find_project(p, out.findings)) {
+    if (auto project = alembic::find_project(p, out.findings, &out.notes)) {
       std::string key;
       for (const auto& d : project->version_dirs) {
-        key += display(d) + "\n";
+        key += alembic::absolute_path(d).string() + "\n";
       }
-      auto& entry = projects.try_emplace(key, *project, std::set<std::string>{}).first->second;
+      auto [it, added] = projects.try_emplace(key, *project, std::set<std::string>{});
+      if (added) {
+        for (const auto& note : project->notes) {
+          if (std::find(out.notes.begin(), out.notes.end(), note) == out.notes.end()) {
+            out.notes.push_back(note);
+          }
+        }
+      }
+      auto& entry = it->second;
       if (fs::is_regular_file(status) && p.extension() == ".py") {
-        entry.second.insert(display(p)); // the rest of the directory is read for the graph
+        // the rest of the history is read for the graph
+        entry.second.insert(alembic::absolute_path(p).string());
       } else {
         whole_projects.insert(key);
       }
@@ -358,9 +367,9 @@ Discovery discover(const std::vector<std::string>& given) {
     }
     if (fs::is_directory(status)) {
       c.walk(p);
-    } else if (p.extension() != ".py") {
+    } else if (p.extension() != ".py" && p.extension() != ".ini") { // an ini said why already
       c.add_file(p, true);
-    } // other .py files (env.py, helpers) are not migrations
+    } // other .py files (env.py, helpers, application code) are not migrations
   }
   c.add_pairs(c.dir_up, c.dir_down, true);
   c.add_pairs(c.pair_up, c.pair_down, false);

@@ -14,11 +14,16 @@ struct Discovery {
   std::vector<Migration> migrations;     // in application order
   std::vector<core::Finding> findings;   // unreadable or malformed inputs (rule `input-error`)
   std::vector<std::string> usage_errors; // paths that do not exist: exit code 2
+  // How the inputs were read, worth saying once (stderr): "versions has per-dialect version
+  // directories (postgresql/, sqlite/): miglint reads postgresql/ only".
+  std::vector<std::string> notes;
 };
 
 // Recognises, reads and orders the migrations under `paths` (files or directories):
-//  - Alembic projects: an alembic.ini, a directory holding one, a script directory or a versions
-//    directory, or single revision files (the rest of their directory is read for the graph);
+//  - Alembic projects: an ini, a directory holding one, a script directory or a versions
+//    directory, or single revision files (the rest of their history is read for the graph), in
+//    every layout alembic::find_project knows; Python files that belong to no Alembic history
+//    (env.py, application code) are skipped silently;
 //  - `NNN_name.up.sql` / `NNN_name.down.sql` pairs (golang-migrate, sqlx reversible);
 //  - one directory per migration with `up.sql` / `down.sql` (Diesel, sqlx), `metadata.toml`;
 //  - dbmate files with `-- migrate:up` / `-- migrate:down` sections;

@@ -4,6 +4,7 @@
 #include "core/source_file.hpp"
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -61,6 +62,9 @@ struct Migration {
   std::optional<Script> downgrade;
   std::vector<std::string> parents; // Alembic down_revision(s); empty for SQL layouts
   std::string project;              // Alembic: the alembic.ini (or script directory) that runs it
+  // Session settings in force before its scripts run, name -> value ("lock_timeout" -> "4s"):
+  // those the project's env.py sets on the migration connection.
+  std::map<std::string, std::string> session_settings;
   // Problems found while reading it (Alembic code miglint cannot analyse, ...), by phase.
   std::vector<core::Finding> findings;
   // False for migrations read only as context (the rest of the history around the files named

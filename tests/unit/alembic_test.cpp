@@ -291,6 +291,181 @@ TEST(AlembicDiscovery, DefaultsToAlembicIniHere) {
   EXPECT_EQ(r.discovery.migrations.size(), 1u);
 }
 
+// --- project layouts: every way of naming the same project finds the same one ----------------
+
+// The ids of the migrations discovery finds from `path`, with the current directory `cwd` (the
+// path may be relative to it), after checking that every one is run by `config`.
+std::vector<std::string> ids_from(const std::filesystem::path& cwd, const std::string& path,
+                                  const std::string& config,
+                                  std::vector<std::string>* notes = nullptr) {
+  const auto before = std::filesystem::current_path();
+  std::filesystem::current_path(cwd);
+  const auto r = check({path});
+  std::filesystem::current_path(before);
+  std::vector<std::string> ids;
+  for (const auto& m : r.discovery.migrations) {
+    ids.push_back(m.id);
+    EXPECT_EQ(m.project, config) << path;
+    EXPECT_TRUE(std::filesystem::path(m.project).is_absolute()) << path;
+  }
+  for (const auto& f : r.findings) {
+    EXPECT_NE(f.rule, "input-error") << path << ": " << f.message;
+  }
+  if (notes != nullptr) {
+    *notes = r.discovery.notes;
+  }
+  return ids;
+}
+
+TEST(AlembicLayouts, FlaskMigrateIniWithoutScriptLocation) {
+  // Flask-Migrate: alembic.ini beside env.py, no script_location; the directory is the script
+  // directory. Next to it a helper script that is not a revision.
+  TempDir dir;
+  dir.write("app/migrations/alembic.ini", "[alembic]\n# template\n\n[loggers]\nkeys = root\n");
+  dir.write("app/migrations/env.py", "from alembic import context\n");
+  dir.write("app/migrations/upgrade_helper.py", "import os\nprint(os.getcwd())\n");
+  dir.write("app/migrations/versions/a1_users.py", revision_file("a1", "", "    pass\n"));
+  dir.write("app/migrations/versions/b2_drop.py",
+            revision_file("b2", "a1", "    op.drop_table(\"x\")\n"));
+  const std::string ini = (dir.path() / "app/migrations/alembic.ini").string();
+  const std::vector<std::string> both = {"a1", "b2"};
+  for (const auto& [cwd, path] : std::vector<std::pair<std::filesystem::path, std::string>>{
+           {dir.path(), "app/migrations/alembic.ini"},
+           {dir.path(), "app/migrations"},
+           {dir.path(), "app"}, // the project directory
+           {dir.path() / "app/migrations", "versions"},
+           {dir.path() / "app/migrations/versions", "."},
+           {dir.path(), (dir.path() / "app/migrations/").string()}}) {
+    EXPECT_EQ(ids_from(cwd, path, ini), both) << path;
+  }
+  // A revision file brings its history as context; the helper is not a migration.
+  EXPECT_EQ(ids_from(dir.path() / "app/migrations/versions", "b2_drop.py", ini), both);
+  EXPECT_TRUE(ids_from(dir.path(), "app/migrations/upgrade_helper.py", ini).empty());
+}
+
+TEST(AlembicLayouts, ScriptLocationDotAndIniAboveTheScriptDirectory) {
+  TempDir dir;
+  // `script_location = .`: alembic.ini inside the script directory.
+  dir.write("dot/alembic.ini", "[alembic]\nscript_location = .\n");
+  dir.write("dot/env.py", "");
+  dir.write("dot/versions/a1.py", revision_file("a1", "", "    pass\n"));
+  const std::string dot_ini = (dir.path() / "dot/alembic.ini").string();
+  for (const auto& [cwd, path] : std::vector<std::pair<std::filesystem::path, std::string>>{
+           {dir.path() / "dot", "."},
+           {dir.path() / "dot", "alembic.ini"},
+           {dir.path() / "dot/versions", "."},
+           {dir.path() / "dot/versions", "a1.py"},
+           {dir.path(), "dot/versions/a1.py"}}) {
+    EXPECT_EQ(ids_from(cwd, path, dot_ini), std::vector<std::string>{"a1"}) << cwd << " " << path;
+  }
+  // alembic.ini one level above the script directory (`%(here)s/alembic`): naming the script
+  // directory or a revision finds the ini that points at it.
+  dir.write("svc/alembic.ini", "[alembic]\nscript_location = %(here)s/alembic\n"
+                               "prepend_sys_path = .\npath_separator = os\n");
+  dir.write("svc/alembic/env.py", "");
+  dir.write("svc/alembic/versions/a1.py", revision_file("a1", "", "    pass\n"));
+  const std::string svc_ini = (dir.path() / "svc/alembic.ini").string();
+  for (const std::string path : {"svc", "svc/alembic", "svc/alembic/versions/a1.py"}) {
+    EXPECT_EQ(ids_from(dir.path(), path, svc_ini), std::vector<std::string>{"a1"}) << path;
+  }
+}
+
+TEST(AlembicLayouts, PackageScriptLocationWithPerDialectVersions) {
+  // prefect's layout: `package:path` script_location found on disk under src/, version
+  // directories per dialect, of which postgresql/ is read (and the choice said once).
+  TempDir dir;
+  dir.write("src/pkg/__init__.py", "");
+  dir.write("src/pkg/server/db/alembic.ini",
+            "[alembic]\nscript_location = pkg:server:db:_migrations\nprepend_sys_path = .\n"
+            "file_template = %%(year)d_%%(rev)s\npath_separator = os\n");
+  dir.write("src/pkg/server/db/_migrations/env.py", "");
+  dir.write("src/pkg/server/db/_migrations/versions/postgresql/2021_p1.py",
+            revision_file("p1", "", "    op.drop_table(\"x\")\n"));
+  dir.write("src/pkg/server/db/_migrations/versions/postgresql/2022_p2.py",
+            revision_file("p2", "p1", "    pass\n"));
+  dir.write("src/pkg/server/db/_migrations/versions/sqlite/2021_s1.py",
+            revision_file("s1", "", "    op.drop_table(\"x\")\n"));
+  const std::string ini = (dir.path() / "src/pkg/server/db/alembic.ini").string();
+  const std::string db = "src/pkg/server/db/";
+  const std::vector<std::string> postgres = {"p1", "p2"};
+  for (const std::string path :
+       {db + "alembic.ini", db, db + "_migrations", db + "_migrations/versions",
+        db + "_migrations/versions/postgresql",
+        db + "_migrations/versions/postgresql/2022_p2.py"}) {
+    std::vector<std::string> notes;
+    EXPECT_EQ(ids_from(dir.path(), path, ini, &notes), postgres) << path;
+    ASSERT_EQ(notes.size(), 1u) << path;
+    EXPECT_NE(notes[0].find("per-dialect version directories (postgresql/, sqlite/): miglint "
+                            "reads postgresql/ only"),
+              std::string::npos)
+        << notes[0];
+  }
+  // The other dialects' revisions belong to the project but are no PostgreSQL migrations.
+  std::vector<std::string> notes;
+  EXPECT_TRUE(
+      ids_from(dir.path(), db + "_migrations/versions/sqlite/2021_s1.py", ini, &notes).empty());
+  ASSERT_EQ(notes.size(), 1u);
+  EXPECT_NE(notes[0].find("another database's revisions"), std::string::npos) << notes[0];
+
+  // The package found through prepend_sys_path instead (not under the ini nor in src/).
+  dir.write("other/alembic.ini", "[alembic]\nscript_location = dbpkg.sub:migrations\n"
+                                 "prepend_sys_path = ../lib\n");
+  dir.write("lib/dbpkg/sub/migrations/env.py", "");
+  dir.write("lib/dbpkg/sub/migrations/versions/a1.py", revision_file("a1", "", "    pass\n"));
+  EXPECT_EQ(ids_from(dir.path(), "other/alembic.ini", (dir.path() / "other/alembic.ini").string()),
+            std::vector<std::string>{"a1"});
+  // A package that is nowhere: one input-error on the ini.
+  dir.write("broken/alembic.ini", "[alembic]\nscript_location = nowhere:migrations\n");
+  const auto r = check({(dir.path() / "broken/alembic.ini").string()});
+  ASSERT_EQ(test::count_rule(r.findings, "input-error"), 1u);
+  EXPECT_NE(find(r.findings, "input-error")->message.find("cannot find the package"),
+            std::string::npos);
+  EXPECT_EQ(find(r.findings, "input-error")->location.file->path(),
+            (dir.path() / "broken/alembic.ini").string());
+}
+
+TEST(AlembicLayouts, VersionLocationsSeparatorsAndRecursion) {
+  TempDir dir;
+  dir.write("p/env.py", "");
+  dir.write("p/v one/a1.py", revision_file("a1", "", "    pass\n"));
+  dir.write("p/v2/2024/b1.py", revision_file("b1", "a1", "    pass\n"));
+  dir.write("p/v2/2025/c1.py", revision_file("c1", "b1", "    pass\n"));
+  const auto ids_of = [&](const std::string& ini_text) {
+    dir.write("p/alembic.ini", ini_text);
+    return ids_from(dir.path(), "p", (dir.path() / "p/alembic.ini").string());
+  };
+  const std::vector<std::string> all = {"a1", "b1", "c1"};
+  // Alembic >= 1.16 path_separator, and the older version_path_separator.
+  EXPECT_EQ(ids_of("[alembic]\nscript_location = %(here)s\npath_separator = ;\n"
+                   "version_locations = %(here)s/v one;%(here)s/v2\n"
+                   "recursive_version_locations = true\n"),
+            all);
+  EXPECT_EQ(ids_of("[alembic]\nscript_location = %(here)s\npath_separator = newline\n"
+                   "version_locations =\n    %(here)s/v one\n    v2\n"
+                   "recursive_version_locations = True\n"),
+            all);
+  EXPECT_EQ(ids_of("[alembic]\nscript_location = .\nversion_path_separator = os\n"
+                   "version_locations = %(here)s/v one:%(here)s/v2\n"
+                   "recursive_version_locations = 1\n"),
+            all);
+  // Not recursive: the revisions in subdirectories are not part of the history (b1 and c1 are
+  // not read, so only a1).
+  EXPECT_EQ(ids_of("[alembic]\nscript_location = .\npath_separator = ;\n"
+                   "version_locations = v one;v2\n"),
+            std::vector<std::string>{"a1"});
+  // A revision file in a recursive location's subdirectory finds the project.
+  dir.write("p/alembic.ini", "[alembic]\nscript_location = .\npath_separator = space\n"
+                             "version_locations = v2\nrecursive_version_locations = true\n");
+  EXPECT_EQ(ids_from(dir.path(), "p/v2/2025/c1.py", (dir.path() / "p/alembic.ini").string()),
+            (std::vector<std::string>{"b1", "c1"}));
+  // An unknown separator is one input-error naming it.
+  dir.write("p/alembic.ini", "[alembic]\nscript_location = .\npath_separator = |\n");
+  const auto r = check({(dir.path() / "p").string()});
+  ASSERT_NE(find(r.findings, "input-error"), nullptr);
+  EXPECT_NE(find(r.findings, "input-error")->message.find("unknown path_separator `|`"),
+            std::string::npos);
+}
+
 // --- the revision graph -----------------------------------------------------------------------
 
 TEST(AlembicGraph, MergesAndBranchesAreOrdered) {
