@@ -161,7 +161,11 @@ std::optional<Project> project_from_ini(const fs::path& ini, std::vector<core::F
 // The script directory (with env.py) above a versions directory, or "" when there is none.
 std::string script_dir_of(const fs::path& versions) {
   std::error_code ec;
-  const fs::path parent = versions.parent_path().empty() ? fs::path("..") : versions.parent_path();
+  // "versions" (relative) is below the current directory; "." is the current directory.
+  const fs::path normal = versions.lexically_normal();
+  const fs::path parent = !normal.parent_path().empty() ? normal.parent_path()
+                          : normal == "." || normal.empty() ? fs::path("..")
+                                                            : fs::path(".");
   return fs::is_regular_file(parent / "env.py", ec) ? display(parent) : std::string();
 }
 
