@@ -163,7 +163,7 @@ std::string script_dir_of(const fs::path& versions) {
   std::error_code ec;
   // "versions" (relative) is below the current directory; "." is the current directory.
   const fs::path normal = versions.lexically_normal();
-  const fs::path parent = !normal.parent_path().empty() ? normal.parent_path()
+  const fs::path parent = !normal.parent_path().empty()     ? normal.parent_path()
                           : normal == "." || normal.empty() ? fs::path("..")
                                                             : fs::path(".");
   return fs::is_regular_file(parent / "env.py", ec) ? display(parent) : std::string();

@@ -260,9 +260,10 @@ StepResult AlembicRunner::apply(const source::Migration& migration, core::Phase 
   StepResult result;
   const auto& script = migration.script(phase);
   const std::string file = script && script->anchor.file ? script->anchor.file->path() : "";
-  const nlohmann::json command = {{"op", phase == core::Phase::Upgrade ? "upgrade" : "downgrade"},
-                                  {"revision", migration.id},
-                                  {"file", file.empty() ? file : std::filesystem::absolute(file).string()}};
+  const nlohmann::json command = {
+      {"op", phase == core::Phase::Upgrade ? "upgrade" : "downgrade"},
+      {"revision", migration.id},
+      {"file", file.empty() ? file : std::filesystem::absolute(file).string()}};
   const std::string line = command.dump() + "\n";
   if (::write(m_process->stdin_fd(), line.data(), line.size()) < 0) {
     result.ok = false;
@@ -303,7 +304,8 @@ StepResult AlembicRunner::apply(const source::Migration& migration, core::Phase 
       EnvironmentFailure env;
       env.location = file.empty() ? locate(migration, phase, {}) : location_in(file, event["line"]);
       if (!event.value("missing", false)) { // no env.py at all: only the notice
-        env.message = "env.py cannot run under " + m_interpreter + ": " + event.value("message", "");
+        env.message =
+            "env.py cannot run under " + m_interpreter + ": " + event.value("message", "");
       }
       env.notice = "the revisions ran in miglint's built-in environment (Alembic's generic "
                    "env.py: online, against the scratch database, target_metadata None) instead "
@@ -325,8 +327,8 @@ StepResult AlembicRunner::apply(const source::Migration& migration, core::Phase 
       result.error = event.value("message", "");
       if (event.value("fatal", false)) {
         result.fatal = true;
-        result.error = "the revision file cannot be imported under " + m_interpreter + ": " +
-                       result.error;
+        result.error =
+            "the revision file cannot be imported under " + m_interpreter + ": " + result.error;
       }
       result.failed = ExecutedStatement{
           locate(migration, phase, event),
