@@ -400,9 +400,12 @@ Discovery discover(const std::vector<std::string>& given) {
       // The history before a file named alone is read as context (as the rest of an Alembic
       // versions directory is): its schema for the rules, and for --round-trip the migrations
       // applied before the one stepped.
+      // Only for a versioned file: an unversioned one has no place in a history.
       const bool per_directory = p.filename() == "up.sql" || p.filename() == "down.sql";
       const fs::path dir = per_directory ? p.parent_path().parent_path() : p.parent_path();
-      context_dirs.push_back(dir.empty() ? fs::path(".") : dir);
+      if (per_directory || !version_prefix(p.stem().string()).empty()) {
+        context_dirs.push_back(dir.empty() ? fs::path(".") : dir);
+      }
     } // other .py files (env.py, helpers) are not migrations
   }
   add_context(c, context_dirs);
