@@ -148,7 +148,15 @@ int run_round_trip(const CheckOptions& o, const source::Discovery& discovery,
   });
   // The first Alembic driver imports Alembic and reads the project while the server starts.
   auto launch = [&](const std::vector<source::Migration>& migrations, std::string& error) {
-    return roundtrip::AlembicRunner::launch(o.python, migrations.front().project, error);
+    // A versions directory without env.py above it: the driver runs it in its built-in
+    // environment, with the directory as the script directory.
+    std::string project = migrations.front().project;
+    const auto& first = migrations.front().upgrade;
+    if (project.empty() && first && first->anchor.file) {
+      project = fs::path(first->anchor.file->path()).parent_path().string();
+      project = project.empty() ? "." : project;
+    }
+    return roundtrip::AlembicRunner::launch(o.python, project, error);
   };
   std::unique_ptr<roundtrip::AlembicRunner> early;
   std::string early_error;

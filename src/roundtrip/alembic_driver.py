@@ -10,11 +10,17 @@ writes {"op": "connect", "url": ..., "database": ...} (the scratch database), th
 {"op": "upgrade"|"downgrade", "revision": id} commands, {"op": "reset"} after it recreated the
 scratch database, and {"op": "quit"}; the driver answers
 each step with {"event": "statement", ...} lines, then {"event": "done", "xids": [...],
-"touched": [...]} or {"event": "error", "message": ..., ...}. Anything env.py prints goes to
-stderr, so it cannot break the protocol.
+"touched": [...]} or {"event": "error", "message": ..., ...}; an error with "fatal": true (a
+revision file that cannot be imported) ends the history: the revisions after it cannot run.
+When env.py cannot run (an exception before the revision's code starts: the application is not
+installed, settings want secrets, an async driver is missing), the driver says so once with
+{"event": "environment", "message": ..., "file": env.py, "line": ...} and runs this and every
+later step in its built-in environment: Alembic's generic template, online, against the scratch
+database. Anything env.py prints goes to stderr, so it cannot break the protocol.
 """
 import json
 import os
+import re
 import sys
 import traceback
 import weakref
@@ -28,6 +34,24 @@ def emit(**obj):
     _protocol.flush()
 
 
+def describe(e, files):
+    """The exception's last line, and the deepest line of the traceback in one of `files` (real
+    paths): the import in env.py or in the revision file that failed."""
+    message = "".join(traceback.format_exception_only(type(e), e)).strip().splitlines()
+    message = message[-1] if message else type(e).__name__
+    where = {"file": None, "line": None}
+    for frame in traceback.extract_tb(e.__traceback__):
+        if frame.filename and os.path.realpath(frame.filename) in files:
+            where = {"file": os.path.realpath(frame.filename), "line": frame.lineno}
+    if isinstance(e, SyntaxError) and e.filename and os.path.realpath(e.filename) in files:
+        where = {"file": os.path.realpath(e.filename), "line": e.lineno}
+    return dict(message=message, **where)
+
+
+# What makes an env.py asynchronous (Alembic's async template).
+ASYNC_ENV = re.compile(r"async_engine_from_config|create_async_engine|\.run_sync\(|asyncio\.run\(")
+
+
 def main():
     ini = sys.argv[1]
     try:
@@ -35,28 +59,87 @@ def main():
         from alembic.config import Config
         from alembic.runtime.environment import EnvironmentContext
         from alembic.runtime.migration import RevisionStep
+        from alembic import util
         from alembic.script import ScriptDirectory
         from sqlalchemy import event
         from sqlalchemy.engine import Engine
     except ImportError as e:
         emit(event="unusable", message=str(e))
         return
-    emit(event="loaded", alembic=alembic_version, python=sys.version.split()[0])
+    emit(event="loaded", alembic=alembic_version, python=sys.version.split()[0],
+         executable=sys.executable)
     try:  # the driver of miglint's postgresql:// URL, loaded while the server starts
         import psycopg2  # noqa: F401
         import sqlalchemy.dialects.postgresql.psycopg2  # noqa: F401
     except ImportError:
         pass
 
+    # A revision file that cannot be imported (the application is not installed, a name of a
+    # newer SQLAlchemy) would fail the whole revision map, so every step: it is left out of the
+    # map instead, and its own step reports why. The revisions before it still run.
+    from alembic.script.base import Script
+    unimportable = {}  # real path of the file -> describe()
+    real_from_filename = Script._from_filename.__func__
+
+    def from_filename(cls, *args, **kwargs):
+        try:
+            return real_from_filename(cls, *args, **kwargs)
+        except Exception as e:
+            path = os.path.realpath(os.path.join(*args[-2:]))
+            unimportable[path] = describe(e, {path})
+            return None
+
+    Script._from_filename = classmethod(from_filename)
+
+    # Alembic 1.8 cannot build a map in which a revision's down_revision is missing: the
+    # revisions after one left out are left out too (they cannot run without it anyway).
+    real_load_revisions = ScriptDirectory._load_revisions
+
+    def load_revisions(self):
+        scripts = list(real_load_revisions(self))
+        if not unimportable:
+            return iter(scripts)
+        while True:
+            present = {s.revision for s in scripts}
+            runnable = [s for s in scripts if all(
+                d in present for d in util.to_tuple(s.down_revision, default=()))]
+            if len(runnable) == len(scripts):
+                return iter(runnable)
+            scripts = runnable
+
+    ScriptDirectory._load_revisions = load_revisions
+
+    no_env = None  # a versions directory without a script directory above it
     if ini.endswith(".ini"):
         config = Config(ini)
+        if not config.get_main_option("script_location"):
+            # Flask-Migrate: alembic.ini beside env.py, the directory is the script directory.
+            config.set_main_option("script_location", os.path.dirname(os.path.abspath(ini)))
     else:  # a script directory without alembic.ini
         config = Config()
         config.set_main_option("script_location", ini)
+        if not os.path.isdir(os.path.join(ini, "versions")):
+            config.set_main_option("version_locations", ini)
+    script_dir = config.get_main_option("script_location") or ""
+    if ":" not in script_dir and not os.path.exists(os.path.join(script_dir, "env.py")):
+        no_env = {"message": "no env.py in " + script_dir + " (a versions directory without its "
+                  "script directory)", "file": None, "line": None}
     script = ScriptDirectory.from_config(config)
     version_dirs = [os.path.realpath(d) for d in script._version_locations]
+    env_py = os.path.realpath(os.path.join(script.dir, "env.py"))
+    try:
+        with open(env_py, encoding="utf-8", errors="replace") as f:
+            env_is_async = ASYNC_ENV.search(f.read()) is not None
+    except OSError:
+        env_is_async = False
+    try:
+        script.revision_map.heads  # reads every revision file now, not during the first step
+        map_error = None
+    except Exception as e:
+        map_error = describe(e, set())
 
-    state = {"current": None, "version": False, "database": None}
+    state = {"current": None, "version": False, "database": None, "xids": set(),
+             "touched": set(), "migrating": False, "version_written": False}
     engines = weakref.WeakSet()  # every engine env.py creates: disposed after each step
 
     in_versions = {}  # code file name -> its real path if it is a revision file, else None
@@ -235,6 +318,9 @@ def main():
     def after(conn, cursor, statement, parameters, context, executemany):
         current = state["current"]
         if current is None:
+            if state["version"] and state["migrating"] and \
+                    statement.lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE")):
+                state["version_written"] = True  # the revision's code has run
             if state["version"] and not statement.lstrip().upper().startswith("SELECT") \
                     and in_transaction(conn):
                 # Alembic's version row is written last, in the revision's transaction: what it
@@ -247,26 +333,95 @@ def main():
         current.update(observe(conn))
         emit(event="statement", **current)
 
-    def run(revision_id, upgrade):
-        revision = script.get_revision(revision_id)
-        step = RevisionStep(script.revision_map, revision, upgrade)
+    def dispose_env_engines():
+        # Engines env.py built around the cache (its own subclass, a custom creator) leave
+        # pooled connections behind otherwise; one process runs every step.
+        kept = set(map(id, kept_engines.values()))
+        for engine in list(engines):
+            if id(engine) not in kept:
+                engine.dispose()
+
+    def builtin_env(context):
+        # Alembic's generic env.py template, online: sqlalchemy.url (the scratch database), no
+        # target metadata, the revisions of one run in one transaction (one revision per run).
+        # SQLAlchemy 2.0's connection API under 1.4 too (future=True): what a newer template
+        # gives the revisions (connection.commit()).
+        engine = create_engine(state["url"], future=True)
+        with engine.connect() as connection:
+            context.configure(connection=connection, target_metadata=None)
+            with context.begin_transaction():
+                context.run_migrations()
+
+    def run(revision_id, upgrade, builtin):
         new_step()
         state["current"] = None
+        state["migrating"] = False
+        state["version_written"] = False
+        revision = script.get_revision(revision_id)
+        step = RevisionStep(script.revision_map, revision, upgrade)
 
         def steps(rev, context):
+            state["migrating"] = True  # env.py got as far as run_migrations()
             return [step]
 
         try:
             with EnvironmentContext(config, script, fn=steps, as_sql=False,
-                                    destination_rev=revision_id):
-                script.run_env()
+                                    destination_rev=revision_id) as context:
+                if builtin:
+                    builtin_env(context)
+                else:
+                    script.run_env()
         finally:
-            # Engines env.py built around the cache (its own subclass, a custom creator) leave
-            # pooled connections behind otherwise; one process runs every step.
-            kept = set(map(id, kept_engines.values()))
-            for engine in list(engines):
-                if id(engine) not in kept:
-                    engine.dispose()
+            dispose_env_engines()
+
+    def versions_now():
+        # The revisions alembic_version holds, read on a connection of miglint's own.
+        if "probe" not in state:
+            state["probe"] = real_create_engine(state["url"])
+        try:
+            with state["probe"].connect() as c:
+                return {r[0] for r in c.exec_driver_sql("SELECT version_num FROM alembic_version")}
+        except Exception:
+            return set()
+        finally:
+            state["probe"].dispose()
+
+    def revision_file(revision_id, path):
+        # The revision's file left out of the map because it cannot be imported, if it was.
+        if path and os.path.realpath(path) in unimportable:
+            return unimportable[os.path.realpath(path)]
+        try:
+            script.get_revision(revision_id)
+            return None
+        except Exception:
+            return next(iter(unimportable.values()), None) if unimportable else None
+
+    env = {"failed": no_env is not None, "told": no_env is None}
+
+    def step_with_env(command):
+        # env.py, until it fails once before the revision's code ran (or after the version row
+        # was written); then this step and every later one in the built-in environment.
+        upgrade = command["op"] == "upgrade"
+        if not env["told"]:
+            env["told"] = True
+            emit(event="environment", interpreter=sys.executable, env_is_async=False, missing=True,
+                 **no_env)
+        if not env["failed"]:
+            try:
+                run(command["revision"], upgrade, builtin=False)
+                return
+            except BaseException as e:  # SystemExit from settings validation too
+                if state["migrating"] and not state["version_written"]:
+                    raise  # the revision itself failed
+                env["failed"] = True
+                failure = describe(e, {env_py})
+                failure["file"] = failure["file"] or env_py
+                emit(event="environment", interpreter=sys.executable, env_is_async=env_is_async,
+                     **failure)
+                if state["version_written"] and \
+                        (command["revision"] in versions_now()) == upgrade:
+                    return  # the step is in effect: env.py failed after it
+        run(command["revision"], upgrade, builtin=True)
 
     emit(event="ready")
     for line in sys.stdin:
@@ -285,13 +440,21 @@ def main():
             continue
         if command.get("op") == "connect":
             url = command["url"]
+            state["url"] = url
             os.environ["DATABASE_URL"] = url
             # ConfigParser interpolates '%': escape the URL before handing it over.
             config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
             state["database"] = command["database"]
             continue
+        broken = revision_file(command["revision"], command.get("file"))
+        if broken is not None or map_error is not None:
+            failure = broken or map_error
+            emit(event="error", fatal=True, kind="import", interpreter=sys.executable,
+                 message=failure["message"], file=failure["file"], line=failure["line"],
+                 sql=None, xids=[], touched=[])
+            continue
         try:
-            run(command["revision"], command["op"] == "upgrade")
+            step_with_env(command)
             emit(event="done", xids=sorted(state["xids"]), touched=sorted(state["touched"]))
         except BaseException as e:  # report everything, including SystemExit from env.py
             failed = state["current"] or {}

@@ -1,5 +1,6 @@
 #include "roundtrip/alembic_runner.hpp"
 
+#include "core/file.hpp"
 #include "roundtrip/observer.hpp"
 
 #include <nlohmann/json.hpp>
@@ -72,6 +73,27 @@ void read_trace(const nlohmann::json& event, StepTrace& trace) {
       }
     }
   }
+}
+
+// A file the driver names (a real path) for a finding: relative to the working directory when
+// it is below it, as the paths of discovered files are.
+core::Location location_in(const std::string& path, const nlohmann::json& line) {
+  auto text = core::read_file(path);
+  std::error_code ec;
+  std::filesystem::path shown = std::filesystem::proximate(path, ec);
+  if (ec || shown.empty() || *shown.begin() == "..") {
+    shown = path;
+  }
+  auto file = std::make_shared<core::SourceFile>(shown.generic_string(), text.value_or(""));
+  if (!line.is_number_unsigned() || !text) {
+    return {file, 0, 0};
+  }
+  const auto [begin, end] = file->line_span(line.get<uint32_t>());
+  uint32_t start = begin;
+  while (start < end && (file->text()[start] == ' ' || file->text()[start] == '\t')) {
+    ++start;
+  }
+  return {file, start, end};
 }
 
 } // namespace
@@ -182,6 +204,11 @@ bool AlembicRunner::connect(const Server& server, std::string& error) {
   const std::string py = m_tried.back();
   m_versions = "Alembic " + event.value("alembic", "?") + ", Python " + event.value("python", "?") +
                " (" + py + ")";
+  m_interpreter = "Python " + event.value("python", "?") + " (" +
+                  event.value("executable", std::string()) + ")";
+  if (m_interpreter.ends_with(" ()")) {
+    m_interpreter = "Python " + event.value("python", "?") + " (" + py + ")";
+  }
   auto ready = read_line(m_out);
   event = ready ? nlohmann::json::parse(*ready, nullptr, false) : nlohmann::json();
   if (!ready || event.is_discarded() || event.value("event", "") != "ready") {
@@ -231,8 +258,12 @@ void AlembicRunner::reconnect() {
 
 StepResult AlembicRunner::apply(const source::Migration& migration, core::Phase phase) {
   StepResult result;
-  const nlohmann::json command = {{"op", phase == core::Phase::Upgrade ? "upgrade" : "downgrade"},
-                                  {"revision", migration.id}};
+  const auto& script = migration.script(phase);
+  const std::string file = script && script->anchor.file ? script->anchor.file->path() : "";
+  const nlohmann::json command = {
+      {"op", phase == core::Phase::Upgrade ? "upgrade" : "downgrade"},
+      {"revision", migration.id},
+      {"file", file.empty() ? file : std::filesystem::absolute(file).string()}};
   const std::string line = command.dump() + "\n";
   if (::write(m_process->stdin_fd(), line.data(), line.size()) < 0) {
     result.ok = false;
@@ -265,6 +296,29 @@ StepResult AlembicRunner::apply(const source::Migration& migration, core::Phase 
         s.observation.rewritten.push_back(r.get<std::string>());
       }
       result.statements.push_back(std::move(s));
+    } else if (kind == "environment") {
+      // Once per run: env.py cannot run; the driver goes on with its built-in environment.
+      const std::string env_file = event.contains("file") && event["file"].is_string()
+                                       ? event["file"].get<std::string>()
+                                       : std::string();
+      EnvironmentFailure env;
+      env.location =
+          env_file.empty() ? locate(migration, phase, {}) : location_in(env_file, event["line"]);
+      if (!event.value("missing", false)) { // no env.py at all: only the notice
+        env.message =
+            "env.py cannot run under " + m_interpreter + ": " + event.value("message", "");
+      }
+      env.notice = "the revisions ran in miglint's built-in environment (Alembic's generic "
+                   "env.py: online, against the scratch database, target_metadata None) instead "
+                   "of env.py";
+      if (event.value("missing", false)) {
+        env.notice += ": " + event.value("message", "");
+      }
+      if (event.value("env_is_async", false)) {
+        env.notice += "; env.py is asynchronous and its async driver did not work here (install "
+                      "it, e.g. asyncpg, in the interpreter miglint runs, or pass --python)";
+      }
+      result.environment = std::move(env);
     } else if (kind == "done") {
       read_trace(event, result.trace);
       return result;
@@ -272,6 +326,11 @@ StepResult AlembicRunner::apply(const source::Migration& migration, core::Phase 
       read_trace(event, result.trace);
       result.ok = false;
       result.error = event.value("message", "");
+      if (event.value("fatal", false)) {
+        result.fatal = true;
+        result.error =
+            "the revision file cannot be imported under " + m_interpreter + ": " + result.error;
+      }
       result.failed = ExecutedStatement{
           locate(migration, phase, event),
           event.contains("sql") && event["sql"].is_string() ? event["sql"].get<std::string>() : "",

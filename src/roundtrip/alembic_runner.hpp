@@ -54,6 +54,7 @@ private:
   std::optional<core::Process> m_process;
   FILE* m_out = nullptr;
   std::string m_versions;
+  std::string m_interpreter; // "Python 3.11.2 (/usr/bin/python3)"
 };
 
 } // namespace miglint::roundtrip

@@ -52,9 +52,13 @@ public:
       stepping = stepping || m.id == m_options.from;
       if (!stepping || !m.selected) {
         // Earlier (or unselected) migrations are applied without being stepped.
-        const StepResult up = m_runner.apply(m, core::Phase::Upgrade);
+        const StepResult up = apply(m, core::Phase::Upgrade);
         if (!up.ok) {
-          report_failure("roundtrip-upgrade-failed", m, core::Phase::Upgrade, up);
+          report_failure(up.fatal ? "roundtrip-import-failed" : "roundtrip-upgrade-failed", m,
+                         core::Phase::Upgrade, up);
+        }
+        if (m_stopped) {
+          break;
         }
         before = m_snapshots.take(*m_connection, &up.trace);
         continue;
@@ -63,18 +67,47 @@ public:
         m_options.progress(++index, total, m);
       }
       before = step(m, before);
+      if (m_stopped) {
+        break;
+      }
       ++m_result.stepped;
     }
     return std::move(m_result);
   }
 
 private:
+  // Applies one script; says once that the project's environment could not run, and stops the
+  // history at a migration that cannot run at all (what comes after it depends on it).
+  StepResult apply(const source::Migration& m, core::Phase phase) {
+    StepResult r = m_runner.apply(m, phase);
+    if (r.environment) {
+      core::Finding failed;
+      failed.rule = "roundtrip-env-failed";
+      failed.location = r.environment->location;
+      failed.message = r.environment->message;
+      if (!failed.message.empty()) {
+        m_result.findings.push_back(failed);
+      }
+      core::Finding notice = failed;
+      notice.rule = "roundtrip-builtin-env";
+      notice.message = r.environment->notice;
+      m_result.findings.push_back(std::move(notice));
+    }
+    if (r.fatal) {
+      m_stopped = true;
+      const std::string what = m.selected ? "" : " (applied as context for the migrations named)";
+      r.error += "; the migrations after " + m.id + what + " were not run";
+    }
+    return r;
+  }
+
   // Steps one migration; returns the snapshot the next migration starts from.
   Snapshot step(const source::Migration& m, const Snapshot& before) {
-    const StepResult up = m_runner.apply(m, core::Phase::Upgrade);
+    const StepResult up = apply(m, core::Phase::Upgrade);
     observe(m, core::Phase::Upgrade, up, before);
     if (!up.ok) {
-      report_failure("roundtrip-upgrade-failed", m, core::Phase::Upgrade, up);
+      report_failure(up.fatal ? "roundtrip-import-failed" : "roundtrip-upgrade-failed", m,
+                     core::Phase::Upgrade, up);
       return m_snapshots.take(*m_connection, &up.trace);
     }
     const Snapshot upgraded = m_snapshots.take(*m_connection, &up.trace);
@@ -90,7 +123,7 @@ private:
                core::Phase::Downgrade));
       return upgraded;
     }
-    const StepResult back = m_runner.apply(m, core::Phase::Downgrade);
+    const StepResult back = apply(m, core::Phase::Downgrade);
     observe(m, core::Phase::Downgrade, back, upgraded, &before);
     if (!back.ok) {
       report_failure("roundtrip-downgrade-failed", m, core::Phase::Downgrade, back);
@@ -104,7 +137,7 @@ private:
                                            " the schema differs from before: " + describe(d),
                                        m, core::Phase::Downgrade));
     }
-    const StepResult again = m_runner.apply(m, core::Phase::Upgrade);
+    const StepResult again = apply(m, core::Phase::Upgrade);
     if (!again.ok) {
       report_failure("upgrade-not-repeatable", m, core::Phase::Upgrade, again,
                      "the upgrade fails when applied again after its downgrade: ");
@@ -216,6 +249,7 @@ private:
   std::unique_ptr<pqxx::connection> m_connection;
   Snapshotter m_snapshots;
   RoundTripResult m_result;
+  bool m_stopped = false; // a migration that cannot run ended the history
 };
 
 } // namespace

@@ -35,12 +35,24 @@ struct ExecutedStatement {
   Observation observation;
 };
 
+// The project's environment (Alembic's env.py) could not run: said once, by the step where it
+// failed; that step and the later ones ran in the runner's built-in environment instead.
+struct EnvironmentFailure {
+  core::Location location; // the line of env.py the exception came from, else env.py
+  std::string message;     // "env.py cannot run under Python 3.11 (...): ...", empty: no env.py
+  std::string notice;      // what ran instead
+};
+
 struct StepResult {
   bool ok = true;
+  // The history cannot go on past this migration (its revision file cannot be imported): the
+  // engine reports it once and steps nothing after it.
+  bool fatal = false;
   std::string error;                       // PostgreSQL's (or Alembic's) message
   std::optional<ExecutedStatement> failed; // the statement that failed, when known
   std::vector<ExecutedStatement> statements;
   StepTrace trace;
+  std::optional<EnvironmentFailure> environment;
 };
 
 // Applies one migration's upgrade or downgrade to the scratch database.

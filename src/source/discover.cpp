@@ -120,6 +120,7 @@ struct Collector {
   std::map<std::string, fs::path> pair_up, pair_down, dir_up, dir_down;
   std::vector<fs::path> plain; // other .sql files: dbmate or versioned
   std::vector<fs::path> explicit_plain;
+  std::set<std::string> context; // files read only as the history around a file named alone
 
   void add_file(const fs::path& p, bool is_explicit) {
     const std::string name = p.filename().string();
@@ -273,6 +274,41 @@ struct Collector {
   }
 };
 
+// The migration files of the directories around files named alone, not named themselves.
+void add_context(Collector& c, const std::vector<fs::path>& dirs) {
+  std::set<std::string> known;
+  for (const auto* map : {&c.pair_up, &c.pair_down, &c.dir_up, &c.dir_down}) {
+    for (const auto& [key, path] : *map) {
+      known.insert(display(path));
+    }
+  }
+  for (const auto* list : {&c.plain, &c.explicit_plain}) {
+    for (const auto& path : *list) {
+      known.insert(display(path));
+    }
+  }
+  auto add = [&](const fs::path& file) {
+    if (known.insert(display(file)).second && ends_with(file.filename().string(), ".sql")) {
+      c.context.insert(display(file));
+      c.add_file(file, false);
+    }
+  };
+  std::error_code ec;
+  for (const auto& dir : dirs) {
+    for (const auto& entry : fs::directory_iterator(dir, ec)) {
+      if (entry.is_regular_file(ec)) {
+        add(entry.path());
+      } else if (entry.is_directory(ec) && !is_skipped_dir(entry.path())) {
+        for (const char* name : {"up.sql", "down.sql"}) {
+          if (fs::is_regular_file(entry.path() / name, ec)) {
+            add(entry.path() / name);
+          }
+        }
+      }
+    }
+  }
+}
+
 std::string version_digits(std::string_view v) {
   std::string digits;
   for (char c : v) {
@@ -331,7 +367,8 @@ Discovery discover(const std::vector<std::string>& given) {
       return out;
     }
   }
-  Collector c{out, {}, {}, {}, {}, {}, {}};
+  Collector c{out, {}, {}, {}, {}, {}, {}, {}};
+  std::vector<fs::path> context_dirs;
   // Alembic projects found, by their versions directories; an empty selection means all files.
   std::map<std::string, std::pair<alembic::Project, std::set<std::string>>> projects;
   std::set<std::string> whole_projects;
@@ -369,8 +406,18 @@ Discovery discover(const std::vector<std::string>& given) {
       c.walk(p);
     } else if (p.extension() != ".py" && p.extension() != ".ini") { // an ini said why already
       c.add_file(p, true);
+      // The history before a file named alone is read as context (as the rest of an Alembic
+      // versions directory is): its schema for the rules, and for --round-trip the migrations
+      // applied before the one stepped.
+      // Only for a versioned file: an unversioned one has no place in a history.
+      const bool per_directory = p.filename() == "up.sql" || p.filename() == "down.sql";
+      const fs::path dir = per_directory ? p.parent_path().parent_path() : p.parent_path();
+      if (per_directory || !version_prefix(p.stem().string()).empty()) {
+        context_dirs.push_back(dir.empty() ? fs::path(".") : dir);
+      }
     } // other .py files (env.py, helpers, application code) are not migrations
   }
+  add_context(c, context_dirs);
   c.add_pairs(c.dir_up, c.dir_down, true);
   c.add_pairs(c.pair_up, c.pair_down, false);
   for (const auto& p : c.plain) {
@@ -389,6 +436,13 @@ Discovery discover(const std::vector<std::string>& given) {
                      }
                      return a.name < b.name;
                    });
+  if (!c.context.empty()) {
+    for (auto& m : out.migrations) {
+      const auto files = m.files();
+      m.selected = !std::all_of(files.begin(), files.end(),
+                                [&](const std::string& f) { return c.context.contains(f); });
+    }
+  }
   // Alembic migrations keep the order of their revision graph.
   for (const auto& [key, entry] : projects) {
     const auto selected = whole_projects.contains(key) ? std::set<std::string>{} : entry.second;

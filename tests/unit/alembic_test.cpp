@@ -388,7 +388,7 @@ TEST(AlembicLayouts, PackageScriptLocationWithPerDialectVersions) {
   const std::string ini = (dir.path() / "src/pkg/server/db/alembic.ini").string();
   const std::string db = "src/pkg/server/db/";
   const std::vector<std::string> postgres = {"p1", "p2"};
-  for (const std::string path :
+  for (const std::string& path :
        {db + "alembic.ini", db, db + "_migrations", db + "_migrations/versions",
         db + "_migrations/versions/postgresql",
         db + "_migrations/versions/postgresql/2022_p2.py"}) {

@@ -27,7 +27,8 @@ const std::set<std::string> k_engine_rules = {"drop-constraint-without-name",
 
 // Rules of `check --round-trip`: tested against a real PostgreSQL in roundtrip_test.cpp.
 const std::set<std::string> k_round_trip_rules = {
-    "dangerous-lock-observed",     "downgrade-leaves-trace",   "roundtrip-downgrade-failed",
+    "dangerous-lock-observed",     "downgrade-leaves-trace",   "roundtrip-builtin-env",
+    "roundtrip-downgrade-failed",  "roundtrip-env-failed",     "roundtrip-import-failed",
     "roundtrip-downgrade-skipped", "roundtrip-upgrade-failed", "table-rewrite-observed",
     "upgrade-not-repeatable"};
 

@@ -113,6 +113,11 @@ TEST(Discover, VersionedPlainFilesAndExplicitFiles) {
   ASSERT_EQ(e.migrations.size(), 1u);
   EXPECT_EQ(e.migrations[0].id, "notes");
   EXPECT_EQ(e.migrations[0].upgrade->tx, TxMode::None);
+  // A versioned file named alone brings its history as context: read, not reported.
+  const auto v = discover({(dir.path() / "flyway" / "V2__b.sql").string()});
+  EXPECT_EQ(ids_of(v), (std::vector<std::string>{"V1", "V2"}));
+  EXPECT_FALSE(v.migrations[0].selected);
+  EXPECT_TRUE(v.migrations[1].selected);
 }
 
 TEST(Discover, ExplicitUpFileBringsItsDownFile) {

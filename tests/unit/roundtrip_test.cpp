@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 #include <pqxx/pqxx>
 
+#include <algorithm>
 #include <csignal>
 #include <fcntl.h>
 #include <fstream>
@@ -659,12 +660,205 @@ TEST(RoundTrip, EnvPyConnectingElsewhereIsRefused) {
       "        context.run_migrations()\n");
   const Outcome r = run("check --round-trip --format json --fail-on never p", dir.path().string());
   const auto doc = nlohmann::json::parse(r.out);
-  const auto* failed = finding(doc, "roundtrip-upgrade-failed", "a1");
+  // Refused before the revision ran: said once, and a1 runs in the built-in environment.
+  const auto* failed = finding(doc, "roundtrip-env-failed");
   ASSERT_NE(failed, nullptr) << r.out << r.err;
   EXPECT_NE(
       (*failed)["message"].get<std::string>().find("refusing to run migrations anywhere else"),
       std::string::npos)
       << (*failed)["message"];
+  EXPECT_EQ((*failed)["file"], "p/env.py");
+  EXPECT_EQ(finding(doc, "roundtrip-upgrade-failed"), nullptr) << r.out;
+  EXPECT_NE(r.err.find("round-trip stepped 1 migration"), std::string::npos) << r.err;
+}
+
+std::string read_all(const fs::path& file); // below, with the signal tests
+
+size_t count(const nlohmann::json& doc, const std::string& rule) {
+  return static_cast<size_t>(std::count_if(doc["findings"].begin(), doc["findings"].end(),
+                                           [&](const auto& f) { return f["rule"] == rule; }));
+}
+
+// A SQLModel project as autogenerate writes it, whose env.py imports the application: with the
+// application not installed, one error on env.py's import and every revision stepped in the
+// built-in environment.
+TEST(RoundTrip, EnvPyThatCannotBeImportedFallsBackToTheBuiltInEnvironment) {
+  TempDir dir;
+  const std::string env = "from logging.config import fileConfig\n"
+                          "from alembic import context\n"
+                          "from sqlalchemy import engine_from_config, pool\n"
+                          "from app.models import SQLModel\n"
+                          "target_metadata = SQLModel.metadata\n"
+                          "connectable = engine_from_config(context.config.get_section("
+                          "context.config.config_ini_section), prefix='sqlalchemy.', "
+                          "poolclass=pool.NullPool)\n"
+                          "with connectable.connect() as connection:\n"
+                          "    context.configure(connection=connection, "
+                          "target_metadata=target_metadata)\n"
+                          "    with context.begin_transaction():\n"
+                          "        context.run_migrations()\n";
+  write_alembic_project(dir,
+                        {{"a1", "",
+                          "op.create_table('hero', sa.Column('id', sa.Integer(), "
+                          "primary_key=True), sa.Column('name', "
+                          "sqlmodel.sql.sqltypes.AutoString(), nullable=False))",
+                          "op.drop_table('hero')"},
+                         {"a2", "a1", "op.add_column('hero', sa.Column('age', sa.Integer()))",
+                          "op.drop_column('hero', 'age')"}},
+                        env);
+  for (const char* id : {"a1", "a2"}) { // as autogenerate writes them for SQLModel
+    const fs::path file = dir.path() / "p/versions" / (std::string(id) + ".py");
+    dir.write("p/versions/" + std::string(id) + ".py",
+              "import sqlalchemy as sa\nimport sqlmodel\n" + read_all(file));
+  }
+  const Outcome r = run("check --round-trip --format json --fail-on never p", dir.path().string());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto doc = nlohmann::json::parse(r.out);
+  EXPECT_EQ(count(doc, "roundtrip-env-failed"), 1U) << r.out;
+  EXPECT_EQ(count(doc, "roundtrip-builtin-env"), 1U) << r.out;
+  const auto* failed = finding(doc, "roundtrip-env-failed");
+  ASSERT_NE(failed, nullptr) << r.out;
+  const std::string message = (*failed)["message"];
+  EXPECT_NE(message.find("ModuleNotFoundError: No module named 'app'"), std::string::npos)
+      << message;
+  EXPECT_NE(message.find("under Python 3"), std::string::npos) << message;
+  EXPECT_EQ((*failed)["file"], "p/env.py");
+  EXPECT_EQ((*failed)["line"], 4);
+  EXPECT_EQ((*failed)["severity"], "error");
+  EXPECT_EQ((*failed)["help"].get<std::string>().find("Fix the statement"), std::string::npos);
+  EXPECT_EQ((*finding(doc, "roundtrip-builtin-env"))["severity"], "info");
+  for (const char* rule : {"roundtrip-upgrade-failed", "roundtrip-downgrade-failed",
+                           "downgrade-leaves-trace", "upgrade-not-repeatable"}) {
+    EXPECT_EQ(finding(doc, rule), nullptr) << rule << "\n" << r.out;
+  }
+  EXPECT_NE(r.err.find("round-trip stepped 2 migrations"), std::string::npos) << r.err;
+}
+
+// Alembic's async template: without asyncpg its engine cannot be made; the built-in environment
+// runs the revisions with the URL miglint hands over, and the notice says why.
+TEST(RoundTrip, AsyncEnvPyWithoutItsDriverFallsBack) {
+  TempDir dir;
+  write_alembic_project(
+      dir, {{"a1", "", "op.execute('CREATE TABLE x (a int)')", "op.execute('DROP TABLE x')"}},
+      "import asyncio\nfrom alembic import context\nfrom sqlalchemy import pool\n"
+      "from sqlalchemy.ext.asyncio import async_engine_from_config\n"
+      "def do_run_migrations(connection):\n"
+      "    context.configure(connection=connection, target_metadata=None)\n"
+      "    with context.begin_transaction():\n"
+      "        context.run_migrations()\n"
+      "async def run_async_migrations():\n"
+      "    connectable = async_engine_from_config(context.config.get_section("
+      "context.config.config_ini_section, {}), prefix='sqlalchemy.', poolclass=pool.NullPool)\n"
+      "    async with connectable.connect() as connection:\n"
+      "        await connection.run_sync(do_run_migrations)\n"
+      "    await connectable.dispose()\n"
+      "asyncio.run(run_async_migrations())\n");
+  const Outcome r = run("check --round-trip --format json --fail-on never p", dir.path().string());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto doc = nlohmann::json::parse(r.out);
+  ASSERT_EQ(count(doc, "roundtrip-env-failed"), 1U) << r.out;
+  const auto* notice = finding(doc, "roundtrip-builtin-env");
+  ASSERT_NE(notice, nullptr) << r.out;
+  EXPECT_NE((*notice)["message"].get<std::string>().find("asynchronous"), std::string::npos)
+      << (*notice)["message"];
+  EXPECT_EQ(finding(doc, "roundtrip-upgrade-failed"), nullptr) << r.out;
+  EXPECT_NE(r.err.find("round-trip stepped 1 migration"), std::string::npos) << r.err;
+}
+
+// A revision that cannot be imported: one error naming it and the module, the revisions before
+// it stepped, none after it run.
+TEST(RoundTrip, UnimportableRevisionIsOneErrorAndEndsTheHistory) {
+  TempDir dir;
+  write_alembic_project(
+      dir, {{"a1", "", "op.execute('CREATE TABLE x (a int)')", "op.execute('DROP TABLE x')"},
+            {"a2", "a1", "op.execute('CREATE TABLE y (a int)')", "op.execute('DROP TABLE y')"},
+            {"a3", "a2", "op.execute('CREATE TABLE z (a int)')", "op.execute('DROP TABLE z')"},
+            {"a4", "a3", "op.execute('CREATE TABLE w (a int)')", "op.execute('DROP TABLE w')"}});
+  const fs::path a2 = dir.path() / "p/versions/a2.py";
+  dir.write("p/versions/a2.py", "import app.models\n" + read_all(a2));
+  const Outcome r = run("check --round-trip --format json --fail-on never p", dir.path().string());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto doc = nlohmann::json::parse(r.out);
+  EXPECT_EQ(count(doc, "roundtrip-import-failed"), 1U) << r.out;
+  const auto* failed = finding(doc, "roundtrip-import-failed", "a2");
+  ASSERT_NE(failed, nullptr) << r.out;
+  const std::string message = (*failed)["message"];
+  EXPECT_NE(message.find("No module named 'app'"), std::string::npos) << message;
+  EXPECT_NE(message.find("under Python 3"), std::string::npos) << message;
+  EXPECT_EQ((*failed)["file"], "p/versions/a2.py");
+  EXPECT_EQ((*failed)["line"], 1);
+  for (const char* rule :
+       {"roundtrip-upgrade-failed", "roundtrip-downgrade-failed", "roundtrip-env-failed"}) {
+    EXPECT_EQ(finding(doc, rule), nullptr) << rule << "\n" << r.out;
+  }
+  EXPECT_NE(r.err.find("round-trip stepped 1 migration"), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find("round-trip 3/4"), std::string::npos) << r.err;
+
+  // A name of SQLAlchemy 2.0 under 1.4, at module level: the same, with the attribute.
+  dir.write("p/versions/a2.py",
+            "import sqlalchemy as sa\nUUID = sa.Uuid\n" + read_all(a2).substr(17));
+  const Outcome uuid =
+      run("check --round-trip --format json --fail-on never p", dir.path().string());
+  const auto uuid_doc = nlohmann::json::parse(uuid.out);
+  ASSERT_EQ(count(uuid_doc, "roundtrip-import-failed"), 1U) << uuid.out;
+  EXPECT_NE(
+      (*finding(uuid_doc, "roundtrip-import-failed", "a2"))["message"].get<std::string>().find(
+          "has no attribute 'Uuid'"),
+      std::string::npos)
+      << uuid.out;
+}
+
+// --round-trip on a versions directory, on one revision file and on one SQL file of a
+// golang-migrate history: the migrations before it are applied, only the named one is stepped.
+TEST(RoundTrip, NamedFileOrVersionsDirectoryAppliesItsAncestors) {
+  TempDir dir;
+  write_alembic_project(
+      dir, {{"a1", "", "op.execute('CREATE TABLE x (a int)')", "op.execute('DROP TABLE x')"},
+            {"a2", "a1", "op.execute('ALTER TABLE x ADD COLUMN b int')",
+             "op.execute('ALTER TABLE x DROP COLUMN b')"},
+            {"a3", "a2", "op.execute('CREATE INDEX xb ON x (b)')", "op.execute('DROP INDEX xb')"}});
+  const Outcome versions =
+      run("check --round-trip --format json --fail-on never p/versions", dir.path().string());
+  ASSERT_EQ(versions.exit_code, 0) << versions.err;
+  EXPECT_NE(versions.err.find("round-trip stepped 3 migrations"), std::string::npos)
+      << versions.err;
+  EXPECT_EQ(finding(nlohmann::json::parse(versions.out), "roundtrip-upgrade-failed"), nullptr);
+
+  // From the script directory, as `alembic` runs: a relative versions directory.
+  const Outcome one = run("check --round-trip --format json --fail-on never versions/a2.py",
+                          (dir.path() / "p").string());
+  ASSERT_EQ(one.exit_code, 0) << one.err;
+  EXPECT_NE(one.err.find("round-trip 1/1: a2"), std::string::npos) << one.err;
+  EXPECT_NE(one.err.find("round-trip stepped 1 migration"), std::string::npos) << one.err;
+  EXPECT_EQ(finding(nlohmann::json::parse(one.out), "roundtrip-upgrade-failed"), nullptr)
+      << one.out;
+
+  // A versions directory with no env.py above it: the built-in environment, said as info.
+  fs::remove(dir.path() / "p/env.py");
+  const Outcome bare =
+      run("check --round-trip --format json --fail-on never p/versions/a3.py", dir.path().string());
+  ASSERT_EQ(bare.exit_code, 0) << bare.err;
+  const auto bare_doc = nlohmann::json::parse(bare.out);
+  EXPECT_NE(finding(bare_doc, "roundtrip-builtin-env"), nullptr) << bare.out;
+  EXPECT_EQ(finding(bare_doc, "roundtrip-env-failed"), nullptr) << bare.out;
+  EXPECT_EQ(finding(bare_doc, "roundtrip-upgrade-failed"), nullptr) << bare.out;
+  EXPECT_NE(bare.err.find("round-trip stepped 1 migration"), std::string::npos) << bare.err;
+
+  dir.write("g/000001_t.up.sql", "CREATE TABLE t (id int);");
+  dir.write("g/000001_t.down.sql", "SELECT 1;"); // leaves t: reported only if stepped
+  dir.write("g/000002_a.up.sql", "ALTER TABLE t ADD COLUMN a int;");
+  dir.write("g/000002_a.down.sql", "ALTER TABLE t DROP COLUMN a;");
+  dir.write("g/000003_i.up.sql", "CREATE INDEX i ON t (a);");
+  dir.write("g/000003_i.down.sql", "DROP INDEX i;");
+  const Outcome sql = run("check --round-trip --format json --fail-on never g/000002_a.up.sql",
+                          dir.path().string());
+  ASSERT_EQ(sql.exit_code, 0) << sql.err;
+  const auto sql_doc = nlohmann::json::parse(sql.out);
+  EXPECT_EQ(finding(sql_doc, "roundtrip-upgrade-failed"), nullptr) << sql.out;
+  EXPECT_EQ(finding(sql_doc, "downgrade-leaves-trace"), nullptr) << sql.out;
+  EXPECT_EQ(sql_doc["summary"]["migrations"], 1) << sql.out;
+  EXPECT_NE(sql.err.find("round-trip 1/1: 000002"), std::string::npos) << sql.err;
+  EXPECT_NE(sql.err.find("round-trip stepped 1 migration"), std::string::npos) << sql.err;
 }
 
 bool process_alive_with(const std::string& needle); // below, with the signal tests
