@@ -1,7 +1,9 @@
 #include "alembic/translate.hpp"
 
+#include "alembic/schema_facts.hpp"
 #include "alembic/vocabulary.hpp"
 #include "python/eval.hpp"
+#include "sql/parser.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -211,6 +213,9 @@ class Translator : public python::Host {
 public:
   Translator(const Revision& rev, core::Phase phase, const SchemaFacts* schema)
       : m_rev(rev), m_phase(phase), m_schema(schema) {
+    if (schema != nullptr) {
+      m_live = *schema;
+    }
     for (const auto& c : rev.module.comments) {
       const auto text = trim(c.text);
       if (text.substr(0, 8) == "miglint:") {
@@ -544,8 +549,8 @@ private:
     std::optional<bool> exists;
     if (checkfirst) {
       m_asked_schema = true;
-      if (m_schema != nullptr) {
-        exists = m_schema->enums.contains(facts_key(t.enum_type->schema, t.enum_type->name));
+      if (const SchemaFacts* facts = live_facts()) {
+        exists = facts->enums.contains(facts_key(t.enum_type->schema, t.enum_type->name));
       }
     }
     if (!m_running) {
@@ -579,7 +584,9 @@ private:
         return execute_sql(args.get(0, "sql"), args, "context.execute()");
       }
       if (q == "sqlalchemy.inspect" || q == "sqlalchemy.engine.reflection.Inspector.from_engine") {
-        return object("inspector", "the database's schema (sa.inspect())", at);
+        ValuePtr inspector = object("inspector", "the database's schema (sa.inspect())", at);
+        inspector->attrs["id"] = std::to_string(++m_inspectors);
+        return inspector;
       }
       if (q.rfind("logging.", 0) == 0 || q == "warnings.warn") {
         return object("logger", "a logger", at);
@@ -639,7 +646,9 @@ private:
       }
     }
     if (kind == "inspector") {
-      return inspector_question(name, args);
+      python::Args asked = args;
+      asked.self_id = self->attrs.contains("id") ? self->attrs.at("id") : std::string();
+      return inspector_question(name, asked);
     }
     if (kind == "logger") {
       return python::make_none(at);
@@ -782,10 +791,48 @@ private:
     return python::make_list(ValueKind::Dict, std::move(items), at);
   }
 
+  // The facts as the database has them now: those before the revision plus what the revision
+  // has run so far (the inspector queries the live database).
+  const SchemaFacts* live_facts() {
+    if (m_schema == nullptr) {
+      return nullptr;
+    }
+    if (m_learned < m_sql.size()) {
+      learn(m_live, sql::parse(std::string_view(m_sql).substr(m_learned)));
+      m_learned = m_sql.size();
+    }
+    return &m_live;
+  }
+
+  // SQLAlchemy's Inspector caches the answers of its reflection methods per inspector (the
+  // same question asked twice of one inspector gets the first answer); has_table and get_enums
+  // are asked anew.
   ValuePtr inspector_question(const std::string& name, const python::Args& args) {
+    if (name == "has_table" || name == "has_index" || name == "get_enums" ||
+        name == "get_schema_names" || args.self_id.empty()) {
+      return answer(name, args);
+    }
+    std::string key = args.self_id + "|" + name;
+    for (const auto& v : args.positional) {
+      key += "|" + python::describe(*v);
+    }
+    for (const auto& k : args.keywords) {
+      key += "|" + k.name + "=" + python::describe(*k.value);
+    }
+    auto it = m_inspector_cache.find(key);
+    if (it != m_inspector_cache.end()) {
+      return it->second;
+    }
+    ValuePtr v = answer(name, args);
+    m_inspector_cache[key] = v;
+    return v;
+  }
+
+  ValuePtr answer(const std::string& name, const python::Args& args) {
     const python::Span at = args.origin;
     m_asked_schema = true;
-    if (m_schema == nullptr) {
+    const SchemaFacts* facts = live_facts();
+    if (facts == nullptr) {
       return python::make_unknown(
           "what the database holds before this revision (`" + name + "()` of sa.inspect())", at);
     }
@@ -803,7 +850,7 @@ private:
     if (name == "get_table_names") {
       const std::string s = str_of(0, "schema").value_or("");
       std::vector<std::string> names;
-      for (const auto& [key, table] : m_schema->tables) {
+      for (const auto& [key, table] : facts->tables) {
         if (table.schema == (s.empty() ? "public" : s)) {
           names.push_back(table.name);
         }
@@ -812,14 +859,14 @@ private:
     }
     if (name == "get_schema_names") {
       std::set<std::string> names = {"public"};
-      for (const auto& [key, table] : m_schema->tables) {
+      for (const auto& [key, table] : facts->tables) {
         names.insert(table.schema);
       }
       return str_list({names.begin(), names.end()}, at);
     }
     if (name == "get_enums") {
       std::vector<ValuePtr> out;
-      for (const auto& [key, en] : m_schema->enums) {
+      for (const auto& [key, en] : facts->enums) {
         out.push_back(dict({{"name", python::make_str(en.name, at)},
                             {"schema", python::make_str(en.schema, at)},
                             {"visible", python::make_bool(en.schema == "public", at)},
@@ -832,8 +879,8 @@ private:
     if (!table_name) {
       return python::make_unknown("an inspector question about a table miglint cannot name", at);
     }
-    const auto it = m_schema->tables.find(facts_key(schema, *table_name));
-    const TableFacts* table = it == m_schema->tables.end() ? nullptr : &it->second;
+    const auto it = facts->tables.find(facts_key(schema, *table_name));
+    const TableFacts* table = it == facts->tables.end() ? nullptr : &it->second;
     if (name == "has_table") {
       return python::make_bool(table != nullptr, at);
     }
@@ -1921,6 +1968,10 @@ private:
   const Revision& m_rev;
   core::Phase m_phase;
   const SchemaFacts* m_schema = nullptr;
+  SchemaFacts m_live; // m_schema plus the SQL emitted so far, learnt up to m_learned
+  size_t m_learned = 0;
+  std::map<std::string, ValuePtr> m_inspector_cache;
+  int m_inspectors = 0;
   bool m_running = false;
   bool m_asked_schema = false;
   mutable std::set<std::pair<uint32_t, std::string>> m_reported;

@@ -98,6 +98,7 @@ struct Args {
   std::vector<KeywordValue> keywords;
   const Expr* call = nullptr; // the call as written
   Span origin;                // where its effects are reported (see Evaluator)
+  std::string self_id;        // for the Host: which object a method was called on
 
   ValuePtr get(size_t index, std::string_view keyword) const;
   ValuePtr keyword(std::string_view keyword) const;
