@@ -49,6 +49,7 @@ ConstraintFacts constraint_facts(const sql::Constraint& c, const std::string& ta
     suffix = "fkey";
     out.ref_schema = c.references.schema;
     out.ref_table = c.references.name;
+    out.ref_columns = c.ref_columns;
     break;
   case sql::ConstraintKind::Check:
     out.kind = "check";

@@ -276,7 +276,37 @@ private:
 
   // --- output ------------------------------------------------------------------------------------
 
+  // Whether a statement changes the schema (DDL), judged by its first keyword.
+  static bool changes_schema(std::string_view sql) {
+    size_t i = 0;
+    while (i < sql.size()) { // skip white space and leading comments
+      if (std::isspace(static_cast<unsigned char>(sql[i]))) {
+        ++i;
+      } else if (sql.substr(i, 2) == "--") {
+        const auto eol = sql.find('\n', i);
+        i = eol == std::string_view::npos ? sql.size() : eol + 1;
+      } else if (sql.substr(i, 2) == "/*") {
+        const auto end = sql.find("*/", i);
+        i = end == std::string_view::npos ? sql.size() : end + 2;
+      } else {
+        break;
+      }
+    }
+    std::string word;
+    while (i < sql.size() && std::isalpha(static_cast<unsigned char>(sql[i]))) {
+      word += static_cast<char>(std::toupper(static_cast<unsigned char>(sql[i++])));
+    }
+    static const std::set<std::string> data = {"SELECT", "INSERT", "UPDATE",  "DELETE", "WITH",
+                                               "COPY",   "VALUES", "ANALYZE", "SET",    "RESET",
+                                               "SHOW",   "BEGIN",  "COMMIT",  "MERGE",  ""};
+    return !data.contains(word);
+  }
+
   void emit(const std::string& sql, python::Span origin) {
+    m_schema_changes += changes_schema(sql) ? 1 : 0;
+    if (m_probing > 0) {
+      return;
+    }
     const auto begin = static_cast<uint32_t>(m_sql.size());
     m_sql += sql;
     m_segments.push_back(
@@ -287,6 +317,10 @@ private:
 
   // SQL written in the revision (op.execute): copied with a byte map into the literal.
   void emit_literal(const Expr& str, python::Span call) {
+    m_schema_changes += changes_schema(str.text) ? 1 : 0;
+    if (m_probing > 0) {
+      return;
+    }
     const auto base = static_cast<uint32_t>(m_sql.size());
     m_sql += str.text;
     for (const auto& p : str.pieces) {
@@ -355,7 +389,7 @@ private:
 
   // One fact miglint could not read (const: the SQL builders report while they build).
   void note(python::Span span, const std::string& why) const {
-    if (!m_reported.insert({span.begin, why}).second) {
+    if (m_probing > 0 || !m_reported.insert({span.begin, why}).second) {
       return; // a helper called several times: its code is reported once
     }
     core::Finding f = finding_at(m_rev.file, span, std::string(k_unanalyzable), why);
@@ -456,6 +490,11 @@ private:
     if (!m_running) {
       return python::make_unknown("an Alembic operation outside upgrade()/downgrade()", at);
     }
+    if (m_probing > 0 && name != "execute" && name != "bulk_insert") {
+      ++m_schema_changes; // an operation on the schema, whatever its arguments turn out to be
+      return name == "create_table" ? construct("alembic.op.create_table", args, at)
+                                    : python::make_none(at);
+    }
     const ExprPtr c = call_expr((batch ? "batch." : "op.") + name, args);
     try {
       call(*c);
@@ -514,12 +553,25 @@ private:
       }
       return object("result", "rows that " + how + " reads from the database", at);
     }
+    const std::string built = sql && sql->kind == ValueKind::Construct ? sql->name : "";
+    const bool select = built.find(".select") != std::string::npos ||
+                        built.find("select(") != std::string::npos || ends_with(built, "select");
+    if (select) {
+      return object("result", "rows that " + how + " reads from the database", at); // a read
+    }
     if (text && text->kind == ValueKind::Unknown) {
+      ++m_schema_changes; // SQL only known when it runs: it may change the schema
       unanalyzable(text->span,
                    "SQL run through `" + how + "` is not analysed: its text is " + text->name);
     } else {
-      unanalyzable(at, "`" + how + "` runs " + (sql ? python::describe(*sql) : "nothing") +
-                           ": a data change miglint does not analyse");
+      const std::string what = built.find("insert") != std::string::npos   ? "an INSERT"
+                               : built.find("update") != std::string::npos ? "an UPDATE"
+                               : built.find("delete") != std::string::npos ? "a DELETE"
+                                                                           : "a statement";
+      unanalyzable(at, "`" + how + "` runs " + what +
+                           " built with SQLAlchemy's expression language (" +
+                           (sql ? python::describe(*sql) : "nothing") +
+                           "): miglint does not render it to SQL");
     }
     return object("result", "rows that " + how + " reads from the database", at);
   }
@@ -666,6 +718,19 @@ private:
     }
     if (kind == "result") {
       return python::make_unknown(self->name, at);
+    }
+    if (self->kind == ValueKind::Construct && !args.positional.empty() &&
+        (name == "create" || name == "drop" || name == "create_all" || name == "drop_all") &&
+        (ends_with(self->name, ".Table") || ends_with(self->name, ".Index") ||
+         ends_with(self->name, ".Sequence") || ends_with(self->name, ".MetaData") ||
+         ends_with(self->name, ".table"))) {
+      // DDL from SQLAlchemy metadata (a table copied from a reflected one, an index object).
+      ++m_schema_changes;
+      const std::string what = self->name.substr(self->name.rfind('.') + 1);
+      unanalyzable(at, "`" + what + "." + name +
+                           "(bind)` runs DDL built from SQLAlchemy "
+                           "metadata: miglint does not render it to SQL");
+      return python::make_none(at);
     }
     if (is_enum_construct(*self) && (name == "create" || name == "drop")) {
       return enum_method(self, name, args);
@@ -956,6 +1021,9 @@ private:
     return python::make_list(ValueKind::List, std::move(out), at);
   }
 
+  size_t schema_changes() const override { return m_schema_changes; }
+  void probe(bool on) override { m_probing += on ? 1 : -1; }
+
   void discarded(const ValuePtr& v, const Stmt& s) override {
     if (v->kind == ValueKind::Construct && v->attrs.contains("external")) {
       unanalyzable(s.span, "`" + v->name.substr(0, v->name.find('(')) +
@@ -1063,12 +1131,19 @@ private:
     return std::nullopt;
   }
 
+  // Why an argument is not a string: the evaluator's reason when the value is unknown.
+  static std::string not_a_string(std::string_view keyword, const ExprPtr& e) {
+    if (e && e->kind == ExprKind::Other && !e->text.empty()) {
+      return "`" + std::string(keyword) + "` is not known statically (" + e->text + ")";
+    }
+    return "`" + std::string(keyword) + "` is not a string miglint can read";
+  }
+
   std::string str_arg(const Expr& call, size_t index, std::string_view keyword) const {
     const ExprPtr e = arg(call, index, keyword);
     auto v = string_value(e);
     if (!v) {
-      throw Unanalyzable{e ? e->span : call.span,
-                         "`" + std::string(keyword) + "` is not a string miglint can read"};
+      throw Unanalyzable{e ? e->span : call.span, not_a_string(keyword, e)};
     }
     return *v;
   }
@@ -1080,8 +1155,7 @@ private:
     }
     auto v = string_value(e);
     if (!v) {
-      throw Unanalyzable{e->span,
-                         "`" + std::string(keyword) + "` is not a string miglint can read"};
+      throw Unanalyzable{e->span, not_a_string(keyword, e)};
     }
     return v;
   }
@@ -1618,6 +1692,9 @@ private:
       create_exclude_constraint(c, batch, shift);
     } else if (op == "drop_constraint") {
       const ExprPtr name = arg(c, 0, "constraint_name");
+      if ((!name || name->kind == ExprKind::None) && m_probing > 0) {
+        return;
+      }
       if (!name || name->kind == ExprKind::None) {
         core::Finding f = finding_at(
             m_rev.file, at, "drop-constraint-without-name",
@@ -1971,6 +2048,8 @@ private:
   SchemaFacts m_live; // m_schema plus the SQL emitted so far, learnt up to m_learned
   size_t m_learned = 0;
   std::map<std::string, ValuePtr> m_inspector_cache;
+  size_t m_schema_changes = 0; // DDL statements run so far (probed code included)
+  int m_probing = 0;
   int m_inspectors = 0;
   bool m_running = false;
   bool m_asked_schema = false;

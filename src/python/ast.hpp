@@ -76,6 +76,7 @@ enum class ExprKind {
   Compare,   // text = first operator, items = operands
   IfExp,     // items = {body, test, orelse}
   Subscript, // target[items[0]]
+  Slice,     // lower:upper:step as a subscript: items = {lower, upper, step}, each may be null
   Starred,   // *items[0] or **items[0] (text = "*" / "**")
   FString,   // dynamic: its value cannot be known statically
   Lambda,

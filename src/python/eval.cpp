@@ -500,7 +500,7 @@ struct Evaluator::Impl {
       b->span = at;
       return b;
     }
-    return make_unknown("`" + name + "` is not defined in this file", at);
+    return make_unknown("`" + name + "` is not defined in this file", at, /*effect=*/true);
   }
 
   // --- statements --------------------------------------------------------------------------------
@@ -690,10 +690,35 @@ struct Evaluator::Impl {
       block(*t ? s.body : s.orelse, env);
       return;
     }
-    m_host.unanalyzable(s.test->span, "this condition cannot be decided statically" +
-                                          reason_suffix(*test) + ": both branches are analysed");
+    const size_t before = m_host.schema_changes();
     block(s.body, env);
     block(s.orelse, env);
+    if (m_host.schema_changes() > before) { // data-only branches lose nothing miglint checks
+      m_host.unanalyzable(s.test->span, "this condition cannot be decided statically" +
+                                            reason_suffix(*test) + ": both branches are analysed");
+    }
+  }
+
+  // Runs `body` once with the loop's target unknown, emitting nothing, and says whether it
+  // changes the schema.
+  bool body_changes_schema(const Stmt& s, const ValuePtr& element, const EnvPtr& env) {
+    const size_t before = m_host.schema_changes();
+    m_host.probe(true);
+    struct Off {
+      Host& h;
+      ~Off() { h.probe(false); }
+    } off{m_host};
+    try {
+      if (!s.targets.empty()) {
+        assign(*s.targets[0], element, env);
+      }
+      block(s.body, env);
+    } catch (const BreakSignal&) {
+    } catch (const ContinueSignal&) {
+    } catch (const RaiseSignal&) {
+    } catch (const ReturnSignal&) {
+    }
+    return m_host.schema_changes() > before;
   }
 
   static std::string reason_suffix(const Value& v) {
@@ -735,8 +760,14 @@ struct Evaluator::Impl {
     const ValuePtr iter = eval(*s.value, env);
     auto items = iterate(iter);
     if (!items) {
-      m_host.unanalyzable(s.value->span,
-                          "this loop runs over " + describe(*iter) + ": its body is not analysed");
+      const ValuePtr element = iter->kind == ValueKind::Unknown
+                                   ? iter
+                                   : make_unknown("an item of " + describe(*iter), s.value->span);
+      if (body_changes_schema(s, element, env)) {
+        m_host.unanalyzable(s.value->span, "this loop runs over " + describe(*iter) +
+                                               " and changes the schema: its body is not "
+                                               "analysed");
+      }
       return;
     }
     int count = 0;
@@ -763,8 +794,12 @@ struct Evaluator::Impl {
       const ValuePtr test = eval(*s.test, env);
       const auto t = truth(*test);
       if (!t) {
-        m_host.unanalyzable(s.test->span, "this loop's condition cannot be decided statically" +
-                                              reason_suffix(*test) + ": its body is not analysed");
+        if (body_changes_schema(s, test, env)) {
+          m_host.unanalyzable(s.test->span, "this loop's condition cannot be decided statically" +
+                                                reason_suffix(*test) +
+                                                " and its body changes the schema: it is not "
+                                                "analysed");
+        }
         return;
       }
       if (!*t) {
@@ -964,6 +999,8 @@ struct Evaluator::Impl {
       return comprehension(e, env);
     case ExprKind::Starred:
       return make_unknown("a starred expression", e.span);
+    case ExprKind::Slice:
+      return make_unknown("a slice outside a subscript", e.span);
     case ExprKind::Lambda:
       return make_unknown("a lambda", e.span);
     case ExprKind::Other:
@@ -1058,8 +1095,11 @@ struct Evaluator::Impl {
 
   ValuePtr subscript(const Expr& e, const EnvPtr& env) {
     const ValuePtr c = eval(*e.target, env);
+    if (!e.items.empty() && e.items[0]->kind == ExprKind::Slice) {
+      return slice(c, *e.items[0], env, e.span);
+    }
     if (e.items.empty() || e.items[0]->kind == ExprKind::Other) {
-      return c->kind == ValueKind::Unknown ? c : make_unknown("a slice", e.span);
+      return c->kind == ValueKind::Unknown ? c : make_unknown("a subscript", e.span);
     }
     const ValuePtr k = eval(*e.items[0], env);
     if (c->kind == ValueKind::Dict) {
@@ -1094,6 +1134,43 @@ struct Evaluator::Impl {
       return make_unknown("an item of " + describe(*c), e.span);
     }
     return c->kind == ValueKind::Unknown ? c : unknown_from(*k, e.span);
+  }
+
+  // s[a:b:c] of a string, list or tuple.
+  ValuePtr slice(const ValuePtr& c, const Expr& sl, const EnvPtr& env, Span at) {
+    if (c->kind == ValueKind::Unknown) {
+      return c;
+    }
+    const bool is_str = c->kind == ValueKind::Str;
+    if (!is_str && c->kind != ValueKind::List && c->kind != ValueKind::Tuple) {
+      return make_unknown("a slice of " + describe(*c), at);
+    }
+    const auto n = static_cast<int64_t>(is_str ? c->s.size() : c->items.size());
+    int64_t bound[3] = {0, n, 1};
+    for (int k = 0; k < 3; ++k) {
+      if (!sl.items[static_cast<size_t>(k)]) {
+        continue;
+      }
+      const ValuePtr v = eval(*sl.items[static_cast<size_t>(k)], env);
+      if (v->kind == ValueKind::None) {
+        continue;
+      }
+      if (v->kind != ValueKind::Int) {
+        return unknown_from(*v, at);
+      }
+      bound[k] = v->i;
+    }
+    if (bound[2] != 1) {
+      return make_unknown("a slice with a step", at);
+    }
+    auto clamp = [n](int64_t i) { return std::clamp<int64_t>(i < 0 ? i + n : i, 0, n); };
+    const int64_t lo = clamp(bound[0]);
+    const int64_t hi = std::max(lo, clamp(bound[1]));
+    if (is_str) {
+      return substr(*c, static_cast<uint32_t>(lo), static_cast<uint32_t>(hi));
+    }
+    return make_list(c->kind, std::vector<ValuePtr>(c->items.begin() + lo, c->items.begin() + hi),
+                     at);
   }
 
   ValuePtr comprehension(const Expr& e, const EnvPtr& outer) {
@@ -1446,7 +1523,8 @@ struct Evaluator::Impl {
         throw RaiseSignal{r.what, r.span};
       }
     case ValueKind::Unknown:
-      return make_unknown(callee->name, callee->span, true);
+      // A method of data (rows.fetchall()) is data; a function miglint cannot see has effects.
+      return make_unknown(callee->name, callee->span, callee->effect);
     default:
       return make_unknown(describe(*callee) + " is not callable", e.span);
     }

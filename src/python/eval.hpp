@@ -131,6 +131,12 @@ public:
   virtual void statement_end(const Stmt& s) = 0;
   // The value of an expression statement, thrown away (a call made for its effects).
   virtual void discarded(const ValuePtr& v, const Stmt& s) = 0;
+  // How many statements that change the schema (DDL) the code has run so far: code that depends
+  // on data is reported only when it changes the schema.
+  virtual size_t schema_changes() const = 0;
+  // While probing, the Host emits and reports nothing but still counts schema changes: the
+  // evaluator runs the body of a loop over unknown rows once to see what kind of code it is.
+  virtual void probe(bool on) = 0;
 };
 
 struct Env {

@@ -949,7 +949,7 @@ private:
 
   ExprPtr subscript() {
     const uint32_t begin = peek().begin;
-    // Slices and complex subscripts are kept opaque.
+    // A slice `a:b:c` (each part optional); tuples of slices are kept opaque.
     int depth = 0;
     size_t k = m_i;
     bool simple = true;
@@ -970,8 +970,25 @@ private:
     if (simple) {
       return testlist();
     }
-    m_i = k;
-    return make(ExprKind::Other, begin, prev_end());
+    auto slice = std::make_shared<Expr>();
+    slice->kind = ExprKind::Slice;
+    for (int part = 0; part < 3; ++part) {
+      if (peek().is_op(":") || peek().is_op("]")) {
+        slice->items.push_back(nullptr);
+      } else {
+        slice->items.push_back(test());
+      }
+      if (!accept_op(":")) {
+        break;
+      }
+    }
+    slice->items.resize(3);
+    if (!peek().is_op("]")) { // a, b:c or other forms: opaque
+      m_i = k;
+      return make(ExprKind::Other, begin, prev_end());
+    }
+    slice->span = {begin, prev_end()};
+    return slice;
   }
 
   ExprPtr call(ExprPtr func) {

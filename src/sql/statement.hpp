@@ -58,13 +58,14 @@ enum class ConstraintKind { Check, ForeignKey, Unique, PrimaryKey, Exclusion, Ot
 
 struct Constraint {
   ConstraintKind kind = ConstraintKind::Other;
-  std::string name;                 // empty when unnamed
-  bool not_valid = false;           // NOT VALID (check, foreign key)
-  std::string using_index;          // UNIQUE/PRIMARY KEY USING INDEX name
-  std::vector<std::string> columns; // key columns (FK: referencing columns)
-  QualifiedName references;         // FK: referenced table
-  std::optional<Expr> check;        // CHECK expression
-  uint32_t location = 0;            // byte offset of the constraint in the script
+  std::string name;                     // empty when unnamed
+  bool not_valid = false;               // NOT VALID (check, foreign key)
+  std::string using_index;              // UNIQUE/PRIMARY KEY USING INDEX name
+  std::vector<std::string> columns;     // key columns (FK: referencing columns)
+  QualifiedName references;             // FK: referenced table
+  std::vector<std::string> ref_columns; // FK: referenced columns (empty: the primary key)
+  std::optional<Expr> check;            // CHECK expression
+  uint32_t location = 0;                // byte offset of the constraint in the script
 };
 
 struct ColumnDef {

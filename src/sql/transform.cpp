@@ -404,6 +404,7 @@ public:
       out.kind = ConstraintKind::ForeignKey;
       out.columns = strings_of(list(c, "fk_attrs"));
       out.references = range_var(c, "pktable");
+      out.ref_columns = strings_of(list(c, "pk_attrs"));
     } else if (type == "CONSTR_UNIQUE") {
       out.kind = ConstraintKind::Unique;
       out.columns = strings_of(list(c, "keys"));

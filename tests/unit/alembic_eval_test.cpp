@@ -1,0 +1,291 @@
+// Revision code evaluated statically: helpers, loops, try, data-dependent code, the inspector
+// answered from the history, the SQLAlchemy vocabulary, and where each finding lands. Every
+// fixture is a small revision written for the idiom it reproduces.
+
+#include "alembic/translate.hpp"
+#include "lint/linter.hpp"
+#include "source/discover.hpp"
+#include "test_support.hpp"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+namespace miglint {
+namespace {
+
+using test::TempDir;
+
+std::string revision(const std::string& id, const std::string& down, const std::string& up,
+                     const std::string& downgrade = "    pass\n", const std::string& module = "") {
+  return "from alembic import op\nimport sqlalchemy as sa\nfrom sqlalchemy import inspect\n\n" +
+         module + "revision = \"" + id +
+         "\"\ndown_revision = " + (down.empty() ? std::string("None") : "\"" + down + "\"") +
+         "\n\n\ndef upgrade():\n" + up + "\n\ndef downgrade():\n" + downgrade;
+}
+
+struct Checked {
+  source::Discovery discovery;
+  std::vector<core::Finding> findings;
+
+  const source::Migration& migration(const std::string& id) const {
+    for (const auto& m : discovery.migrations) {
+      if (m.id == id) {
+        return m;
+      }
+    }
+    throw std::runtime_error("no migration " + id);
+  }
+  std::string up(const std::string& id) const { return migration(id).upgrade->sql; }
+  std::string down(const std::string& id) const { return migration(id).downgrade->sql; }
+  size_t count(const std::string& rule) const { return test::count_rule(findings, rule); }
+  std::vector<std::string> messages(const std::string& rule) const {
+    std::vector<std::string> out;
+    for (const auto& f : findings) {
+      if (f.rule == rule) {
+        out.push_back(f.message);
+      }
+    }
+    return out;
+  }
+};
+
+Checked check(const TempDir& dir) {
+  Checked r;
+  r.discovery = source::discover({(dir.path() / "versions").string()});
+  lint::LintOptions options;
+  options.downgrade = true;
+  const lint::Linter linter(options);
+  r.findings = linter.lint(r.discovery.migrations);
+  auto extra = r.discovery.findings;
+  linter.finish(extra);
+  r.findings.insert(r.findings.end(), extra.begin(), extra.end());
+  return r;
+}
+
+bool contains(const std::string& haystack, const std::string& needle) {
+  return haystack.find(needle) != std::string::npos;
+}
+
+// The 1-based line of the first occurrence of `needle` in `text`.
+uint32_t line_of(const std::string& text, const std::string& needle) {
+  const auto at = text.find(needle);
+  EXPECT_NE(at, std::string::npos) << needle;
+  return static_cast<uint32_t>(
+      std::count(text.begin(), text.begin() + static_cast<long>(at), '\n') + 1);
+}
+
+std::vector<uint32_t> lines_of(const Checked& r, const std::vector<std::string>& rules) {
+  std::vector<uint32_t> out;
+  for (const auto& f : r.findings) {
+    if (std::find(rules.begin(), rules.end(), f.rule) != rules.end()) {
+      out.push_back(f.location.start().line);
+    }
+  }
+  return out;
+}
+
+TEST(AlembicEval, HelpersAreCalledWithTheirArgumentsAndReportAtTheCallSite) {
+  TempDir dir;
+  const std::string text = revision("a1", "",
+                                    "    _index(\"ix_a\", \"orders\", [\"a\"])\n"
+                                    "    _index(\"ix_b\", \"orders\", [\"b\"], unique=True)\n"
+                                    "    _run(\"ALTER TABLE orders DROP COLUMN c\")\n",
+                                    "    pass\n",
+                                    "def _index(name, table, columns, unique=False):\n"
+                                    "    print(f\"creating {name}\")\n"
+                                    "    op.create_index(name, table, columns, unique=unique)\n\n\n"
+                                    "def _run(sql):\n    op.execute(sql)\n\n\n");
+  dir.write("versions/a1.py", text);
+  const Checked r = check(dir);
+  EXPECT_TRUE(contains(r.up("a1"), "CREATE INDEX ix_a ON orders (a)")) << r.up("a1");
+  EXPECT_TRUE(contains(r.up("a1"), "CREATE UNIQUE INDEX ix_b ON orders (b)")) << r.up("a1");
+  // Each finding on the line in upgrade() that led to it; SQL passed to a helper maps into the
+  // literal at the call site.
+  EXPECT_EQ(
+      lines_of(r, {"create-index-non-concurrent", "drop-column"}),
+      (std::vector<uint32_t>{line_of(text, "_index(\"ix_a\""), line_of(text, "_index(\"ix_b\""),
+                             line_of(text, "_run(\"ALTER")}));
+  const core::Finding* drop = nullptr;
+  for (const auto& f : r.findings) {
+    drop = f.rule == "drop-column" ? &f : drop;
+  }
+  ASSERT_NE(drop, nullptr);
+  EXPECT_EQ(text.substr(drop->location.begin, 6), "ALTER ") << "inside the literal";
+  EXPECT_EQ(r.count("unanalyzable-code"), 0u);
+}
+
+TEST(AlembicEval, LoopsUnpackingSlicesAndFormatting) {
+  TempDir dir;
+  dir.write("versions/a1.py",
+            revision("a1", "",
+                     "    for table, (col, type_), *rest in [(\"a\", (\"x\", sa.Integer())),\n"
+                     "                                     (\"b\", (\"y\", sa.Text()), 1)]:\n"
+                     "        op.add_column(table, sa.Column(col, type_))\n"
+                     "        if rest:\n"
+                     "            continue\n"
+                     "        op.execute(\"ANALYZE %s\" % table)\n"
+                     "    name = \"ix_orders_total\"\n"
+                     "    op.create_index(\"idx_\" + name[3:], \"orders\", [\"total\"])\n"
+                     "    for i, t in enumerate(sorted({\"c\": 1, \"d\": 2})):\n"
+                     "        op.drop_table(\"{}_{}\".format(t, i))\n"));
+  const Checked r = check(dir);
+  const std::string sql = r.up("a1");
+  EXPECT_TRUE(contains(sql, "ALTER TABLE a ADD COLUMN x INTEGER")) << sql;
+  EXPECT_TRUE(contains(sql, "ALTER TABLE b ADD COLUMN y TEXT")) << sql;
+  EXPECT_TRUE(contains(sql, "ANALYZE a")) << sql;
+  EXPECT_FALSE(contains(sql, "ANALYZE b")) << sql; // `continue` skipped it
+  EXPECT_TRUE(contains(sql, "CREATE INDEX idx_orders_total ON orders")) << sql;
+  EXPECT_TRUE(contains(sql, "DROP TABLE c_0")) << sql;
+  EXPECT_TRUE(contains(sql, "DROP TABLE d_1")) << sql;
+  EXPECT_EQ(r.count("unanalyzable-code"), 0u);
+}
+
+TEST(AlembicEval, InspectorQuestionsAreAnsweredFromTheHistory) {
+  TempDir dir;
+  dir.write("versions/a1.py",
+            revision("a1", "",
+                     "    op.create_table(\"users\", sa.Column(\"id\", sa.Integer(), "
+                     "primary_key=True), sa.Column(\"email\", sa.String(50)))\n"
+                     "    op.create_index(\"ix_users_email\", \"users\", [\"email\"])\n"));
+  dir.write("versions/a2.py",
+            revision("a2", "a1",
+                     "    inspector = inspect(op.get_bind())\n"
+                     "    if not inspector.has_table(\"users\"):\n"
+                     "        op.create_table(\"users\", sa.Column(\"id\", sa.Integer()))\n"
+                     "    if \"teams\" not in inspector.get_table_names():\n"
+                     "        op.create_table(\"teams\", sa.Column(\"id\", sa.Integer()))\n"
+                     "    columns = [c[\"name\"] for c in inspector.get_columns(\"users\")]\n"
+                     "    for col in (\"email\", \"name\"):\n"
+                     "        if col not in columns:\n"
+                     "            op.add_column(\"users\", sa.Column(col, sa.Text()))\n"
+                     "    if not any(ix[\"name\"] == \"ix_users_email\" for ix in "
+                     "inspector.get_indexes(\"users\")):\n"
+                     "        op.create_index(\"ix_users_email\", \"users\", [\"email\"])\n"
+                     "    try:\n"
+                     "        inspector.get_columns(\"missing\")\n"
+                     "        op.drop_table(\"missing\")\n"
+                     "    except Exception:\n"
+                     "        op.execute(\"SELECT 'no table'\")\n",
+                     "    if \"name\" in [c[\"name\"] for c in "
+                     "inspect(op.get_bind()).get_columns(\"users\")]:\n"
+                     "        op.drop_column(\"users\", \"name\")\n"));
+  const Checked r = check(dir);
+  const std::string up = r.up("a2");
+  EXPECT_FALSE(contains(up, "CREATE TABLE users")) << up;
+  EXPECT_TRUE(contains(up, "CREATE TABLE teams")) << up;
+  EXPECT_FALSE(contains(up, "ADD COLUMN email")) << up;
+  EXPECT_TRUE(contains(up, "ADD COLUMN name")) << up;
+  EXPECT_FALSE(contains(up, "CREATE INDEX")) << up;
+  // get_columns of a table the history has not created raises NoSuchTableError: the except runs.
+  EXPECT_FALSE(contains(up, "DROP TABLE missing")) << up;
+  EXPECT_TRUE(contains(up, "no table")) << up;
+  // The downgrade is answered with the schema after the upgrade.
+  EXPECT_TRUE(contains(r.down("a2"), "DROP COLUMN name")) << r.down("a2");
+  EXPECT_EQ(r.count("unanalyzable-code"), 0u);
+}
+
+TEST(AlembicEval, DataDependentCodeIsReportedOnlyWhenItChangesTheSchema) {
+  TempDir dir;
+  const std::string text =
+      revision("a1", "",
+               "    conn = op.get_bind()\n"
+               "    rows = conn.execute(sa.text(\"SELECT id FROM users\")).fetchall()\n"
+               "    for row in rows:\n"
+               "        conn.execute(sa.text(\"UPDATE users SET n = 1 WHERE id = :id\"), "
+               "{\"id\": row[0]})\n"
+               "    if rows:\n"
+               "        op.execute(\"UPDATE users SET m = 2\")\n"
+               "    names = conn.execute(sa.text(\"SELECT conname FROM pg_constraint\"))\n"
+               "    for (name,) in names:\n"
+               "        op.drop_constraint(name, \"users\")\n"
+               "    if conn.execute(sa.text(\"SELECT 1\")).scalar():\n"
+               "        op.drop_column(\"users\", \"old\")\n"
+               "    conn.execute(sa.text(\"UPDATE users SET k = :k WHERE k IS NULL\"), "
+               "{\"k\": 0})\n");
+  dir.write("versions/a1.py", text);
+  const Checked r = check(dir);
+  // Only the loop and the condition whose code changes the schema are reported.
+  EXPECT_EQ(lines_of(r, {"unanalyzable-code"}),
+            (std::vector<uint32_t>{line_of(text, "in names:"), line_of(text, "if conn.execute")}))
+      << r.up("a1");
+  // A bind parameter is read as $1 (padded, so the SQL still maps into the literal), and both
+  // branches of the DDL condition are analysed.
+  EXPECT_TRUE(contains(r.up("a1"), "UPDATE users SET k = $1 WHERE k IS NULL")) << r.up("a1");
+  EXPECT_TRUE(contains(r.up("a1"), "DROP COLUMN old")) << r.up("a1");
+  EXPECT_EQ(r.count("sql-syntax-error"), 0u);
+}
+
+TEST(AlembicEval, VocabularyDefaultsEnumsBindAndUnknownTypes) {
+  TempDir dir;
+  dir.write("versions/a1.py",
+            revision("a1", "",
+                     "    bind = op.get_bind()\n"
+                     "    bind.execute(sa.text(\"SET lock_timeout = '5s'\"))\n"
+                     "    status = sa.Enum(\"new\", \"done\", name=\"status\")\n"
+                     "    status.create(bind)\n"
+                     "    op.add_column(\"orders\", sa.Column(\"status\", "
+                     "sa.Enum(\"new\", \"done\", name=\"status\", create_type=False)))\n"
+                     "    op.add_column(\"orders\", sa.Column(\"paid\", sa.Boolean(), "
+                     "nullable=False, server_default=sa.sql.expression.false()))\n"
+                     "    op.add_column(\"orders\", sa.Column(\"seen_at\", "
+                     "app.types.TZDateTime(), nullable=True))\n" // line 24
+                     "    if str(bind.engine.url).startswith(\"mysql\") or "
+                     "context.is_offline_mode():\n"
+                     "        op.drop_table(\"orders\")\n"
+                     "    bind.commit()\n"
+                     "    op.create_index(\"ix_paid\", \"orders\", [\"paid\"], "
+                     "postgresql_concurrently=True)\n",
+                     "    op.drop_column(\"orders\", \"status\")\n"
+                     "    sa.Enum(name=\"status\").drop(op.get_bind(), checkfirst=False)\n",
+                     "import app.types\nfrom alembic import context\n\n"));
+  const Checked r = check(dir);
+  const std::string up = r.up("a1");
+  EXPECT_TRUE(contains(up, "CREATE TYPE status AS ENUM ('new', 'done')")) << up;
+  EXPECT_TRUE(contains(up, "BOOLEAN DEFAULT false NOT NULL")) << up;
+  // The project type is kept (opaque), the operation with it too.
+  EXPECT_TRUE(contains(up, "ADD COLUMN seen_at \"TZDateTime\"")) << up;
+  EXPECT_FALSE(contains(up, "DROP TABLE orders")) << up;
+  // SQLAlchemy 2.0's commit ends the transaction and the next statement begins another:
+  // CONCURRENTLY after it still runs inside one (autocommit_block is the way).
+  EXPECT_TRUE(contains(up, "COMMIT;")) << up;
+  EXPECT_EQ(r.count("concurrently-in-transaction"), 1u);
+  // SET lock_timeout through the connection counts (for the upgrade; the downgrade sets none).
+  for (const auto& f : r.findings) {
+    EXPECT_FALSE(f.rule == "missing-lock-timeout" && f.phase == core::Phase::Upgrade) << f.message;
+  }
+  // The downgrade drops the type: no leak.
+  EXPECT_TRUE(contains(r.down("a1"), "DROP TYPE status")) << r.down("a1");
+  EXPECT_EQ(r.count("enum-type-leak"), 0u);
+  const auto notes = r.messages("unanalyzable-code");
+  ASSERT_EQ(notes.size(), 1u);
+  EXPECT_TRUE(contains(notes[0], "app.types.TZDateTime")) << notes[0];
+  EXPECT_TRUE(contains(notes[0], "opaque type")) << notes[0];
+}
+
+TEST(AlembicEval, UndefinedHelpersAndLimitsAreReportedOnce) {
+  TempDir dir;
+  dir.write("versions/a1.py",
+            revision("a1", "",
+                     "    for t in (\"a\", \"b\", \"c\"):\n"
+                     "        imported_helper(op, t)\n" // line 18: once, not three times
+                     "    _recurse(0)\n",
+                     "    pass\n",
+                     "from app.migrations import imported_helper\n\n"
+                     "def _recurse(n):\n    op.execute(\"SELECT 1\")\n    _recurse(n + 1)\n\n\n"));
+  const Checked r = check(dir);
+  const auto notes = r.messages("unanalyzable-code");
+  ASSERT_EQ(notes.size(), 2u) << r.up("a1");
+  EXPECT_EQ(std::count_if(notes.begin(), notes.end(),
+                          [](const std::string& m) {
+                            return contains(m, "`app.migrations.imported_helper()` is defined "
+                                               "outside this file");
+                          }),
+            1);
+  EXPECT_EQ(std::count_if(notes.begin(), notes.end(),
+                          [](const std::string& m) { return contains(m, "nested deeper"); }),
+            1);
+}
+
+} // namespace
+} // namespace miglint
