@@ -1,5 +1,6 @@
 #include "alembic/translate.hpp"
 
+#include "alembic/project_types.hpp"
 #include "alembic/schema_facts.hpp"
 #include "alembic/vocabulary.hpp"
 #include "python/eval.hpp"
@@ -7,6 +8,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <filesystem>
 #include <map>
 #include <set>
 
@@ -18,6 +20,7 @@ using python::ExprKind;
 using python::ExprPtr;
 using python::Stmt;
 using python::StmtKind;
+namespace fs = std::filesystem;
 
 constexpr std::string_view k_unanalyzable = "unanalyzable-code";
 
@@ -490,7 +493,11 @@ private:
     if (!m_running) {
       return python::make_unknown("an Alembic operation outside upgrade()/downgrade()", at);
     }
-    if (m_probing > 0 && name != "execute" && name != "bulk_insert") {
+    if (name == "execute") {
+      execute_sql(args.get(0, "sqltext"), args, "op.execute()");
+      return python::make_none(at);
+    }
+    if (m_probing > 0 && name != "bulk_insert") {
       ++m_schema_changes; // an operation on the schema, whatever its arguments turn out to be
       return name == "create_table" ? construct("alembic.op.create_table", args, at)
                                     : python::make_none(at);
@@ -542,6 +549,12 @@ private:
   ValuePtr execute_sql(const ValuePtr& sql, const python::Args& args, const std::string& how) {
     const python::Span at = args.origin;
     ValuePtr text = sql;
+    // sa.text("...").bindparams(...) / .params(...) / .execution_options(...): still the text.
+    while (text && text->kind == ValueKind::Construct && text->self &&
+           (ends_with(text->name, ".params") || ends_with(text->name, ".bindparams") ||
+            ends_with(text->name, ".execution_options") || ends_with(text->name, ".columns"))) {
+      text = text->self;
+    }
     if (text && text->kind == ValueKind::Construct && ends_with(text->name, ".text") &&
         !text->items.empty() && text->items[0]->kind == ValueKind::Str) {
       text = std::make_shared<Value>(*text->items[0]);
@@ -658,6 +671,9 @@ private:
     if (callee->kind == ValueKind::Construct) {
       return construct(callee->name, args, at); // a construct called again: sa.Column(...)(...)
     }
+    if (callee->kind == ValueKind::Class) { // a class of this file, such as a column type
+      return construct("__class__." + callee->name, args, at);
+    }
     return python::make_unknown("a call of " + python::describe(*callee), at, true);
   }
 
@@ -737,6 +753,7 @@ private:
     }
     if (self->kind == ValueKind::Construct) {
       ValuePtr v = construct(self->name + "." + name, args, at);
+      v->self = self; // the construct the method was called on: sa.text("...").params(...)
       if (self->attrs.contains("external")) {
         v->attrs["external"] = "1";
       }
@@ -1349,8 +1366,33 @@ private:
     }();
     const Expr& c = is_call ? *e : empty_call;
     const TypeEntry* entry = name.empty() ? nullptr : find_type(name);
-    if (entry == nullptr) {
+    if (entry == nullptr && m_type_depth < 8) {
+      // A type of the project: read from its module (or this file) when it is in the tree.
       const std::string dotted = callee.dotted();
+      fs::path dir = fs::path(m_rev.file->path()).parent_path();
+      if (dir.empty()) {
+        dir = ".";
+      }
+      python::ValuePtr resolved;
+      if (dotted.rfind("__class__.", 0) == 0) {
+        resolved = resolve_class_type(m_rev.module, dotted.substr(10), dir);
+      } else if (!dotted.empty() && !is_library_name(dotted)) {
+        resolved = resolve_project_type(dotted, dir);
+      }
+      if (resolved) {
+        ++m_type_depth;
+        struct Down {
+          int& d;
+          ~Down() { --d; }
+        } down{m_type_depth};
+        return type_of(python::to_expr(resolved));
+      }
+    }
+    if (entry == nullptr) {
+      std::string dotted = callee.dotted();
+      if (dotted.rfind("__class__.", 0) == 0) {
+        dotted = dotted.substr(10);
+      }
       return opaque_type(*e, "`" + (dotted.empty() ? std::string("this type") : dotted) +
                                  "` is not a column type miglint knows");
     }
@@ -2050,6 +2092,7 @@ private:
   std::map<std::string, ValuePtr> m_inspector_cache;
   size_t m_schema_changes = 0; // DDL statements run so far (probed code included)
   int m_probing = 0;
+  mutable int m_type_depth = 0; // project types defined by other project types
   int m_inspectors = 0;
   bool m_running = false;
   bool m_asked_schema = false;

@@ -114,6 +114,7 @@ enum class StmtKind {
   For,        // targets[0] in value: body, orelse
   While,      // test: body, orelse
   Try,        // body, handlers, orelse, finalbody
+  Class,      // name, targets = bases (keywords such as metaclass= left out), body
   Pass,
   Return,
   Raise, // value (may be null)

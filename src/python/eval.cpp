@@ -89,6 +89,7 @@ std::optional<bool> truth(const Value& v) {
   case ValueKind::Set:
     return !v.items.empty();
   case ValueKind::Function:
+  case ValueKind::Class:
   case ValueKind::Builtin:
     return true;
   default:
@@ -139,6 +140,8 @@ std::string describe(const Value& v) {
   }
   case ValueKind::Function:
     return v.def_ ? v.def_->name + "()" : "a function";
+  case ValueKind::Class:
+    return "the class " + v.name;
   case ValueKind::Builtin:
   case ValueKind::Ref:
   case ValueKind::Object:
@@ -237,6 +240,7 @@ ExprPtr to_expr(const ValuePtr& v) {
     break;
   case ValueKind::Unknown:
   case ValueKind::Function:
+  case ValueKind::Class:
   case ValueKind::Builtin:
     e->kind = ExprKind::Other;
     e->text = v->kind == ValueKind::Unknown ? v->name : describe(*v);
@@ -428,6 +432,8 @@ struct Evaluator::Impl {
       try {
         if (s.kind == StmtKind::Def) {
           bind_def(s, m_globals);
+        } else if (s.kind == StmtKind::Class) {
+          bind_class(s, m_globals);
         } else if ((s.kind == StmtKind::Assign || s.kind == StmtKind::AnnAssign) && s.value) {
           const ValuePtr v = eval(*s.value, m_globals);
           for (const auto& t : s.targets) {
@@ -451,6 +457,16 @@ struct Evaluator::Impl {
     f->closure = env;
     f->span = s.span;
     env->vars[s.name] = f;
+  }
+
+  void bind_class(const Stmt& s, const EnvPtr& env) {
+    auto c = std::make_shared<Value>();
+    c->kind = ValueKind::Class;
+    c->def_ = &s;
+    c->closure = env;
+    c->span = s.span;
+    c->name = s.name;
+    env->vars[s.name] = c;
   }
 
   void import(const Stmt& s, const EnvPtr& env) {
@@ -581,6 +597,9 @@ struct Evaluator::Impl {
       return;
     case StmtKind::Def:
       bind_def(s, env);
+      return;
+    case StmtKind::Class:
+      bind_class(s, env);
       return;
     case StmtKind::Return:
       throw ReturnSignal{s.value ? eval(*s.value, env) : make_none(s.span)};
@@ -1514,6 +1533,12 @@ struct Evaluator::Impl {
     }
     case ValueKind::Builtin:
       return builtin(*callee, args, e.span);
+    case ValueKind::Class: // an instance of a class of this file: the Host decides what it is
+      try {
+        return m_host.call(callee, args);
+      } catch (const HostRaise& r) {
+        throw RaiseSignal{r.what, r.span};
+      }
     case ValueKind::Ref:
     case ValueKind::Object:
     case ValueKind::Construct:
@@ -2106,6 +2131,44 @@ struct Evaluator::Impl {
 Evaluator::Evaluator(const Module& module,
                      const std::map<std::string, std::string, std::less<>>& aliases, Host& host)
     : m_impl(std::make_shared<Impl>(module, aliases, host)) {}
+
+std::map<std::string, ValuePtr, std::less<>> Evaluator::class_namespace(const Stmt& cls) {
+  m_impl->init();
+  auto env = std::make_shared<Env>();
+  env->parent = m_impl->m_globals;
+  for (const auto& s : cls.body) {
+    try {
+      if (s.kind == StmtKind::Def) {
+        m_impl->bind_def(s, env);
+        env->vars[s.name]->closure = m_impl->m_globals; // methods see the module, not the class
+      } else {
+        m_impl->statement(s, env);
+      }
+    } catch (...) {
+    }
+  }
+  return env->vars;
+}
+
+ValuePtr Evaluator::call(const ValuePtr& fn, std::vector<ValuePtr> args) {
+  m_impl->init();
+  if (!fn || fn->kind != ValueKind::Function) {
+    return make_unknown("not a function", {});
+  }
+  Args a;
+  a.positional = std::move(args);
+  try {
+    return m_impl->call_function(*fn, a, fn->span);
+  } catch (...) {
+    return make_unknown("the function raised", fn->span);
+  }
+}
+
+ValuePtr Evaluator::global(const std::string& name) {
+  m_impl->init();
+  auto it = m_impl->m_globals->vars.find(name);
+  return it == m_impl->m_globals->vars.end() ? nullptr : it->second;
+}
 
 std::string Evaluator::run(const Stmt& fn) {
   m_impl->init();

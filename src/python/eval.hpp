@@ -38,6 +38,7 @@ enum class ValueKind {
   Dict, // items = key, value, key, value, ...
   Set,
   Function,  // a `def` of the module (or nested): `def_` with its defining scope `closure`
+  Class,     // a `class` of the module: `def_` is the class statement, `name` its name
   Builtin,   // a Python builtin or a method of a value: `name`, bound to `self` for methods
   Ref,       // a name from an import, not defined in the file: `name` = "sqlalchemy.Column"
   Object,    // something the Host made (an inspector, a connection, ...): `name` = its kind
@@ -155,6 +156,13 @@ public:
   // Runs the body of `fn` (a Def). Returns how it ended: "" (fell off the end or returned),
   // or "raises X" when it raised.
   std::string run(const Stmt& fn);
+
+  // The names a class body binds (attributes and methods), evaluated in the module's scope.
+  std::map<std::string, ValuePtr, std::less<>> class_namespace(const Stmt& cls);
+  // Calls a Function value with positional arguments; the Host answers what it calls.
+  ValuePtr call(const ValuePtr& fn, std::vector<ValuePtr> args);
+  // The value a module-level name is bound to (after the module's assignments), or null.
+  ValuePtr global(const std::string& name);
 
   // Limits: nested calls of module functions, iterations of one loop.
   static constexpr int k_max_depth = 16;

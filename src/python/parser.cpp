@@ -347,7 +347,11 @@ private:
         out.push_back(try_stmt());
         return;
       }
-      static const std::set<std::string_view> compound = {"class", "async", "match"};
+      if (t.text == "class") {
+        out.push_back(class_stmt());
+        return;
+      }
+      static const std::set<std::string_view> compound = {"async", "match"};
       if (compound.contains(t.text) && !(t.text == "match" && !looks_like_block_header())) {
         out.push_back(other_compound());
         return;
@@ -565,7 +569,34 @@ private:
     return s;
   }
 
-  // class / match: parsed only to be skipped as a whole (with their clauses).
+  Stmt class_stmt() {
+    Stmt s;
+    s.kind = StmtKind::Class;
+    s.span.begin = next().begin; // class
+    s.name = expect_name();
+    if (accept_op("(")) {
+      while (!peek().is_op(")") && peek().kind != Tok::End) {
+        if (peek().kind == Tok::Name && peek(1).is_op("=")) {
+          next();
+          next();
+          test(); // metaclass=..., total=...
+        } else if (peek().is_op("*") || peek().is_op("**")) {
+          star();
+        } else {
+          s.targets.push_back(test());
+        }
+        if (!accept_op(",")) {
+          break;
+        }
+      }
+      expect_op(")");
+    }
+    s.body = block();
+    s.span.end = prev_end();
+    return s;
+  }
+
+  // async/match blocks: parsed only to be skipped as a whole (with their clauses).
   Stmt other_compound() {
     Stmt s;
     s.kind = StmtKind::Other;
@@ -754,7 +785,8 @@ private:
     tuple->kind = ExprKind::Tuple;
     tuple->items.push_back(first);
     while (accept_op(",")) {
-      if (at_line_end() || peek().is_op("=") || peek().is_op(")") || peek().is_op(":")) {
+      if (at_line_end() || peek().is_op("=") || peek().is_op(")") || peek().is_op(":") ||
+          peek().is_op("]")) {
         break;
       }
       tuple->items.push_back(allow_star && peek().is_op("*") ? star() : test());

@@ -287,5 +287,61 @@ TEST(AlembicEval, UndefinedHelpersAndLimitsAreReportedOnce) {
             1);
 }
 
+TEST(AlembicEval, ProjectTypesAreReadFromTheirModuleInTheTree) {
+  TempDir dir;
+  dir.write("src/app/__init__.py", "");
+  dir.write("src/app/db/__init__.py", "from app.db.types import Stamp as Stamp\n");
+  dir.write("src/app/db/types.py",
+            "import sqlalchemy as sa\nfrom sqlalchemy.dialects import postgresql\n"
+            "from sqlalchemy.types import TypeDecorator\n\n\n"
+            "class Stamp(TypeDecorator):\n    impl = sa.TIMESTAMP(timezone=True)\n"
+            "    cache_ok = True\n\n\n"
+            "class GUID(TypeDecorator):\n    impl = sa.CHAR\n\n"
+            "    def load_dialect_impl(self, dialect):\n"
+            "        if dialect.name == \"postgresql\":\n"
+            "            return dialect.type_descriptor(postgresql.UUID())\n"
+            "        return dialect.type_descriptor(sa.CHAR(36))\n\n\n"
+            "class Email(sa.String):\n    pass\n\n\n"
+            "class Document(GUID):\n    pass\n");
+  dir.write("versions/a1.py",
+            revision("a1", "",
+                     "    op.create_table(\n        \"t\",\n"
+                     "        sa.Column(\"id\", app.db.types.GUID(), primary_key=True),\n"
+                     "        sa.Column(\"at\", Stamp(), nullable=False),\n"
+                     "        sa.Column(\"email\", Email(255)),\n"
+                     "        sa.Column(\"doc\", app.db.types.Document()),\n"
+                     "        sa.Column(\"local\", Money()),\n"
+                     "        sa.Column(\"missing\", app.db.types.Nowhere()),\n"
+                     "        sa.Column(\"tags\", Dict[str, List[Union[int, str,]],]),\n"
+                     "    )\n",
+                     "    pass\n",
+                     "import app.db.types\nfrom app.db import Stamp\n"
+                     "from app.db.types import Email\nfrom typing import Dict, List, Union\n\n\n"
+                     "class Money(sa.types.TypeDecorator):\n    impl = sa.Numeric(12, 2)\n\n\n"));
+  const Checked r = check(dir);
+  const std::string up = r.up("a1");
+  EXPECT_TRUE(contains(up, "id UUID NOT NULL")) << up;
+  EXPECT_TRUE(contains(up, "at TIMESTAMP WITH TIME ZONE NOT NULL")) << up;
+  EXPECT_TRUE(contains(up, "email VARCHAR")) << up;
+  EXPECT_TRUE(contains(up, "doc UUID")) << up;
+  EXPECT_TRUE(contains(up, "local NUMERIC(12, 2)")) << up;
+  EXPECT_TRUE(contains(up, "missing \"Nowhere\"")) << up;
+  EXPECT_EQ(r.count("input-error"), 0u);
+  const auto notes = r.messages("unanalyzable-code");
+  ASSERT_EQ(notes.size(), 2u) << up; // Nowhere, and the typing expression used as a type
+  EXPECT_TRUE(contains(notes[0] + notes[1], "app.db.types.Nowhere")) << notes[0];
+}
+
+TEST(AlembicEval, TextParamsAndBindparamsAreStillTheText) {
+  TempDir dir;
+  dir.write("versions/a1.py",
+            revision("a1", "",
+                     "    op.get_bind().execute(sa.text(\"UPDATE t SET a = :a\").bindparams(a=1))\n"
+                     "    op.execute(sa.text(\"DELETE FROM t WHERE b = :b\").params(b=2))\n"));
+  const Checked r = check(dir);
+  EXPECT_TRUE(contains(r.up("a1"), "UPDATE t SET a = $1")) << r.up("a1");
+  EXPECT_EQ(r.count("unanalyzable-code"), 0u);
+}
+
 } // namespace
 } // namespace miglint

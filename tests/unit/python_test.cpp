@@ -162,7 +162,8 @@ TEST(Python, LoopsAndTryKeepTheirParts) {
   EXPECT_EQ(m.body[2].body[0].kind, StmtKind::AugAssign);
   EXPECT_EQ(m.body[2].body[0].keyword, "+");
   EXPECT_EQ(m.body[2].body[1].kind, StmtKind::Break);
-  EXPECT_EQ(m.body[3].keyword, "class");
+  EXPECT_EQ(m.body[3].kind, StmtKind::Class);
+  EXPECT_EQ(m.body[3].name, "C");
   EXPECT_EQ(m.body[4].kind, StmtKind::Assign);
 }
 
