@@ -1489,8 +1489,9 @@ private:
 
   void fill_fk_options(const Expr& call, ForeignKeySql& out) const {
     out.name = opt_str_kw(call, "name").value_or("");
-    out.ondelete = upper(opt_str_kw(call, "ondelete").value_or(""));
-    out.onupdate = upper(opt_str_kw(call, "onupdate").value_or(""));
+    // SQLAlchemy renders ON DELETE / ON UPDATE actions as written ("cascade" stays lower case).
+    out.ondelete = opt_str_kw(call, "ondelete").value_or("");
+    out.onupdate = opt_str_kw(call, "onupdate").value_or("");
     out.match = upper(opt_str_kw(call, "match").value_or(""));
     out.initially = upper(opt_str_kw(call, "initially").value_or(""));
     if (const ExprPtr d = kw(call, "deferrable"); d && d->kind != ExprKind::None) {
@@ -1780,6 +1781,7 @@ private:
     std::vector<std::string> pk;
     std::string pk_name;
     std::vector<std::string> table_indexes;
+    std::set<std::string> fk_columns; // in a table-level ForeignKeyConstraint
     for (size_t i = 1; i < c.items.size(); ++i) {
       const ExprPtr item = resolve(c.items[i]);
       if (item->kind != ExprKind::Call) {
@@ -1799,6 +1801,11 @@ private:
         table_indexes.push_back(std::string("CREATE ") + (unique ? "UNIQUE " : "") + "INDEX " +
                                 ident(name) + " ON " + target + " (" + join(exprs) + ")");
       } else {
+        if (n == "ForeignKeyConstraint") { // its columns are not autoincrement (SQLAlchemy)
+          for (const auto& col : string_list(arg(*item, 0, "columns"))) {
+            fk_columns.insert(col);
+          }
+        }
         std::string sql = table_constraint(*item, pk, pk_name);
         if (!sql.empty()) {
           explicit_constraints.push_back(sql);
@@ -1828,7 +1835,8 @@ private:
       }
       const bool serial = pk_cols.size() == 1 && pk_cols[0] == col.name &&
                           !col.type.integer.empty() && col.autoincrement.value_or(true) &&
-                          !col.server_default && col.identity.empty() && col.foreign_keys.empty();
+                          !col.server_default && col.identity.empty() && col.foreign_keys.empty() &&
+                          !fk_columns.contains(col.name);
       body.push_back(col.spec(serial));
     }
     if (!pk_cols.empty()) {
