@@ -50,6 +50,8 @@ ConstraintFacts constraint_facts(const sql::Constraint& c, const std::string& ta
     out.ref_schema = c.references.schema;
     out.ref_table = c.references.name;
     out.ref_columns = c.ref_columns;
+    out.ondelete = c.on_delete;
+    out.onupdate = c.on_update;
     break;
   case sql::ConstraintKind::Check:
     out.kind = "check";

@@ -253,7 +253,7 @@ public:
       m_body_note = ended;
     }
     if (m_body_note.empty() && m_segments.empty()) {
-      m_body_note = "is `pass`";
+      m_body_note = is_trivial(fn->body) ? "is `pass`" : source::k_runs_no_sql;
     }
     source::Script script;
     script.sql = std::move(m_sql);
@@ -357,6 +357,15 @@ private:
       m_sql += "\n";
       m_pending_statement = false;
     }
+  }
+
+  // A body of only `pass`, `...`, docstrings and comments.
+  static bool is_trivial(const std::vector<Stmt>& body) {
+    return std::all_of(body.begin(), body.end(), [](const Stmt& st) {
+      return st.kind == StmtKind::Pass ||
+             (st.kind == StmtKind::Expr && st.value &&
+              (st.value->kind == ExprKind::Str || st.value->kind == ExprKind::Ellipsis));
+    });
   }
 
   // `# miglint:` comments before a statement of the function body, and a trailing one after it.
@@ -659,6 +668,10 @@ private:
       if (is_library_name(q)) {
         return construct(q, args, at);
       }
+      const std::string last = q.substr(q.rfind('.') + 1);
+      if (last == "get_logger" || last == "getLogger" || last == "logger" || last == "log") {
+        return object("logger", "a logger", at); // logging can't change the schema
+      }
       // Defined outside this file (the application's modules): kept as a construct so a
       // column of a project type is still a column; a call made for its effects is reported.
       ValuePtr v = construct(q, args, at);
@@ -864,6 +877,18 @@ private:
     return python::make_list(ValueKind::List, std::move(items), at);
   }
 
+  // SQLAlchemy's PostgreSQL reflection: {"ondelete": "CASCADE", ...}, only what is not NO ACTION.
+  static ValuePtr fk_options(const ConstraintFacts& c, python::Span at) {
+    std::vector<std::pair<std::string, ValuePtr>> entries;
+    if (!c.ondelete.empty()) {
+      entries.emplace_back("ondelete", python::make_str(c.ondelete, at));
+    }
+    if (!c.onupdate.empty()) {
+      entries.emplace_back("onupdate", python::make_str(c.onupdate, at));
+    }
+    return dict(std::move(entries), at);
+  }
+
   static ValuePtr dict(std::vector<std::pair<std::string, ValuePtr>> entries, python::Span at) {
     std::vector<ValuePtr> items;
     for (auto& [k, v] : entries) {
@@ -1015,7 +1040,8 @@ private:
                     {"referred_table", python::make_str(c.ref_table, at)},
                     {"referred_schema", c.ref_schema.empty() ? python::make_none(at)
                                                              : python::make_str(c.ref_schema, at)},
-                    {"referred_columns", str_list(c.ref_columns, at)}},
+                    {"referred_columns", str_list(c.ref_columns, at)},
+                    {"options", fk_options(c, at)}},
                    at));
         } else {
           out.push_back(dict({{"name", python::make_str(c.name, at)},
@@ -1142,7 +1168,7 @@ private:
     }
     if (e->kind == ExprKind::Call &&
         (ends_with(qualified_name(*e->target), ".f") || sa_name(*e->target) == "text" ||
-         sa_name(*e->target) == "quoted_name")) {
+         sa_name(*e->target) == "quoted_name" || sa_name(*e->target) == "literal_column")) {
       return e->items.empty() ? std::nullopt : string_value(resolve(e->items[0]));
     }
     return std::nullopt;
@@ -1246,7 +1272,8 @@ private:
       const ExprPtr item = resolve(raw);
       if (item->kind == ExprKind::Str) {
         out.push_back(ident(item->text));
-      } else if (item->kind == ExprKind::Call && sa_name(*item->target) == "text") {
+      } else if (item->kind == ExprKind::Call &&
+                 (sa_name(*item->target) == "text" || sa_name(*item->target) == "literal_column")) {
         out.push_back(*string_value(item));
       } else if (item->kind == ExprKind::Call &&
                  (sa_name(*item->target) == "desc" || sa_name(*item->target) == "asc")) {
@@ -1762,6 +1789,8 @@ private:
       emit("COMMENT ON TABLE " + table + " IS " + value, at);
     } else if (op == "execute") {
       execute(c);
+    } else if (op == "sync_enum_values") {
+      sync_enum_values(c);
     } else if (op == "bulk_insert") {
       bulk_insert(c);
     } else if (op == "f" || op == "get_context" || op == "get_bind" || op == "inline_literal") {
@@ -2028,6 +2057,57 @@ private:
                                        "can read"};
     }
     emit_literal(*sql, c.span);
+  }
+
+  // alembic-postgresql-enum's op.sync_enum_values(schema, name, values, affected_columns):
+  // the type is renamed to <name>_old, created anew with the values, every affected column is
+  // converted to it (ALTER COLUMN ... TYPE ... USING col::text::type, a table rewrite under
+  // ACCESS EXCLUSIVE) and the old type dropped.
+  void sync_enum_values(const Expr& c) {
+    const python::Span at = c.span;
+    const std::string schema = string_value(arg(c, 0, "enum_schema")).value_or("");
+    const std::string name = str_arg(c, 1, "enum_name");
+    const auto values = string_list(arg(c, 2, "new_values"));
+    const ExprPtr affected = arg(c, 3, "affected_columns");
+    struct Column {
+      std::string schema, table, column;
+    };
+    std::vector<Column> columns;
+    if (affected && (affected->kind == ExprKind::List || affected->kind == ExprKind::Tuple)) {
+      for (const auto& raw : affected->items) {
+        const ExprPtr item = resolve(raw);
+        Column col;
+        if (item->kind == ExprKind::Tuple && item->items.size() >= 2) { // (table, column)
+          col.table = string_value(item->items[0]).value_or("");
+          col.column = string_value(item->items[1]).value_or("");
+        } else if (item->kind == ExprKind::Call) { // TableReference(table_schema=..., ...)
+          col.schema = opt_str_kw(*item, "table_schema").value_or("");
+          col.table = str_arg(*item, 0, "table_name");
+          col.column = str_arg(*item, 1, "column_name");
+        }
+        if (col.table.empty() || col.column.empty()) {
+          throw Unanalyzable{item->span, "an affected column of sync_enum_values miglint cannot "
+                                         "read"};
+        }
+        columns.push_back(col);
+      }
+    } else if (affected) {
+      throw Unanalyzable{affected->span, "`affected_columns` is not a list miglint can read"};
+    }
+    const std::string type = qualified(schema == "public" ? "" : schema, name);
+    emit("ALTER TYPE " + type + " RENAME TO " + ident(name + "_old"), at);
+    std::vector<std::string> labels;
+    for (const auto& v : values) {
+      labels.push_back(literal(v));
+    }
+    emit("CREATE TYPE " + type + " AS ENUM (" + join(labels) + ")", at);
+    for (const auto& col : columns) {
+      emit("ALTER TABLE " + qualified(col.schema == "public" ? "" : col.schema, col.table) +
+               " ALTER COLUMN " + ident(col.column) + " TYPE " + type + " USING " +
+               ident(col.column) + "::text::" + type,
+           at);
+    }
+    emit("DROP TYPE " + qualified(schema == "public" ? "" : schema, name + "_old"), at);
   }
 
   // op.bulk_insert(table, rows): one INSERT per row, as Alembic renders it offline.

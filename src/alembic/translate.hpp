@@ -32,7 +32,8 @@ struct ConstraintFacts {
   std::vector<std::string> columns;
   std::string ref_schema, ref_table; // foreign_key
   std::vector<std::string> ref_columns;
-  std::string sqltext; // check
+  std::string ondelete, onupdate; // foreign_key: "CASCADE", ...; "" for NO ACTION
+  std::string sqltext;            // check
 };
 
 struct TableFacts {

@@ -710,11 +710,33 @@ struct Evaluator::Impl {
       return;
     }
     const size_t before = m_host.schema_changes();
-    block(s.body, env);
-    block(s.orelse, env);
+    // Both branches run; one that leaves (`return`, `raise`, `break`, `continue`: the early exit
+    // of a data migration that found nothing to do) does not end the analysis: the code after
+    // the `if` is the path the other branch takes.
+    bool left_body = false;
+    bool left_orelse = false;
+    branch(s.body, env, left_body);
+    branch(s.orelse, env, left_orelse);
+    (void)left_body; // even when both leave, what follows is analysed: a superset is safer
+    (void)left_orelse;
     if (m_host.schema_changes() > before) { // data-only branches lose nothing miglint checks
       m_host.unanalyzable(s.test->span, "this condition cannot be decided statically" +
                                             reason_suffix(*test) + ": both branches are analysed");
+    }
+  }
+
+  // One branch of an undecidable `if`; `left` says whether it left the block.
+  void branch(const std::vector<Stmt>& body, const EnvPtr& env, bool& left) {
+    try {
+      block(body, env);
+    } catch (const ReturnSignal&) {
+      left = true;
+    } catch (const RaiseSignal&) {
+      left = true;
+    } catch (const BreakSignal&) {
+      left = true;
+    } catch (const ContinueSignal&) {
+      left = true;
     }
   }
 

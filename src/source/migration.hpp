@@ -46,12 +46,17 @@ private:
   std::vector<OriginSegment> m_segments; // sorted by sql_begin, non-overlapping
 };
 
+// The body note of a script whose code ran but derived no SQL (every operation behind a guard
+// that was false for the history as miglint read it).
+inline constexpr const char* k_runs_no_sql = "runs no SQL miglint can see";
+
 struct Script {
   std::string sql;
   OriginMap origin;
   TxMode tx = TxMode::PerScript;
   core::Location anchor; // the script as a whole: its file's start, or Alembic's `def downgrade`
-  std::string body_note; // why a script has no SQL: "is `pass`", "raises NotImplementedError"
+  std::string body_note; // why a script has no SQL: "is `pass`", "raises NotImplementedError",
+                         // k_runs_no_sql
 };
 
 struct Migration {

@@ -64,6 +64,7 @@ struct Constraint {
   std::vector<std::string> columns;     // key columns (FK: referencing columns)
   QualifiedName references;             // FK: referenced table
   std::vector<std::string> ref_columns; // FK: referenced columns (empty: the primary key)
+  std::string on_delete, on_update;     // FK: "CASCADE", "SET NULL", ...; "" for NO ACTION
   std::optional<Expr> check;            // CHECK expression
   uint32_t location = 0;                // byte offset of the constraint in the script
 };

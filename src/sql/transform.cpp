@@ -405,6 +405,15 @@ public:
       out.columns = strings_of(list(c, "fk_attrs"));
       out.references = range_var(c, "pktable");
       out.ref_columns = strings_of(list(c, "pk_attrs"));
+      auto action = [](std::string_view code) -> std::string {
+        return code == "c"   ? "CASCADE"
+               : code == "n" ? "SET NULL"
+               : code == "d" ? "SET DEFAULT"
+               : code == "r" ? "RESTRICT"
+                             : ""; // "a": NO ACTION, the default
+      };
+      out.on_delete = action(str(c, "fk_del_action"));
+      out.on_update = action(str(c, "fk_upd_action"));
     } else if (type == "CONSTR_UNIQUE") {
       out.kind = ConstraintKind::Unique;
       out.columns = strings_of(list(c, "keys"));

@@ -332,6 +332,56 @@ TEST(AlembicEval, ProjectTypesAreReadFromTheirModuleInTheTree) {
   EXPECT_TRUE(contains(notes[0] + notes[1], "app.db.types.Nowhere")) << notes[0];
 }
 
+// A data migration that leaves early when a row is missing: what follows is still analysed.
+TEST(AlembicEval, EarlyExitOnDataDoesNotEndTheAnalysis) {
+  TempDir dir;
+  dir.write(
+      "versions/a1.py",
+      revision("a1", "",
+               "    conn = op.get_bind()\n"
+               "    row = conn.execute(sa.text(\"SELECT id FROM roles LIMIT 1\")).fetchone()\n"
+               "    if not row:\n"
+               "        get_logger().info(\"nothing to do\")\n"
+               "        return\n"
+               "    op.execute(\"UPDATE roles SET p = 1\")\n"
+               "    op.create_index(\"ix_roles_name\", \"roles\", [\"name\", "
+               "sa.literal_column(\"id DESC\")])\n",
+               "    if inspect(op.get_bind()).has_table(\"never_created\"):\n"
+               "        op.drop_table(\"never_created\")\n",
+               "from app.logging import get_logger\n\n"));
+  const Checked r = check(dir);
+  const std::string up = r.up("a1");
+  EXPECT_TRUE(contains(up, "UPDATE roles SET p = 1")) << up;
+  EXPECT_TRUE(contains(up, "CREATE INDEX ix_roles_name ON roles (name, id DESC)")) << up;
+  // The logger is not code with effects; the downgrade's code ran no SQL, which is not `pass`.
+  EXPECT_EQ(r.count("unanalyzable-code"), 0u);
+  EXPECT_EQ(r.count("empty-downgrade"), 0u);
+  EXPECT_EQ(r.migration("a1").downgrade->body_note, source::k_runs_no_sql);
+}
+
+// alembic-postgresql-enum's operation, which autogenerate writes into revisions.
+TEST(AlembicEval, SyncEnumValuesRewritesTheColumnsThatUseTheType) {
+  TempDir dir;
+  dir.write("versions/a1.py",
+            revision("a1", "",
+                     "    op.sync_enum_values(\"public\", \"status\", [\"a\", \"b\"],\n"
+                     "        [(\"orders\", \"status\"), TableReference(table_schema=\"s\", "
+                     "table_name=\"items\", column_name=\"state\")],\n"
+                     "        enum_values_to_rename=[])\n",
+                     "    pass\n", "from alembic_postgresql_enum import TableReference\n\n"));
+  const Checked r = check(dir);
+  const std::string up = r.up("a1");
+  EXPECT_TRUE(contains(up, "ALTER TYPE status RENAME TO status_old")) << up;
+  EXPECT_TRUE(contains(up, "CREATE TYPE status AS ENUM ('a', 'b')")) << up;
+  EXPECT_TRUE(contains(up, "ALTER TABLE orders ALTER COLUMN status TYPE status USING "
+                           "status::text::status"))
+      << up;
+  EXPECT_TRUE(contains(up, "ALTER TABLE s.items ALTER COLUMN state TYPE status")) << up;
+  EXPECT_TRUE(contains(up, "DROP TYPE status_old")) << up;
+  EXPECT_EQ(r.count("unanalyzable-code"), 0u);
+  EXPECT_GE(r.count("change-column-type"), 1u); // the rewrite is what a reviewer needs to see
+}
+
 TEST(AlembicEval, TextParamsAndBindparamsAreStillTheText) {
   TempDir dir;
   dir.write("versions/a1.py",
