@@ -121,13 +121,22 @@ private:
     return it == m_facts.tables.end() ? nullptr : &it->second;
   }
 
-  static ColumnFacts column(const sql::ColumnDef& c) {
+  // A column as PostgreSQL's catalog (and so SQLAlchemy's reflection) shows it: a serial is an
+  // integer whose default takes the next value of `<table>_<column>_seq`.
+  static ColumnFacts column(const sql::ColumnDef& c, const std::string& table) {
     ColumnFacts out;
     out.name = c.name;
     out.type = c.type.display();
     out.nullable = !c.not_null && !c.primary_key && !c.identity;
-    if (c.default_value || c.type.is_serial()) {
-      out.default_sql = c.type.is_serial() ? "nextval(...)" : "DEFAULT";
+    if (c.type.is_serial()) {
+      const std::string base = c.type.base();
+      out.type = base == "bigserial" || base == "serial8"     ? "bigint"
+                 : base == "smallserial" || base == "serial2" ? "smallint"
+                                                              : "integer";
+      out.default_sql = "nextval('" + table + "_" + c.name + "_seq'::regclass)";
+      out.nullable = false;
+    } else if (c.default_value) {
+      out.default_sql = "DEFAULT"; // present; its text is not kept
     }
     return out;
   }
@@ -152,7 +161,7 @@ private:
     }
     TableFacts t{schema_of(ct.table), ct.table.name, {}, {}, {}};
     for (const auto& c : ct.columns) {
-      t.columns.push_back(column(c));
+      t.columns.push_back(column(c, t.name));
       add_column_constraints(t, c);
     }
     for (const auto& k : ct.constraints) {
@@ -181,7 +190,7 @@ private:
         if (cmd.column_def &&
             std::none_of(t->columns.begin(), t->columns.end(),
                          [&](const ColumnFacts& c) { return c.name == cmd.column_def->name; })) {
-          t->columns.push_back(column(*cmd.column_def));
+          t->columns.push_back(column(*cmd.column_def, t->name));
           add_column_constraints(*t, *cmd.column_def);
         }
         break;

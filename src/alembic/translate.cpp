@@ -576,8 +576,17 @@ private:
       return object("result", "rows that " + how + " reads from the database", at);
     }
     const std::string built = sql && sql->kind == ValueKind::Construct ? sql->name : "";
-    const bool select = built.find(".select") != std::string::npos ||
-                        built.find("select(") != std::string::npos || ends_with(built, "select");
+    // The statement's kind is its first verb: table.insert().from_select(...) is an INSERT.
+    std::string verb;
+    size_t first = std::string::npos;
+    for (const char* v : {"select", "insert", "update", "delete"}) {
+      const auto at_verb = built.find(v);
+      if (at_verb != std::string::npos && at_verb < first) {
+        first = at_verb;
+        verb = v;
+      }
+    }
+    const bool select = verb == "select";
     if (select) {
       return object("result", "rows that " + how + " reads from the database", at); // a read
     }
@@ -586,10 +595,10 @@ private:
       unanalyzable(text->span,
                    "SQL run through `" + how + "` is not analysed: its text is " + text->name);
     } else {
-      const std::string what = built.find("insert") != std::string::npos   ? "an INSERT"
-                               : built.find("update") != std::string::npos ? "an UPDATE"
-                               : built.find("delete") != std::string::npos ? "a DELETE"
-                                                                           : "a statement";
+      const std::string what = verb == "insert"   ? "an INSERT"
+                               : verb == "update" ? "an UPDATE"
+                               : verb == "delete" ? "a DELETE"
+                                                  : "a statement";
       unanalyzable(at, "`" + how + "` runs " + what +
                            " built with SQLAlchemy's expression language (" +
                            (sql ? python::describe(*sql) : "nothing") +
@@ -656,6 +665,11 @@ private:
       }
       if (q == "alembic.context.execute") {
         return execute_sql(args.get(0, "sql"), args, "context.execute()");
+      }
+      if (ends_with(q, ".Table") && is_library_name(q)) {
+        if (ValuePtr t = table_object(args)) {
+          return t;
+        }
       }
       if (q == "sqlalchemy.inspect" || q == "sqlalchemy.engine.reflection.Inspector.from_engine") {
         ValuePtr inspector = object("inspector", "the database's schema (sa.inspect())", at);
@@ -726,6 +740,11 @@ private:
         return self;
       }
     }
+    if (kind == "table" || kind == "column" || kind == "constraint") {
+      if (ValuePtr v = table_method(self, kind, name, args)) {
+        return v;
+      }
+    }
     if (kind == "inspector") {
       python::Args asked = args;
       asked.self_id = self->attrs.contains("id") ? self->attrs.at("id") : std::string();
@@ -777,6 +796,11 @@ private:
 
   ValuePtr attribute(const ValuePtr& obj, const std::string& name, python::Span at) override {
     const std::string kind = kind_of(*obj);
+    if (kind == "table" || kind == "column" || kind == "constraint") {
+      if (ValuePtr v = table_attribute(obj, kind, name, at)) {
+        return v;
+      }
+    }
     if (obj->kind == ValueKind::Ref) {
       if (obj->name == "alembic.context" && name == "config") {
         return object("config", "Alembic's Config", at);
@@ -861,6 +885,269 @@ private:
     } else if (kind == "batch" && !m_batches.empty()) {
       m_batches.pop_back();
     }
+  }
+
+  // --- sa.Table(name, metadata[, autoload_with=bind]): tables as objects -----------------------
+  //
+  // Revisions that copy a table (reflect it, build a new Table from copies of its columns and
+  // constraints, create it, copy the rows, drop the old one, rename the new one) work on these.
+  // A reflected table is read from the facts of the history; Table.create(bind) renders it.
+
+  static ValuePtr clone(const ValuePtr& v) { return std::make_shared<Value>(*v); }
+
+  ValuePtr column_object(const ColumnFacts& c, bool primary_key, python::Span at) const {
+    ValuePtr col = object("column", "the column " + c.name, at);
+    col->attrs["name"] = c.name;
+    col->attrs["type"] = c.type;
+    col->attrs["nullable"] = c.nullable ? "1" : "0";
+    col->attrs["primary_key"] = primary_key ? "1" : "0";
+    if (c.default_sql) {
+      col->attrs["default"] = *c.default_sql;
+    }
+    return col;
+  }
+
+  ValuePtr constraint_object(const ConstraintFacts& c, python::Span at) const {
+    ValuePtr con = object("constraint", "the constraint " + c.name, at);
+    con->attrs["ctype"] = c.kind;
+    con->attrs["name"] = c.name;
+    con->attrs["ref_schema"] = c.ref_schema;
+    con->attrs["ref_table"] = c.ref_table;
+    con->attrs["ondelete"] = c.ondelete;
+    con->attrs["onupdate"] = c.onupdate;
+    con->items.push_back(str_list(c.columns, at));
+    con->items.push_back(str_list(c.ref_columns, at));
+    return con;
+  }
+
+  // sa.Table(name, metadata) (empty, to be filled) or with autoload_with= (reflected); null for a
+  // Table given its columns (a construct, as for bulk_insert).
+  ValuePtr table_object(const python::Args& args) {
+    const python::Span at = args.origin;
+    const ValuePtr name = args.get(0, "name");
+    if (!name || name->kind != ValueKind::Str) {
+      return nullptr;
+    }
+    const ValuePtr schema_v = args.keyword("schema");
+    const std::string schema =
+        schema_v && schema_v->kind == ValueKind::Str ? schema_v->s : std::string();
+    const bool reflect = args.keyword("autoload_with") != nullptr ||
+                         (args.keyword("autoload") && python::truth(*args.keyword("autoload")));
+    if (!reflect && args.positional.size() > 2) {
+      return nullptr;
+    }
+    ValuePtr t = object("table", "the table " + name->s, at);
+    t->attrs["name"] = name->s;
+    t->attrs["schema"] = schema;
+    t->items.clear();
+    if (!reflect) {
+      return t;
+    }
+    m_asked_schema = true;
+    const SchemaFacts* facts = live_facts();
+    if (facts == nullptr) {
+      return python::make_unknown("the columns of " + name->s + " reflected from the database", at);
+    }
+    const auto it = facts->tables.find(facts_key(schema, name->s));
+    if (it == facts->tables.end()) {
+      throw python::HostRaise{"raises NoSuchTableError", at};
+    }
+    std::set<std::string> pk;
+    for (const auto& c : it->second.constraints) {
+      if (c.kind == "primary_key") {
+        pk.insert(c.columns.begin(), c.columns.end());
+      }
+    }
+    for (const auto& c : it->second.columns) {
+      t->items.push_back(column_object(c, pk.contains(c.name), at));
+    }
+    for (const auto& c : it->second.constraints) {
+      t->keywords.push_back({"constraint", constraint_object(c, at)});
+    }
+    return t;
+  }
+
+  ValuePtr constraints_list(const ValuePtr& table, bool foreign_keys_only, python::Span at) const {
+    std::vector<ValuePtr> out;
+    for (const auto& k : table->keywords) {
+      if (!foreign_keys_only || k.value->attrs.at("ctype") == "foreign_key") {
+        out.push_back(k.value);
+      }
+    }
+    return python::make_list(ValueKind::List, std::move(out), at);
+  }
+
+  ValuePtr table_attribute(const ValuePtr& obj, const std::string& kind, const std::string& name,
+                           python::Span at) const {
+    if (kind == "table") {
+      if (name == "columns" || name == "c") {
+        return python::make_list(ValueKind::List, obj->items, at);
+      }
+      if (name == "name") {
+        return python::make_str(obj->attrs.at("name"), at);
+      }
+      if (name == "constraints") {
+        return constraints_list(obj, false, at);
+      }
+      if (name == "foreign_keys") { // ForeignKey objects: `.constraint` is their constraint
+        std::vector<ValuePtr> out;
+        for (const auto& k : obj->keywords) {
+          if (k.value->attrs.at("ctype") == "foreign_key") {
+            ValuePtr fk = object("constraint", "a foreign key", at);
+            fk->attrs = k.value->attrs;
+            fk->attrs["kind"] = "constraint";
+            fk->attrs["fk_of"] = "1";
+            fk->items = k.value->items;
+            out.push_back(fk);
+          }
+        }
+        return python::make_list(ValueKind::List, std::move(out), at);
+      }
+      if (name.size() > 2 && name.front() == '[') { // table.c["name"]
+        for (const auto& c : obj->items) {
+          if (c->attrs.at("name") == name.substr(1, name.size() - 2)) {
+            return c;
+          }
+        }
+      }
+      return nullptr;
+    }
+    if (kind == "column") {
+      if (name == "name") {
+        return python::make_str(obj->attrs.at("name"), at);
+      }
+      if (name == "nullable" || name == "primary_key") {
+        return python::make_bool(obj->attrs.at(name) == "1", at);
+      }
+      if (name == "type" || name == "__str__") {
+        return python::make_str(obj->attrs.at("type"), at);
+      }
+      return nullptr;
+    }
+    // constraint
+    if (name == "name") {
+      const std::string& n = obj->attrs.at("name");
+      return n.empty() ? python::make_none(at) : python::make_str(n, at);
+    }
+    if (name == "constraint") {
+      ValuePtr con = clone(obj);
+      con->attrs.erase("fk_of");
+      return con;
+    }
+    if (name == "columns" || name == "column_keys") {
+      return obj->items.at(0);
+    }
+    if (name.rfind("__isinstance__ ", 0) == 0) {
+      const std::string cls = name.substr(name.rfind('.') + 1);
+      const std::string& ctype = obj->attrs.at("ctype");
+      const bool is = (cls == "UniqueConstraint" && ctype == "unique") ||
+                      (cls == "PrimaryKeyConstraint" && ctype == "primary_key") ||
+                      (cls == "ForeignKeyConstraint" && ctype == "foreign_key" &&
+                       !obj->attrs.contains("fk_of")) ||
+                      (cls == "ForeignKey" && obj->attrs.contains("fk_of")) ||
+                      (cls == "CheckConstraint" && ctype == "check") || cls == "Constraint";
+      return python::make_bool(is, at);
+    }
+    return nullptr;
+  }
+
+  ValuePtr table_method(const ValuePtr& self, const std::string& kind, const std::string& name,
+                        const python::Args& args) {
+    const python::Span at = args.origin;
+    if (name == "copy" || name == "_copy") {
+      return clone(self);
+    }
+    if (kind != "table") {
+      return nullptr;
+    }
+    if (name == "append_column" && !args.positional.empty() &&
+        kind_of(*args.positional[0]) == "column") {
+      self->items.push_back(args.positional[0]);
+      return python::make_none(at);
+    }
+    if (name == "append_constraint" && !args.positional.empty() &&
+        kind_of(*args.positional[0]) == "constraint") {
+      self->keywords.push_back({"constraint", args.positional[0]});
+      return python::make_none(at);
+    }
+    if ((name == "create" || name == "drop") && !args.positional.empty()) {
+      const std::string target = qualified(self->attrs.at("schema"), self->attrs.at("name"));
+      if (name == "drop") {
+        emit("DROP TABLE " + target, at);
+        return python::make_none(at);
+      }
+      emit(create_table_sql(*self, target, at), at);
+      return python::make_none(at);
+    }
+    if (name == "insert" || name == "select" || name == "update" || name == "delete") {
+      return construct("sqlalchemy.table." + name, args, at); // data: read or changed
+    }
+    return nullptr;
+  }
+
+  // CREATE TABLE for a Table object, the way SQLAlchemy renders a copied table. Server defaults
+  // of reflected columns are not known as text: said once.
+  std::string create_table_sql(const Value& table, const std::string& target, python::Span at) {
+    std::vector<std::string> body;
+    std::vector<std::string> pk;
+    bool defaults = false;
+    for (const auto& c : table.items) {
+      std::string spec = ident(c->attrs.at("name")) + " " + c->attrs.at("type");
+      if (c->attrs.at("nullable") == "0") {
+        spec += " NOT NULL";
+      }
+      if (c->attrs.contains("default")) {
+        const std::string& d = c->attrs.at("default");
+        if (d.rfind("nextval('", 0) == 0) {
+          spec += " DEFAULT " + d; // the source's sequence, as SQLAlchemy copies it
+        } else {
+          defaults = true;
+        }
+      }
+      if (c->attrs.at("primary_key") == "1") {
+        pk.push_back(ident(c->attrs.at("name")));
+      }
+      body.push_back(spec);
+    }
+    if (!pk.empty()) {
+      body.push_back("PRIMARY KEY (" + join(pk) + ")");
+    }
+    std::set<std::string> seen;
+    for (const auto& k : table.keywords) {
+      const auto& a = k.value->attrs;
+      const std::string& ctype = a.at("ctype");
+      if (ctype == "primary_key" || !seen.insert(a.at("name")).second) {
+        continue;
+      }
+      std::vector<std::string> cols;
+      for (const auto& v : k.value->items.at(0)->items) {
+        cols.push_back(ident(v->s));
+      }
+      const std::string named =
+          a.at("name").empty() ? std::string() : "CONSTRAINT " + ident(a.at("name")) + " ";
+      if (ctype == "unique") {
+        body.push_back(named + "UNIQUE (" + join(cols) + ")");
+      } else if (ctype == "foreign_key") {
+        std::vector<std::string> refs;
+        for (const auto& v : k.value->items.at(1)->items) {
+          refs.push_back(ident(v->s));
+        }
+        std::string fk = named + "FOREIGN KEY(" + join(cols) + ") REFERENCES " +
+                         qualified(a.at("ref_schema"), a.at("ref_table")) + " (" + join(refs) + ")";
+        if (!a.at("ondelete").empty()) {
+          fk += " ON DELETE " + a.at("ondelete");
+        }
+        if (!a.at("onupdate").empty()) {
+          fk += " ON UPDATE " + a.at("onupdate");
+        }
+        body.push_back(fk);
+      }
+    }
+    if (defaults) {
+      note(at, "the server defaults of columns copied from a reflected table are not known as "
+               "text: the new table is checked without them");
+    }
+    return "CREATE TABLE " + target + " (\n    " + join(body, ", \n    ") + "\n)";
   }
 
   // --- sa.inspect(bind): answered from what the history has built -------------------------------
@@ -1177,9 +1464,12 @@ private:
   // Why an argument is not a string: the evaluator's reason when the value is unknown.
   static std::string not_a_string(std::string_view keyword, const ExprPtr& e) {
     if (e && e->kind == ExprKind::Other && !e->text.empty()) {
-      return "`" + std::string(keyword) + "` is not known statically (" + e->text + ")";
+      return "the operation's `" + std::string(keyword) + "` argument is not known statically (" +
+             e->text + ")";
     }
-    return "`" + std::string(keyword) + "` is not a string miglint can read";
+    return "the operation's `" + std::string(keyword) +
+           "` argument is not a string miglint can "
+           "read";
   }
 
   std::string str_arg(const Expr& call, size_t index, std::string_view keyword) const {

@@ -1816,6 +1816,13 @@ struct Evaluator::Impl {
       }
       return make_list(ValueKind::List, std::move(out), at);
     }
+    if (n == "isinstance" && arg(0) && arg(1) && arg(0)->kind == ValueKind::Object &&
+        arg(1)->kind == ValueKind::Ref) {
+      // An object of the Host (a reflected constraint): the Host knows its class.
+      if (auto v = m_host.attribute(arg(0), "__isinstance__ " + arg(1)->name, at)) {
+        return v;
+      }
+    }
     if (n == "isinstance") {
       const ValuePtr v = arg(0);
       const ValuePtr t = arg(1);
@@ -1830,6 +1837,22 @@ struct Evaluator::Impl {
         }
       }
       return make_unknown("an isinstance() test", at);
+    }
+    if (n == "hasattr") {
+      const ValuePtr obj = arg(0);
+      const ValuePtr name = arg(1);
+      if (obj && name && name->kind == ValueKind::Str) {
+        if (obj->kind == ValueKind::Object || obj->kind == ValueKind::Construct) {
+          // What the Host answers exists; a method of a Host object exists too.
+          return make_bool(m_host.attribute(obj, name->s, at) != nullptr ||
+                               obj->kind == ValueKind::Construct,
+                           at);
+        }
+        if (obj->kind == ValueKind::Ref) {
+          return make_bool(true, at);
+        }
+      }
+      return make_unknown("a hasattr()", at);
     }
     if (n == "getattr") {
       const ValuePtr obj = arg(0);
@@ -2014,6 +2037,57 @@ struct Evaluator::Impl {
         return make_str(out, at);
       }
       return make_unknown("the string method `" + n + "`", at);
+    }
+    if ((self->kind == ValueKind::Set || self->kind == ValueKind::List ||
+         self->kind == ValueKind::Tuple) &&
+        (n == "issubset" || n == "issuperset" || n == "isdisjoint" || n == "intersection" ||
+         n == "union" || n == "difference" || n == "count" || n == "index")) {
+      const ValuePtr other = arg(0);
+      auto theirs = other ? iterate(other) : std::nullopt;
+      if (!theirs) {
+        return other ? unknown_from(*other, at) : make_unknown(n + "()", at);
+      }
+      auto in = [](const std::vector<ValuePtr>& items, const Value& v) {
+        return std::any_of(items.begin(), items.end(),
+                           [&](const ValuePtr& x) { return equal(*x, v); });
+      };
+      if (n == "count" || n == "index") {
+        int64_t count = 0;
+        for (size_t k = 0; k < self->items.size(); ++k) {
+          if (equal(*self->items[k], *other)) {
+            if (n == "index") {
+              return make_int(static_cast<int64_t>(k), at);
+            }
+            ++count;
+          }
+        }
+        return n == "count" ? make_int(count, at) : make_unknown("index() of a missing item", at);
+      }
+      if (n == "issubset" || n == "issuperset" || n == "isdisjoint") {
+        const auto& a = n == "issuperset" ? *theirs : self->items;
+        const auto& b = n == "issuperset" ? self->items : *theirs;
+        bool result = true;
+        for (const auto& x : a) {
+          result = result && (n == "isdisjoint" ? !in(b, *x) : in(b, *x));
+        }
+        return make_bool(result, at);
+      }
+      std::vector<ValuePtr> out;
+      if (n == "union") {
+        out = self->items;
+        for (const auto& x : *theirs) {
+          if (!in(out, *x)) {
+            out.push_back(x);
+          }
+        }
+      } else {
+        for (const auto& x : self->items) {
+          if (in(*theirs, *x) == (n == "intersection")) {
+            out.push_back(x);
+          }
+        }
+      }
+      return make_list(ValueKind::Set, std::move(out), at);
     }
     if (self->kind == ValueKind::List || self->kind == ValueKind::Set) {
       if (n == "append" || n == "add") {
