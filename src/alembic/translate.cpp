@@ -554,6 +554,53 @@ private:
     }
   }
 
+  // table.insert().from_select(names, sa.select(columns...)) and sa.insert(table).from_select(...)
+  // where the tables are objects miglint knows (a reflected table, a new one): the INSERT ...
+  // SELECT SQLAlchemy compiles. nullopt for anything else.
+  static std::optional<std::string> insert_from_select(const Value& stmt) {
+    if (!ends_with(stmt.name, ".from_select") || !stmt.self || stmt.items.size() < 2) {
+      return std::nullopt;
+    }
+    const Value& insert = *stmt.self;
+    ValuePtr target = insert.self;
+    if (!target && !insert.items.empty()) {
+      target = insert.items[0]; // sa.insert(table)
+    }
+    if (!target || kind_of(*target) != "table") {
+      return std::nullopt;
+    }
+    const ValuePtr names = stmt.items[0];
+    const ValuePtr select = stmt.items[1];
+    if ((names->kind != ValueKind::List && names->kind != ValueKind::Tuple) ||
+        select->kind != ValueKind::Construct || !ends_with(select->name, "select")) {
+      return std::nullopt;
+    }
+    std::vector<std::string> cols;
+    for (const auto& n : names->items) {
+      if (n->kind != ValueKind::Str) {
+        return std::nullopt;
+      }
+      cols.push_back(ident(n->s));
+    }
+    std::vector<std::string> selected;
+    std::string source;
+    for (const auto& c : select->items) {
+      if (kind_of(*c) != "column" || !c->attrs.contains("table")) {
+        return std::nullopt;
+      }
+      if (!source.empty() && source != c->attrs.at("table")) {
+        return std::nullopt; // a join: not rendered
+      }
+      source = c->attrs.at("table");
+      selected.push_back(source + "." + ident(c->attrs.at("name")));
+    }
+    if (source.empty()) {
+      return std::nullopt;
+    }
+    return "INSERT INTO " + qualified(target->attrs.at("schema"), target->attrs.at("name")) + " (" +
+           join(cols) + ") SELECT " + join(selected) + " \nFROM " + source;
+  }
+
   // SQL handed to a connection or the context: a string or sa.text().
   ValuePtr execute_sql(const ValuePtr& sql, const python::Args& args, const std::string& how) {
     const python::Span at = args.origin;
@@ -574,6 +621,14 @@ private:
         emit_literal(*python::to_expr(text), at);
       }
       return object("result", "rows that " + how + " reads from the database", at);
+    }
+    if (sql && sql->kind == ValueKind::Construct) {
+      if (auto rendered = insert_from_select(*sql)) {
+        if (m_running) {
+          emit(*rendered, at);
+        }
+        return object("result", "rows that " + how + " reads from the database", at);
+      }
     }
     const std::string built = sql && sql->kind == ValueKind::Construct ? sql->name : "";
     // The statement's kind is its first verb: table.insert().from_select(...) is an INSERT.
@@ -960,6 +1015,7 @@ private:
     }
     for (const auto& c : it->second.columns) {
       t->items.push_back(column_object(c, pk.contains(c.name), at));
+      t->items.back()->attrs["table"] = qualified(schema, name->s);
     }
     for (const auto& c : it->second.constraints) {
       t->keywords.push_back({"constraint", constraint_object(c, at)});
@@ -980,8 +1036,16 @@ private:
   ValuePtr table_attribute(const ValuePtr& obj, const std::string& kind, const std::string& name,
                            python::Span at) const {
     if (kind == "table") {
-      if (name == "columns" || name == "c") {
+      if (name == "columns") {
         return python::make_list(ValueKind::List, obj->items, at);
+      }
+      if (name == "c") { // table.c.name, table.c["name"], for col in table.c
+        ValuePtr c = object("table", "the columns of " + obj->attrs.at("name"), at);
+        c->attrs = obj->attrs;
+        c->attrs["collection"] = "1";
+        c->attrs["iterable"] = "1";
+        c->items = obj->items;
+        return c;
       }
       if (name == "name") {
         return python::make_str(obj->attrs.at("name"), at);
@@ -1003,9 +1067,11 @@ private:
         }
         return python::make_list(ValueKind::List, std::move(out), at);
       }
-      if (name.size() > 2 && name.front() == '[') { // table.c["name"]
+      const bool item = name.size() > 2 && name.front() == '[';
+      if (item || obj->attrs.contains("collection")) { // table.c["name"], table.c.name
+        const std::string wanted = item ? name.substr(1, name.size() - 2) : name;
         for (const auto& c : obj->items) {
-          if (c->attrs.at("name") == name.substr(1, name.size() - 2)) {
+          if (c->attrs.at("name") == wanted) {
             return c;
           }
         }
@@ -1080,7 +1146,9 @@ private:
       return python::make_none(at);
     }
     if (name == "insert" || name == "select" || name == "update" || name == "delete") {
-      return construct("sqlalchemy.table." + name, args, at); // data: read or changed
+      ValuePtr v = construct("sqlalchemy.table." + name, args, at); // data: read or changed
+      v->self = self;
+      return v;
     }
     return nullptr;
   }

@@ -417,8 +417,9 @@ struct Evaluator::Impl {
   const std::map<std::string, std::string, std::less<>>& m_aliases;
   Host& m_host;
   EnvPtr m_globals;
-  int m_depth = 0; // calls of module functions in progress
-  Span m_top_call; // the call in the top-level function that led to the current code
+  int m_depth = 0;            // calls of module functions in progress
+  int m_undecided_breaks = 0; // `break`s on a condition miglint cannot decide, so far
+  Span m_top_call;            // the call in the top-level function that led to the current code
   bool m_initialised = false;
 
   // --- module scope ------------------------------------------------------------------------------
@@ -735,6 +736,7 @@ struct Evaluator::Impl {
       left = true;
     } catch (const BreakSignal&) {
       left = true;
+      ++m_undecided_breaks; // the enclosing `while` stops after this iteration
     } catch (const ContinueSignal&) {
       left = true;
     }
@@ -785,6 +787,11 @@ struct Evaluator::Impl {
       }
       return keys;
     }
+    case ValueKind::Object: // a collection the Host made iterable (a table's columns)
+      if (v->attrs.contains("iterable")) {
+        return v->items;
+      }
+      return std::nullopt;
     case ValueKind::Str: {
       std::vector<ValuePtr> chars;
       for (uint32_t k = 0; k < v->s.size(); ++k) {
@@ -852,11 +859,18 @@ struct Evaluator::Impl {
                                         " iterations when read statically");
         return;
       }
+      const int breaks = m_undecided_breaks;
       try {
         block(s.body, env);
       } catch (const BreakSignal&) {
         return;
       } catch (const ContinueSignal&) {
+      }
+      if (m_undecided_breaks > breaks) {
+        // `while True: ... if <data>: break`: a batch loop that runs until the data says so.
+        // One iteration stands for all of them.
+        m_undecided_breaks = breaks;
+        return;
       }
     }
     block(s.orelse, env);
