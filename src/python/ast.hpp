@@ -92,8 +92,30 @@ struct Expr {
   std::vector<Keyword> keywords;
   ExprPtr target;
   std::vector<StringPiece> pieces;
-  std::vector<CompFor> comps;       // Comprehension: its clauses, outermost first
-  std::vector<FStringField> fields; // FString: its `{...}` fields and `{{`/`}}`, in order
+  // Comprehension clauses (outermost first) and f-string fields (`{...}`, `{{`, `}}` in order):
+  // kept apart so that the many nodes without them stay small.
+  struct Extra {
+    std::vector<CompFor> comps;
+    std::vector<FStringField> fields;
+  };
+  std::shared_ptr<Extra> extra;
+
+  const std::vector<CompFor>& comps() const { return extra ? extra->comps : no_comps(); }
+  const std::vector<FStringField>& fields() const { return extra ? extra->fields : no_fields(); }
+  Extra& extra_mut() {
+    if (!extra) {
+      extra = std::make_shared<Extra>();
+    }
+    return *extra;
+  }
+  static const std::vector<CompFor>& no_comps() {
+    static const std::vector<CompFor> none;
+    return none;
+  }
+  static const std::vector<FStringField>& no_fields() {
+    static const std::vector<FStringField> none;
+    return none;
+  }
 
   // "op.add_column" for a Name/Attribute chain, "" otherwise.
   std::string dotted() const;

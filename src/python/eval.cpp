@@ -68,6 +68,7 @@ ValuePtr make_list(ValueKind kind, std::vector<ValuePtr> items, Span span) {
 ValuePtr str_from_expr(const Expr& e) {
   auto v = make_str(e.text, e.span);
   v->pieces = e.pieces;
+  v->literal = &e;
   return v;
 }
 
@@ -184,6 +185,9 @@ ExprPtr dotted_expr(const std::string& dotted, Span span) {
 } // namespace
 
 ExprPtr to_expr(const ValuePtr& v) {
+  if (v && v->literal != nullptr && v->kind == ValueKind::Str && v->s == v->literal->text) {
+    return ExprPtr(ExprPtr(), v->literal); // non-owning: the tree outlives the translation
+  }
   auto e = std::make_shared<Expr>();
   if (!v) {
     e->kind = ExprKind::None;
@@ -1117,7 +1121,7 @@ struct Evaluator::Impl {
         out = concat(*out, *substr(whole, at, end), e.span);
       }
     };
-    for (const auto& f : e.fields) {
+    for (const auto& f : e.fields()) {
       literal_part(f.begin);
       at = f.end;
       if (!f.literal.empty()) {
@@ -1237,13 +1241,13 @@ struct Evaluator::Impl {
       if (failure) {
         return;
       }
-      if (level == e.comps.size()) {
+      if (level == e.comps().size()) {
         for (const auto& item : e.items) {
           out.push_back(eval(*item, env));
         }
         return;
       }
-      const CompFor& c = e.comps[level];
+      const CompFor& c = e.comps()[level];
       const ValuePtr iter = eval(*c.iter, env);
       auto items = iterate(iter);
       if (!items) {

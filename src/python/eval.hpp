@@ -68,6 +68,9 @@ struct Value {
   Span span;                          // where the value was written or produced
   bool effect = false;                // Unknown: produced by a call whose effects are unknown
   std::map<std::string, std::string> attrs; // Object: facts the Host keeps with it
+  // The literal this value is, unchanged, when it is one (the syntax tree outlives evaluation):
+  // to_expr hands it back instead of building a copy.
+  const Expr* literal = nullptr;
 };
 
 ValuePtr make_none(Span span = {});

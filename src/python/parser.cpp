@@ -1077,7 +1077,7 @@ private:
         next();
         clause.ifs.push_back(or_test_no_cond());
       }
-      e->comps.push_back(std::move(clause));
+      e->extra_mut().comps.push_back(std::move(clause));
     }
     e->span = {begin, peek().end};
     return e;
@@ -1255,7 +1255,7 @@ private:
     const std::string& v = str.text;
     for (uint32_t i = from; i < v.size(); ++i) {
       if ((v[i] == '{' || v[i] == '}') && i + 1 < v.size() && v[i + 1] == v[i]) {
-        str.fields.push_back({i, i + 2, nullptr, "", false, std::string(1, v[i])});
+        str.extra_mut().fields.push_back({i, i + 2, nullptr, "", false, std::string(1, v[i])});
         ++i;
         continue;
       }
@@ -1300,7 +1300,7 @@ private:
         const std::string_view text(tok.text.data() + (*at - tok.begin), expr_end - i - 1);
         f.expr = parse_expression(text, *at);
       }
-      str.fields.push_back(std::move(f));
+      str.extra_mut().fields.push_back(std::move(f));
       i = j;
     }
   }
@@ -1329,14 +1329,14 @@ void shift(const ExprPtr& e, uint32_t by) {
     shift(k.value, by);
   }
   shift(m.target, by);
-  for (const auto& c : m.comps) {
+  for (const auto& c : m.comps()) {
     shift(c.target, by);
     shift(c.iter, by);
     for (const auto& i : c.ifs) {
       shift(i, by);
     }
   }
-  for (const auto& f : m.fields) {
+  for (const auto& f : m.fields()) {
     shift(f.expr, by);
   }
 }

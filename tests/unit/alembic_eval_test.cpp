@@ -411,6 +411,52 @@ TEST(AlembicEval, ReflectedTableCopiesAreCreatedFromTheHistory) {
   EXPECT_EQ(r.count("unanalyzable-code"), 0u);
 }
 
+// Plain op.* calls with literal arguments are translated from their syntax (the fast path that
+// keeps lint fast); through the evaluator the same calls must give the same SQL.
+TEST(AlembicEval, FastPathAndEvaluatorAgree) {
+  const std::string ops =
+      "    X.create_table(\"t\", sa.Column(\"id\", sa.BigInteger(), primary_key=True),\n"
+      "        sa.Column(\"s\", sa.Enum(\"a\", \"b\", name=\"st\"), nullable=False, "
+      "server_default=\"a\"),\n"
+      "        sa.Column(\"at\", sa.DateTime(timezone=True), server_default=sa.text(\"now()\")),\n"
+      "        sa.UniqueConstraint(\"s\", name=op.f(\"uq_t_s\")), comment=\"c\")\n"
+      "    X.add_column(\"t\", sa.Column(\"n\", sa.Numeric(10, 2), nullable=True))\n"
+      "    X.alter_column(\"t\", \"n\", existing_type=sa.Numeric(10, 2), nullable=False, "
+      "new_column_name=\"m\")\n"
+      "    X.create_index(\"ix_t_m\", \"t\", [\"m\"], unique=True, postgresql_where=sa.text("
+      "\"m > 0\"))\n"
+      "    X.create_foreign_key(\"fk\", \"t\", \"u\", [\"m\"], [\"id\"], ondelete=\"CASCADE\")\n"
+      "    X.execute(\"UPDATE t SET m = 1\")\n"
+      "    X.drop_constraint(\"uq_t_s\", \"t\", type_=\"unique\")\n";
+  auto sql_of = [&](const std::string& body) {
+    TempDir dir;
+    dir.write("versions/a1.py", revision("a1", "", body));
+    return check(dir).up("a1");
+  };
+  std::string plain = ops;
+  for (size_t at; (at = plain.find("X.")) != std::string::npos;) {
+    plain.replace(at, 2, "op.");
+  }
+  std::string evaluated = "    X = op\n" + ops; // a variable: only the evaluator knows X
+  const std::string a = sql_of(plain);
+  const std::string b = sql_of(evaluated);
+  EXPECT_TRUE(contains(a, "CREATE TABLE t")) << a;
+  // The same statements; the evaluated file has one more line, so compare without comments.
+  auto strip = [](const std::string& sql) {
+    std::string out;
+    for (size_t i = 0; i < sql.size();) {
+      const auto eol = sql.find('\n', i);
+      const std::string line = sql.substr(i, eol == std::string::npos ? eol : eol - i + 1);
+      if (line.rfind("--", 0) != 0) {
+        out += line;
+      }
+      i = eol == std::string::npos ? sql.size() : eol + 1;
+    }
+    return out;
+  };
+  EXPECT_EQ(strip(a), strip(b));
+}
+
 // alembic-postgresql-enum's operation, which autogenerate writes into revisions.
 TEST(AlembicEval, SyncEnumValuesRewritesTheColumnsThatUseTheType) {
   TempDir dir;

@@ -194,23 +194,23 @@ TEST(Python, ComprehensionsAndFStringFields) {
   const auto& x = *m.body[0].value;
   ASSERT_EQ(x.kind, ExprKind::Comprehension);
   EXPECT_EQ(x.text, "list");
-  ASSERT_EQ(x.comps.size(), 2u);
-  EXPECT_EQ(x.comps[0].ifs.size(), 1u);
+  ASSERT_EQ(x.comps().size(), 2u);
+  EXPECT_EQ(x.comps()[0].ifs.size(), 1u);
   EXPECT_EQ(x.items[0]->dotted(), "c.name");
   const auto& y = *m.body[1].value;
   EXPECT_EQ(y.text, "dict");
   EXPECT_EQ(y.items.size(), 2u);
   const auto& z = *m.body[2].value;
   ASSERT_EQ(z.kind, ExprKind::FString);
-  ASSERT_EQ(z.fields.size(), 4u);
-  EXPECT_EQ(z.fields[0].expr->text, "t");
-  EXPECT_EQ(z.fields[0].conversion, "r");
+  ASSERT_EQ(z.fields().size(), 4u);
+  EXPECT_EQ(z.fields()[0].expr->text, "t");
+  EXPECT_EQ(z.fields()[0].conversion, "r");
   // The field's position is its place in the file.
-  EXPECT_EQ(src.substr(z.fields[0].expr->span.begin, 1), "t");
-  EXPECT_EQ(z.fields[1].literal, "{");
-  EXPECT_EQ(z.fields[2].literal, "}");
-  EXPECT_TRUE(z.fields[3].has_format);
-  EXPECT_EQ(z.fields[3].expr->dotted(), "obj.name");
+  EXPECT_EQ(src.substr(z.fields()[0].expr->span.begin, 1), "t");
+  EXPECT_EQ(z.fields()[1].literal, "{");
+  EXPECT_EQ(z.fields()[2].literal, "}");
+  EXPECT_TRUE(z.fields()[3].has_format);
+  EXPECT_EQ(z.fields()[3].expr->dotted(), "obj.name");
 }
 
 TEST(Python, Expressions) {
