@@ -1205,8 +1205,20 @@ private:
       con->attrs.erase("fk_of");
       return con;
     }
-    if (name == "columns" || name == "column_keys") {
+    if (name == "column_keys") {
       return obj->items.at(0);
+    }
+    if (name == "columns") { // column objects: uq.columns -> [col.name for col in ...]
+      std::vector<ValuePtr> cols;
+      for (const auto& n : obj->items.at(0)->items) {
+        ValuePtr col = object("column", "the column " + n->s, at);
+        col->attrs["name"] = n->s;
+        col->attrs["type"] = "";
+        col->attrs["nullable"] = "1";
+        col->attrs["primary_key"] = "0";
+        cols.push_back(col);
+      }
+      return python::make_list(ValueKind::List, std::move(cols), at);
     }
     if (name.rfind("__isinstance__ ", 0) == 0) {
       const std::string cls = name.substr(name.rfind('.') + 1);
@@ -1258,6 +1270,11 @@ private:
     return nullptr;
   }
 
+  static bool single_integer_pk(const Value& table) {
+    return std::count_if(table.items.begin(), table.items.end(),
+                         [](const ValuePtr& c) { return c->attrs.at("primary_key") == "1"; }) == 1;
+  }
+
   // CREATE TABLE for a Table object, the way SQLAlchemy renders a copied table. Server defaults
   // of reflected columns are not known as text: said once.
   std::string create_table_sql(const Value& table, const std::string& target, python::Span at) {
@@ -1272,7 +1289,19 @@ private:
       if (c->attrs.contains("default")) {
         const std::string& d = c->attrs.at("default");
         if (d.rfind("nextval('", 0) == 0) {
-          spec += " DEFAULT " + d; // the source's sequence, as SQLAlchemy copies it
+          // SQLAlchemy reflects a serial as an autoincrement integer without a default; its copy
+          // as the table's one integer primary key is SERIAL again (a new sequence).
+          const std::string& type = c->attrs.at("type");
+          const bool integer = type == "integer" || type == "bigint" || type == "smallint";
+          if (integer && c->attrs.at("primary_key") == "1" && single_integer_pk(table)) {
+            spec = ident(c->attrs.at("name")) + " " +
+                   (type == "bigint"     ? "BIGSERIAL"
+                    : type == "smallint" ? "SMALLSERIAL"
+                                         : "SERIAL");
+            if (c->attrs.at("nullable") == "0") {
+              spec += " NOT NULL";
+            }
+          }
         } else {
           defaults = true;
         }
