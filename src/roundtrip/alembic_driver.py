@@ -348,6 +348,11 @@ def main():
         # gives the revisions (connection.commit()).
         engine = create_engine(state["url"], future=True)
         with engine.connect() as connection:
+            # The session settings env.py would have made (lock_timeout, statement_timeout...),
+            # as miglint read them: the revisions run under the same limits.
+            for name, value in sorted(state.get("settings", {}).items()):
+                connection.exec_driver_sql("SELECT set_config(%s, %s, false)", (name, value))
+            connection.commit()
             context.configure(connection=connection, target_metadata=None)
             with context.begin_transaction():
                 context.run_migrations()
@@ -402,6 +407,7 @@ def main():
         # env.py, until it fails once before the revision's code ran (or after the version row
         # was written); then this step and every later one in the built-in environment.
         upgrade = command["op"] == "upgrade"
+        state["settings"] = command.get("settings") or {}
         if not env["told"]:
             env["told"] = True
             emit(event="environment", interpreter=sys.executable, env_is_async=False, missing=True,

@@ -263,7 +263,10 @@ StepResult AlembicRunner::apply(const source::Migration& migration, core::Phase 
   const nlohmann::json command = {
       {"op", phase == core::Phase::Upgrade ? "upgrade" : "downgrade"},
       {"revision", migration.id},
-      {"file", file.empty() ? file : std::filesystem::absolute(file).string()}};
+      {"file", file.empty() ? file : std::filesystem::absolute(file).string()},
+      // What the project's env.py sets on the connection (read statically): the built-in
+      // environment sets it too when env.py cannot run.
+      {"settings", migration.session_settings}};
   const std::string line = command.dump() + "\n";
   if (::write(m_process->stdin_fd(), line.data(), line.size()) < 0) {
     result.ok = false;

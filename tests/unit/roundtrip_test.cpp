@@ -736,6 +736,35 @@ TEST(RoundTrip, EnvPyThatCannotBeImportedFallsBackToTheBuiltInEnvironment) {
 
 // Alembic's async template: without asyncpg its engine cannot be made; the built-in environment
 // runs the revisions with the URL miglint hands over, and the notice says why.
+// The built-in environment makes the settings env.py would have made (read statically): a
+// revision that checks lock_timeout passes only if they are in force.
+TEST(RoundTrip, BuiltInEnvironmentMakesEnvPySessionSettings) {
+  TempDir dir;
+  const std::string env = "from alembic import context\n"
+                          "from sqlalchemy import engine_from_config, pool, text\n"
+                          "from app.models import metadata\n"
+                          "connectable = engine_from_config(context.config.get_section("
+                          "context.config.config_ini_section), prefix='sqlalchemy.', "
+                          "poolclass=pool.NullPool)\n"
+                          "with connectable.connect() as connection:\n"
+                          "    connection.execute(text(\"SET lock_timeout = '4s'\"))\n"
+                          "    context.configure(connection=connection, target_metadata=metadata)\n"
+                          "    with context.begin_transaction():\n"
+                          "        context.run_migrations()\n";
+  write_alembic_project(
+      dir,
+      {{"a1", "",
+        "op.execute(\"DO $$ BEGIN IF current_setting('lock_timeout') <> '4s' THEN RAISE "
+        "EXCEPTION 'lock_timeout is %', current_setting('lock_timeout'); END IF; END $$\")",
+        "op.execute('SELECT 1')"}},
+      env);
+  const Outcome r = run("check --round-trip --format json --fail-on never p", dir.path().string());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto doc = nlohmann::json::parse(r.out);
+  EXPECT_EQ(count(doc, "roundtrip-builtin-env"), 1U) << r.out;
+  EXPECT_EQ(count(doc, "roundtrip-upgrade-failed"), 0U) << r.out;
+}
+
 TEST(RoundTrip, AsyncEnvPyWithoutItsDriverFallsBack) {
   TempDir dir;
   write_alembic_project(
