@@ -655,13 +655,13 @@ Loaded load_project(const Project& project, const std::set<std::string>& selecte
       m.findings.push_back(std::move(f));
     }
     for (const auto phase : {core::Phase::Upgrade, core::Phase::Downgrade}) {
-      Translation t = translate(*rev, phase);
+      Translation t = translate(*rev, phase, nullptr, &project.env.naming_convention);
       asked[i] = static_cast<char>(asked[i] || t.asked_schema);
       (phase == core::Phase::Upgrade ? m.upgrade : m.downgrade) = std::move(t.script);
       m.findings.insert(m.findings.end(), t.findings.begin(), t.findings.end());
     }
   });
-  answer_schema_questions(graph.order, asked, out.migrations);
+  answer_schema_questions(graph.order, asked, out.migrations, &project.env.naming_convention);
   return out;
 }
 

@@ -315,7 +315,8 @@ private:
 
 void answer_schema_questions(const std::vector<const Revision*>& order,
                              const std::vector<char>& asked,
-                             std::vector<source::Migration>& migrations) {
+                             std::vector<source::Migration>& migrations,
+                             const NamingConvention* naming) {
   size_t last = order.size();
   for (size_t i = order.size(); i-- > 0;) {
     if (asked[i]) {
@@ -334,7 +335,7 @@ void answer_schema_questions(const std::vector<const Revision*>& order,
       std::erase_if(m.findings, [](const core::Finding& f) {
         return f.rule == "unanalyzable-code" || f.rule == "drop-constraint-without-name";
       });
-      Translation up = translate(*order[i], core::Phase::Upgrade, &facts);
+      Translation up = translate(*order[i], core::Phase::Upgrade, &facts, naming);
       m.upgrade = std::move(up.script);
       m.findings.insert(m.findings.end(), up.findings.begin(), up.findings.end());
     }
@@ -342,7 +343,7 @@ void answer_schema_questions(const std::vector<const Revision*>& order,
       learn(facts, sql::parse(m.upgrade->sql));
     }
     if (asked[i]) {
-      Translation down = translate(*order[i], core::Phase::Downgrade, &facts);
+      Translation down = translate(*order[i], core::Phase::Downgrade, &facts, naming);
       m.downgrade = std::move(down.script);
       m.findings.insert(m.findings.end(), down.findings.begin(), down.findings.end());
       for (auto& f : m.findings) {

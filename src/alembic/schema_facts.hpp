@@ -18,6 +18,7 @@ void learn(SchemaFacts& facts, const sql::ParsedScript& script);
 // asked nothing are parsed only when a later one asks.
 void answer_schema_questions(const std::vector<const Revision*>& order,
                              const std::vector<char>& asked,
-                             std::vector<source::Migration>& migrations);
+                             std::vector<source::Migration>& migrations,
+                             const NamingConvention* naming = nullptr);
 
 } // namespace miglint::alembic

@@ -120,6 +120,7 @@ struct TypeSql {
 
 struct ForeignKeySql {
   std::string name;
+  ExprPtr name_expr; // as written (op.f() makes it final), for the naming convention
   std::vector<std::string> columns;
   std::string ref_schema;
   std::string ref_table;
@@ -214,8 +215,10 @@ struct TableRef {
 
 class Translator : public python::Host {
 public:
-  Translator(const Revision& rev, core::Phase phase, const SchemaFacts* schema)
-      : m_rev(rev), m_phase(phase), m_schema(schema) {
+  Translator(const Revision& rev, core::Phase phase, const SchemaFacts* schema,
+             const NamingConvention* naming)
+      : m_rev(rev), m_phase(phase), m_schema(schema),
+        m_naming(naming != nullptr && !naming->empty() ? naming : nullptr) {
     if (schema != nullptr) {
       m_live = *schema;
     }
@@ -588,8 +591,11 @@ private:
     if (name == "get_context") {
       return object("context", "the migration context (op.get_context())", at);
     }
-    if (name == "f" || name == "inline_literal") {
-      return args.get(0, name == "f" ? "name" : "value") ? args.get(0, "") : python::make_none(at);
+    if (name == "f") { // kept as op.f(...): a final name for the naming convention
+      return construct("alembic.op.f", args, at);
+    }
+    if (name == "inline_literal") {
+      return args.get(0, "value") ? args.get(0, "value") : python::make_none(at);
     }
     if (name == "batch_alter_table") {
       ValuePtr b = object("batch", "a batch_alter_table() block", at);
@@ -2008,6 +2014,7 @@ private:
 
   void fill_fk_options(const Expr& call, ForeignKeySql& out) const {
     out.name = opt_str_kw(call, "name").value_or("");
+    out.name_expr = kw(call, "name");
     // SQLAlchemy renders ON DELETE / ON UPDATE actions as written ("cascade" stays lower case).
     out.ondelete = opt_str_kw(call, "ondelete").value_or("");
     out.onupdate = opt_str_kw(call, "onupdate").value_or("");
@@ -2120,15 +2127,83 @@ private:
     return name ? "CONSTRAINT " + ident(*name) + " " : std::string();
   }
 
+  // The name a constraint gets under the target MetaData's naming convention (from env.py), as
+  // SQLAlchemy gives it: an `op.f()` name is final; a convention with %(constraint_name)s is
+  // applied to the name given (none: the constraint stays unnamed); one without it names only
+  // unnamed constraints. `kind`: "pk", "uq", "ck", "fk", "ix".
+  std::optional<std::string> convention_name(std::string_view kind, const ExprPtr& name_expr,
+                                             const std::string& table,
+                                             const std::vector<std::string>& columns,
+                                             const std::string& referred = {}) const {
+    const ExprPtr e = resolve(name_expr);
+    std::optional<std::string> given =
+        e && e->kind != ExprKind::None ? string_value(e) : std::nullopt;
+    const bool final =
+        e && e->kind == ExprKind::Call && ends_with(qualified_name(*e->target), ".f");
+    if (m_naming == nullptr || final) {
+      return given;
+    }
+    const auto it = m_naming->find(std::string(kind));
+    if (it == m_naming->end()) {
+      return given;
+    }
+    const std::string& conv = it->second;
+    const bool needs_name = conv.find("%(constraint_name)s") != std::string::npos;
+    if (given.has_value() != needs_name) {
+      return given;
+    }
+    std::string out;
+    for (size_t i = 0; i < conv.size();) {
+      if (conv.compare(i, 2, "%(") != 0) {
+        out += conv[i++];
+        continue;
+      }
+      const auto close = conv.find(")s", i);
+      if (close == std::string::npos) {
+        out += conv.substr(i);
+        break;
+      }
+      const std::string token = conv.substr(i + 2, close - i - 2);
+      std::string all_names, all_names_sep, all_labels;
+      for (size_t k = 0; k < columns.size(); ++k) {
+        all_names += columns[k];
+        all_names_sep += (k ? "_" : "") + columns[k];
+        all_labels += (k ? "_" : "") + table + "_" + columns[k];
+      }
+      const std::string first = columns.empty() ? std::string() : columns[0];
+      if (token == "table_name") {
+        out += table;
+      } else if (token == "constraint_name") {
+        out += given.value_or("");
+      } else if (token == "column_0_name" || token == "column_0_key") {
+        out += first;
+      } else if (token == "column_0_label") {
+        out += table + "_" + first;
+      } else if (token == "column_0N_name" || token == "column_0N_key") {
+        out += all_names;
+      } else if (token == "column_0_N_name" || token == "column_0_N_key") {
+        out += all_names_sep;
+      } else if (token == "column_0_N_label") {
+        out += all_labels;
+      } else if (token == "referred_table_name") {
+        out += referred;
+      } else {
+        out += conv.substr(i, close + 2 - i); // a token miglint does not know: as written
+      }
+      i = close + 2;
+    }
+    return out;
+  }
+
   // A table-level constraint object passed to create_table.
-  std::string table_constraint(const Expr& c, std::vector<std::string>& pk,
-                               std::string& pk_name) const {
+  std::string table_constraint(const Expr& c, std::vector<std::string>& pk, ExprPtr& pk_name,
+                               const std::string& table) const {
     const std::string n = sa_name(*c.target);
     if (n == "PrimaryKeyConstraint") {
       for (const auto& item : c.items) {
         pk.push_back(*string_value(resolve(item)));
       }
-      pk_name = opt_str_kw(c, "name").value_or("");
+      pk_name = kw(c, "name");
       return {};
     }
     if (n == "UniqueConstraint") {
@@ -2136,11 +2211,12 @@ private:
       for (const auto& item : c.items) {
         cols.push_back(*string_value(resolve(item)));
       }
-      return named(opt_str_kw(c, "name")) + "UNIQUE " + columns_sql(cols);
+      return named(convention_name("uq", kw(c, "name"), table, cols)) + "UNIQUE " +
+             columns_sql(cols);
     }
     if (n == "CheckConstraint") {
-      return named(opt_str_kw(c, "name")) + "CHECK (" + sql_text(arg(c, 0, "sqltext"), c.span) +
-             ")";
+      return named(convention_name("ck", kw(c, "name"), table, {})) + "CHECK (" +
+             sql_text(arg(c, 0, "sqltext"), c.span) + ")";
     }
     if (n == "ForeignKeyConstraint") {
       ForeignKeySql fk;
@@ -2150,6 +2226,7 @@ private:
         add_reference(fk, r, c.span);
       }
       fill_fk_options(c, fk);
+      fk.name = convention_name("fk", fk.name_expr, table, fk.columns, fk.ref_table).value_or("");
       return fk.clause();
     }
     throw Unanalyzable{c.span, "this table argument is not one miglint knows"};
@@ -2157,6 +2234,11 @@ private:
 
   std::string index_name(const std::string& schema, const std::string& table,
                          const std::string& column) const {
+    if (m_naming != nullptr && m_naming->contains("ix")) {
+      if (auto n = convention_name("ix", nullptr, table, {column})) {
+        return *n;
+      }
+    }
     return "ix_" + (schema.empty() ? "" : schema + "_") + table + "_" + column;
   }
 
@@ -2191,9 +2273,11 @@ private:
   }
 
   // "ALTER TABLE t ADD [CONSTRAINT name] " for the create_*_constraint operations.
-  std::string add_constraint(const Expr& c, bool batch) const {
-    return "ALTER TABLE " + qualified(schema_arg(c, batch), table_arg(c, batch, 1, "table_name")) +
-           " ADD " + named(string_value(arg(c, 0, "constraint_name")));
+  std::string add_constraint(const Expr& c, bool batch, std::string_view kind,
+                             const std::vector<std::string>& columns = {}) const {
+    const std::string table = table_arg(c, batch, 1, "table_name");
+    return "ALTER TABLE " + qualified(schema_arg(c, batch), table) + " ADD " +
+           named(convention_name(kind, arg(c, 0, "constraint_name"), table, columns));
   }
 
   void call(const Expr& c) {
@@ -2237,16 +2321,14 @@ private:
                qualified(schema_arg(c, batch), str_arg(c, 0, "index_name")),
            at);
     } else if (op == "create_unique_constraint") {
-      emit(add_constraint(c, batch) + "UNIQUE " +
-               columns_sql(string_list(arg(c, 2 - shift, "columns"))),
-           at);
+      const auto cols = string_list(arg(c, 2 - shift, "columns"));
+      emit(add_constraint(c, batch, "uq", cols) + "UNIQUE " + columns_sql(cols), at);
     } else if (op == "create_primary_key") {
-      emit(add_constraint(c, batch) + "PRIMARY KEY " +
-               columns_sql(string_list(arg(c, 2 - shift, "columns"))),
-           at);
+      const auto cols = string_list(arg(c, 2 - shift, "columns"));
+      emit(add_constraint(c, batch, "pk", cols) + "PRIMARY KEY " + columns_sql(cols), at);
     } else if (op == "create_check_constraint") {
-      emit(add_constraint(c, batch) + "CHECK (" + sql_text(arg(c, 2 - shift, "condition"), at) +
-               ")",
+      emit(add_constraint(c, batch, "ck") + "CHECK (" +
+               sql_text(arg(c, 2 - shift, "condition"), at) + ")",
            at);
     } else if (op == "create_foreign_key") {
       create_foreign_key(c, batch, shift);
@@ -2266,8 +2348,19 @@ private:
         m_findings.push_back(std::move(f));
         return;
       }
-      emit("ALTER TABLE " + qualified(schema_arg(c, batch), table_arg(c, batch, 1, "table_name")) +
-               " DROP CONSTRAINT " + ident(str_arg(c, 0, "constraint_name")),
+      const std::string table = table_arg(c, batch, 1, "table_name");
+      const std::string type = opt_str_kw(c, "type_").value_or("");
+      const std::string kind = type == "unique"       ? "uq"
+                               : type == "foreignkey" ? "fk"
+                               : type == "primary"    ? "pk"
+                               : type == "check"      ? "ck"
+                                                      : "";
+      const std::string dropped =
+          kind.empty()
+              ? str_arg(c, 0, "constraint_name")
+              : convention_name(kind, name, table, {}).value_or(str_arg(c, 0, "constraint_name"));
+      emit("ALTER TABLE " + qualified(schema_arg(c, batch), table) + " DROP CONSTRAINT " +
+               ident(dropped),
            at);
     } else if (op == "rename_table") {
       emit("ALTER TABLE " + qualified(schema_arg(c, false), str_arg(c, 0, "old_table_name")) +
@@ -2300,7 +2393,7 @@ private:
     std::vector<ColumnSql> cols;
     std::vector<std::string> explicit_constraints;
     std::vector<std::string> pk;
-    std::string pk_name;
+    ExprPtr pk_name;
     std::vector<std::string> table_indexes;
     std::set<std::string> fk_columns; // in a table-level ForeignKeyConstraint
     for (size_t i = 1; i < c.items.size(); ++i) {
@@ -2327,7 +2420,7 @@ private:
             fk_columns.insert(col);
           }
         }
-        std::string sql = table_constraint(*item, pk, pk_name);
+        std::string sql = table_constraint(*item, pk, pk_name, table);
         if (!sql.empty()) {
           explicit_constraints.push_back(sql);
         }
@@ -2361,16 +2454,18 @@ private:
       body.push_back(col.spec(serial));
     }
     if (!pk_cols.empty()) {
-      body.push_back(named(pk_name.empty() ? std::nullopt : std::optional(pk_name)) +
-                     "PRIMARY KEY " + columns_sql(pk_cols));
+      body.push_back(named(convention_name("pk", pk_name, table, pk_cols)) + "PRIMARY KEY " +
+                     columns_sql(pk_cols));
     }
     body.insert(body.end(), explicit_constraints.begin(), explicit_constraints.end());
-    for (const auto& col : cols) {
-      for (const auto& fk : col.foreign_keys) {
+    for (auto& col : cols) {
+      for (auto& fk : col.foreign_keys) {
+        fk.name = convention_name("fk", fk.name_expr, table, fk.columns, fk.ref_table).value_or("");
         body.push_back(fk.clause());
       }
       if (col.unique && !col.index) {
-        body.push_back("UNIQUE (" + ident(col.name) + ")");
+        body.push_back(named(convention_name("uq", nullptr, table, {col.name})) + "UNIQUE (" +
+                       ident(col.name) + ")");
       }
     }
     emit("CREATE TABLE " + target + " (\n    " + join(body, ", \n    ") + "\n)", at);
@@ -2418,11 +2513,15 @@ private:
                         col.autoincrement.value_or(true) && !col.server_default &&
                         col.identity.empty() && col.foreign_keys.empty();
     emit("ALTER TABLE " + target + " ADD COLUMN " + col.spec(serial), at);
-    for (const auto& fk : col.foreign_keys) {
+    for (auto& fk : col.foreign_keys) {
+      fk.name = convention_name("fk", fk.name_expr, table, fk.columns, fk.ref_table).value_or("");
       emit("ALTER TABLE " + target + " ADD " + fk.clause(), at);
     }
     if (col.unique && !col.index) {
-      emit("ALTER TABLE " + target + " ADD UNIQUE (" + ident(col.name) + ")", at);
+      emit("ALTER TABLE " + target + " ADD " +
+               named(convention_name("uq", nullptr, table, {col.name})) + "UNIQUE (" +
+               ident(col.name) + ")",
+           at);
     }
     if (col.index) {
       emit(std::string("CREATE ") + (col.unique ? "UNIQUE " : "") + "INDEX " +
@@ -2504,7 +2603,8 @@ private:
     fk.ref_columns = string_list(arg(c, 4 - shift, "remote_cols"));
     fk.ref_schema = opt_str_kw(c, "referent_schema").value_or("");
     fill_fk_options(c, fk);
-    fk.name = string_value(arg(c, 0, "constraint_name")).value_or("");
+    fk.name = convention_name("fk", arg(c, 0, "constraint_name"), source, fk.columns, fk.ref_table)
+                  .value_or("");
     const std::string schema =
         batch ? m_batches.back().schema : opt_str_kw(c, "source_schema").value_or("");
     emit("ALTER TABLE " + qualified(schema, source) + " ADD " + fk.clause(), c.span);
@@ -2667,6 +2767,7 @@ private:
   const Revision& m_rev;
   core::Phase m_phase;
   const SchemaFacts* m_schema = nullptr;
+  const NamingConvention* m_naming = nullptr; // env.py's target MetaData, when literal
   SchemaFacts m_live; // m_schema plus the SQL emitted so far, learnt up to m_learned
   size_t m_learned = 0;
   std::map<std::string, ValuePtr> m_inspector_cache;
@@ -2692,8 +2793,9 @@ private:
 
 } // namespace
 
-Translation translate(const Revision& revision, core::Phase phase, const SchemaFacts* schema) {
-  return Translator(revision, phase, schema).run();
+Translation translate(const Revision& revision, core::Phase phase, const SchemaFacts* schema,
+                      const NamingConvention* naming) {
+  return Translator(revision, phase, schema, naming).run();
 }
 
 } // namespace miglint::alembic

@@ -68,9 +68,14 @@ struct Translation {
 // `op.*` call it came from, and SQL in `op.execute("...")` into the string literal. Code it
 // cannot understand becomes an `unanalyzable-code` finding at its line; `# miglint:` comments
 // become SQL comments, so suppressions work as in SQL files.
+// The target MetaData's naming_convention ("uq" -> "uq_%(table_name)s_%(column_0_name)s"), as
+// env.py sets it.
+using NamingConvention = std::map<std::string, std::string>;
+
 // `schema`: what the history has built before this revision (after its upgrade, for the
-// downgrade), or null when not known yet.
+// downgrade), or null when not known yet. `naming`: env.py's naming convention, or null.
 Translation translate(const Revision& revision, core::Phase phase,
-                      const SchemaFacts* schema = nullptr);
+                      const SchemaFacts* schema = nullptr,
+                      const NamingConvention* naming = nullptr);
 
 } // namespace miglint::alembic
