@@ -591,8 +591,14 @@ private:
     if (name == "get_context") {
       return object("context", "the migration context (op.get_context())", at);
     }
-    if (name == "f") { // kept as op.f(...): a final name for the naming convention
-      return construct("alembic.op.f", args, at);
+    if (name == "f") { // the string, marked final for the naming convention
+      const ValuePtr v = args.get(0, "name");
+      if (v && v->kind == ValueKind::Str) {
+        ValuePtr named = std::make_shared<Value>(*v);
+        named->attrs["final"] = "1";
+        return named;
+      }
+      return v ? v : python::make_none(at);
     }
     if (name == "inline_literal") {
       return args.get(0, "value") ? args.get(0, "value") : python::make_none(at);

@@ -185,6 +185,17 @@ ExprPtr dotted_expr(const std::string& dotted, Span span) {
 } // namespace
 
 ExprPtr to_expr(const ValuePtr& v) {
+  if (v && v->kind == ValueKind::Str && v->attrs.contains("final")) {
+    // op.f("name"): the Host's final name, rebuilt as the call that marks it
+    auto plain = std::make_shared<Value>(*v);
+    plain->attrs.clear();
+    auto call = std::make_shared<Expr>();
+    call->kind = ExprKind::Call;
+    call->span = v->span;
+    call->target = dotted_expr("alembic.op.f", v->span);
+    call->items.push_back(to_expr(plain));
+    return call;
+  }
   if (v && v->literal != nullptr && v->kind == ValueKind::Str && v->s == v->literal->text) {
     return ExprPtr(ExprPtr(), v->literal); // non-owning: the tree outlives the translation
   }

@@ -457,6 +457,28 @@ TEST(AlembicEval, FastPathAndEvaluatorAgree) {
   EXPECT_EQ(strip(a), strip(b));
 }
 
+// The naming convention of env.py's MetaData through the evaluator: op.f() stays final.
+TEST(AlembicEval, NamingConventionThroughTheEvaluator) {
+  TempDir dir;
+  dir.write("env.py", "from sqlalchemy import MetaData\n"
+                      "target_metadata = MetaData(naming_convention={\"uq\": "
+                      "\"uq_%(table_name)s_%(column_0_name)s\", \"ck\": "
+                      "\"ck_%(table_name)s_%(constraint_name)s\"})\n");
+  dir.write("versions/a1.py",
+            revision("a1", "",
+                     "    X = op\n"
+                     "    for col in (\"a\", \"b\"):\n"
+                     "        X.create_unique_constraint(None, \"t\", [col])\n"
+                     "    X.create_check_constraint(\"positive\", \"t\", \"a > 0\")\n"
+                     "    X.create_check_constraint(op.f(\"ck_final\"), \"t\", \"b > 0\")\n"));
+  const Checked r = check(dir);
+  const std::string up = r.up("a1");
+  EXPECT_TRUE(contains(up, "ADD CONSTRAINT uq_t_a UNIQUE (a)")) << up;
+  EXPECT_TRUE(contains(up, "ADD CONSTRAINT uq_t_b UNIQUE (b)")) << up;
+  EXPECT_TRUE(contains(up, "ADD CONSTRAINT ck_t_positive CHECK (a > 0)")) << up;
+  EXPECT_TRUE(contains(up, "ADD CONSTRAINT ck_final CHECK (b > 0)")) << up;
+}
+
 // alembic-postgresql-enum's operation, which autogenerate writes into revisions.
 TEST(AlembicEval, SyncEnumValuesRewritesTheColumnsThatUseTheType) {
   TempDir dir;
