@@ -294,6 +294,9 @@ struct RaiseSignal {
   std::string what;
   Span span;
 };
+struct BudgetSignal { // the evaluation did more work than any revision needs
+  Span span;
+};
 
 bool equal(const Value& a, const Value& b) {
   if ((a.kind == ValueKind::Int || a.kind == ValueKind::Bool) &&
@@ -434,6 +437,7 @@ struct Evaluator::Impl {
   EnvPtr m_globals;
   int m_depth = 0;            // calls of module functions in progress
   int m_undecided_breaks = 0; // `break`s on a condition miglint cannot decide, so far
+  long m_steps = 0;           // statements run, against Evaluator::k_max_steps
   Span m_top_call;            // the call in the top-level function that led to the current code
   bool m_initialised = false;
 
@@ -462,6 +466,8 @@ struct Evaluator::Impl {
       } catch (const BreakSignal&) {
       } catch (const ContinueSignal&) {
       } catch (const RaiseSignal&) {
+      } catch (const BudgetSignal&) {
+        return; // module-level code that never ends: what was bound so far stays
       }
     }
   }
@@ -544,6 +550,9 @@ struct Evaluator::Impl {
   }
 
   void statement(const Stmt& s, const EnvPtr& env) {
+    if (++m_steps > Evaluator::k_max_steps) {
+      throw BudgetSignal{s.span};
+    }
     const bool top = m_depth == 0;
     if (top) {
       m_host.statement_begin(s);
@@ -959,6 +968,9 @@ struct Evaluator::Impl {
   // --- expressions -------------------------------------------------------------------------------
 
   ValuePtr eval(const Expr& e, const EnvPtr& env) {
+    if (++m_steps > Evaluator::k_max_steps) {
+      throw BudgetSignal{e.span};
+    }
     switch (e.kind) {
     case ExprKind::Name:
       return lookup(e.text, env, e.span);
@@ -2306,6 +2318,11 @@ std::string Evaluator::run(const Stmt& fn) {
     return r.what;
   } catch (const BreakSignal&) {
   } catch (const ContinueSignal&) {
+  } catch (const BudgetSignal& b) {
+    m_impl->m_host.unanalyzable(b.span, "the evaluation stopped after " +
+                                            std::to_string(k_max_steps) +
+                                            " steps: the rest of this function is not "
+                                            "analysed");
   }
   return {};
 }

@@ -170,6 +170,10 @@ public:
   // Limits: nested calls of module functions, iterations of one loop.
   static constexpr int k_max_depth = 16;
   static constexpr int k_max_iterations = 10000;
+  // Statements and expressions evaluated in one evaluation at most (nested loops multiply):
+  // past it, the rest of the function is reported and not analysed. Real revisions take a few
+  // thousand.
+  static constexpr long k_max_steps = 1000000;
 
 private:
   struct Impl;

@@ -263,6 +263,21 @@ TEST(AlembicEval, VocabularyDefaultsEnumsBindAndUnknownTypes) {
   EXPECT_TRUE(contains(notes[0], "opaque type")) << notes[0];
 }
 
+TEST(AlembicEval, RunawayLoopsStopWithOneFinding) {
+  TempDir dir;
+  dir.write("versions/a1.py",
+            revision("a1", "",
+                     "    for i in range(10000):\n"
+                     "        for j in range(10000):\n"
+                     "            pass\n"
+                     "    op.drop_table(\"never_reached\")\n",
+                     "    pass\n", "SIZE = [x for x in range(10000) for y in range(10000)]\n\n"));
+  const Checked r = check(dir); // returns quickly: the evaluation has a budget
+  const auto notes = r.messages("unanalyzable-code");
+  ASSERT_EQ(notes.size(), 1u) << r.up("a1");
+  EXPECT_TRUE(contains(notes[0], "stopped after")) << notes[0];
+}
+
 TEST(AlembicEval, UndefinedHelpersAndLimitsAreReportedOnce) {
   TempDir dir;
   dir.write("versions/a1.py",
