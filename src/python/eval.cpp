@@ -106,7 +106,18 @@ std::string repr_str(const std::string& s) {
 
 } // namespace
 
+namespace {
+thread_local int g_describe_depth = 0; // containers that contain themselves end here
+} // namespace
+
 std::string describe(const Value& v) {
+  if (g_describe_depth > 8) {
+    return "...";
+  }
+  struct Deeper {
+    Deeper() { ++g_describe_depth; }
+    ~Deeper() { --g_describe_depth; }
+  } deeper;
   switch (v.kind) {
   case ValueKind::None:
     return "None";
@@ -184,7 +195,21 @@ ExprPtr dotted_expr(const std::string& dotted, Span span) {
 
 } // namespace
 
+namespace {
+thread_local int g_to_expr_depth = 0;
+} // namespace
+
 ExprPtr to_expr(const ValuePtr& v) {
+  if (g_to_expr_depth > 32) { // a container that contains itself
+    auto e = std::make_shared<Expr>();
+    e->kind = ExprKind::Other;
+    e->text = "a value nested too deeply";
+    return e;
+  }
+  struct Deeper {
+    Deeper() { ++g_to_expr_depth; }
+    ~Deeper() { --g_to_expr_depth; }
+  } deeper;
   if (v && v->kind == ValueKind::Str && v->attrs.contains("final")) {
     // op.f("name"): the Host's final name, rebuilt as the call that marks it
     auto plain = std::make_shared<Value>(*v);
@@ -298,7 +323,13 @@ struct BudgetSignal { // the evaluation did more work than any revision needs
   Span span;
 };
 
-bool equal(const Value& a, const Value& b) {
+bool equal(const Value& a, const Value& b, int depth = 0) {
+  if (&a == &b) {
+    return true;
+  }
+  if (depth > 32) {
+    return false; // containers that contain themselves
+  }
   if ((a.kind == ValueKind::Int || a.kind == ValueKind::Bool) &&
       (b.kind == ValueKind::Int || b.kind == ValueKind::Bool)) {
     return (a.kind == ValueKind::Int ? a.i : a.b) == (b.kind == ValueKind::Int ? b.i : b.b);
@@ -327,7 +358,7 @@ bool equal(const Value& a, const Value& b) {
       return false;
     }
     for (size_t k = 0; k < a.items.size(); ++k) {
-      if (!equal(*a.items[k], *b.items[k])) {
+      if (!equal(*a.items[k], *b.items[k], depth + 1)) {
         return false;
       }
     }

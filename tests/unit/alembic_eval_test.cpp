@@ -278,6 +278,18 @@ TEST(AlembicEval, RunawayLoopsStopWithOneFinding) {
   EXPECT_TRUE(contains(notes[0], "stopped after")) << notes[0];
 }
 
+// Containers that contain themselves: described, compared and passed on without recursing forever.
+TEST(AlembicEval, SelfContainingValuesDoNotCrash) {
+  TempDir dir;
+  dir.write("versions/a1.py", revision("a1", "",
+                                       "    a = []\n    a.append(a)\n    if a == a:\n"
+                                       "        print(a)\n    op.execute(str(a))\n"
+                                       "    d = {}\n    d[\"x\"] = d\n"
+                                       "    op.create_index(\"i\", \"t\", d)\n"));
+  const Checked r = check(dir);
+  EXPECT_EQ(r.count("unanalyzable-code"), 2u); // the SQL text and the index elements
+}
+
 TEST(AlembicEval, UndefinedHelpersAndLimitsAreReportedOnce) {
   TempDir dir;
   dir.write("versions/a1.py",
