@@ -284,6 +284,48 @@ bool emit(const std::string& output, Fn&& fn) {
   return true;
 }
 
+// A directory with no migrations (a repository's root, say): a note naming the Alembic projects
+// a few levels below it, so the run that found nothing does not pass silently. Files named
+// alone (what pre-commit passes) are not migrations to say anything about.
+void say_where_migrations_are(const std::vector<std::string>& paths) {
+  for (const auto& path : paths) {
+    std::error_code ec;
+    if (!fs::is_directory(path, ec)) {
+      continue;
+    }
+    std::vector<std::string> found;
+    for (auto it = fs::recursive_directory_iterator(
+             path, fs::directory_options::skip_permission_denied, ec);
+         it != fs::recursive_directory_iterator() && found.size() < 3; it.increment(ec)) {
+      if (ec) {
+        break;
+      }
+      const std::string name = it->path().filename().string();
+      if (it->is_directory(ec) &&
+          (it.depth() >= 3 || name.starts_with(".") || name == "node_modules" || name == "venv" ||
+           name == "site-packages" || name == "__pycache__")) {
+        it.disable_recursion_pending();
+        continue;
+      }
+      if (name == "alembic.ini") {
+        found.push_back(it->path().string());
+      }
+    }
+    std::string message = "no migrations found in " + path;
+    if (!found.empty()) {
+      message += "; Alembic projects below it: ";
+      for (size_t k = 0; k < found.size(); ++k) {
+        message += (k ? ", " : "") + found[k];
+      }
+      message += " (pass one of them)";
+    } else {
+      message += " (give an alembic.ini, a directory holding one or env.py and versions/, or a "
+                 "directory of SQL migrations)";
+    }
+    std::cerr << "miglint: note: " << message << '\n';
+  }
+}
+
 int run_check(const CheckOptions& o) {
   lint::LintOptions lint_options;
   lint_options.pg_version = o.pg_version;
@@ -311,6 +353,9 @@ int run_check(const CheckOptions& o) {
   }
   for (const auto& note : discovery.notes) {
     std::cerr << "miglint: note: " << note << '\n';
+  }
+  if (discovery.migrations.empty() && discovery.findings.empty()) {
+    say_where_migrations_are(o.paths);
   }
   if (!o.exclude.empty() || !o.config_exclude.empty()) {
     const std::string cwd = fs::current_path().string();

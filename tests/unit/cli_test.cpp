@@ -41,6 +41,23 @@ TEST_F(Cli, DefaultsToTheMigrationsDirectory) {
   EXPECT_EQ(run("check", dir() + "/clean").exit_code, 2);
 }
 
+// A directory without migrations (a repository's root) is not a silent success: a note names the
+// Alembic projects below it. A file named alone that is no migration stays quiet (pre-commit).
+TEST_F(Cli, NoMigrationsFoundSaysWhereTheyAre) {
+  m_dir.write("repo/service/db/alembic.ini", "[alembic]\nscript_location = %(here)s\n");
+  m_dir.write("repo/service/db/env.py", "");
+  m_dir.write("repo/service/db/versions/.keep", "");
+  m_dir.write("repo/README.md", "hello\n");
+  const auto root = run("check repo", dir());
+  EXPECT_EQ(root.exit_code, 0) << root.out;
+  EXPECT_NE(root.out.find("miglint: note: no migrations found in repo; Alembic projects below it: "
+                          "repo/service/db/alembic.ini (pass one of them)"),
+            std::string::npos)
+      << root.out;
+  const auto file = run("check repo/README.md", dir());
+  EXPECT_EQ(file.out.find("note:"), std::string::npos) << file.out;
+}
+
 TEST_F(Cli, JsonShape) {
   const auto r = run("check --format json migrations", dir());
   EXPECT_EQ(r.exit_code, 1);
