@@ -62,10 +62,17 @@ public:
   void probe(bool) override {}
 };
 
+// A module whose classes are read: one parsed from a file here (`owned`), or a revision's own
+// tree, used in place.
 struct LoadedModule {
   std::string text; // the parse tree points into nothing, but spans index this
-  python::Module module;
+  python::Module owned;
+  const python::Module* module = &owned;
   std::map<std::string, std::string, std::less<>> aliases;
+
+  LoadedModule() = default;
+  LoadedModule(const LoadedModule&) = delete;
+  LoadedModule& operator=(const LoadedModule&) = delete;
 };
 
 std::map<std::string, std::string, std::less<>> aliases_of(const python::Module& m) {
@@ -99,8 +106,8 @@ std::shared_ptr<LoadedModule> load(const fs::path& path) {
     text << in.rdbuf();
     out = std::make_shared<LoadedModule>();
     out->text = text.str();
-    out->module = python::parse(out->text);
-    out->aliases = aliases_of(out->module);
+    out->owned = python::parse(out->text);
+    out->aliases = aliases_of(out->owned);
   }
   g_modules[key] = out;
   return out;
@@ -187,7 +194,7 @@ ValuePtr class_type(const LoadedModule& lm, const std::string& name, const fs::p
     return nullptr;
   }
   const python::Stmt* cls = nullptr;
-  for (const auto& s : lm.module.body) {
+  for (const auto& s : lm.module->body) {
     if (s.kind == python::StmtKind::Class && s.name == name) {
       cls = &s;
     }
@@ -200,7 +207,7 @@ ValuePtr class_type(const LoadedModule& lm, const std::string& name, const fs::p
     return nullptr;
   }
   TypeHost host;
-  python::Evaluator evaluator(lm.module, lm.aliases, host);
+  python::Evaluator evaluator(*lm.module, lm.aliases, host);
   const auto ns = evaluator.class_namespace(*cls);
   if (auto it = ns.find("load_dialect_impl"); it != ns.end()) {
     auto dialect = python::make_object("the dialect");
@@ -265,7 +272,7 @@ ValuePtr resolve_class_type(const python::Module& module, const std::string& cla
                             const fs::path& from) {
   std::lock_guard lock(g_mutex);
   LoadedModule lm;
-  lm.module = module; // a copy: the revision's tree stays the revision's
+  lm.module = &module; // read in place, not copied
   lm.aliases = aliases_of(module);
   return class_type(lm, class_name, from, 0);
 }

@@ -555,24 +555,7 @@ private:
     auto e = std::make_shared<Expr>();
     e->kind = ExprKind::Call;
     e->span = args.origin;
-    e->target = python::to_expr(python::make_str("", args.origin)); // replaced below
-    auto dotted = std::make_shared<Expr>();
-    ExprPtr target;
-    size_t start = 0;
-    while (true) {
-      const auto dot = callee.find('.', start);
-      auto part = std::make_shared<Expr>();
-      part->span = args.origin;
-      part->text = callee.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
-      part->kind = target ? ExprKind::Attribute : ExprKind::Name;
-      part->target = target;
-      target = part;
-      if (dot == std::string::npos) {
-        break;
-      }
-      start = dot + 1;
-    }
-    e->target = target;
+    e->target = python::dotted_expr(callee, args.origin);
     for (const auto& v : args.positional) {
       e->items.push_back(python::to_expr(v));
     }
@@ -1627,25 +1610,14 @@ private:
   // --- argument access
   // -----------------------------------------------------------------------------
 
-  ExprPtr resolve(ExprPtr e) const {
-    for (int guard = 0; e && e->kind == ExprKind::Name && guard < 16; ++guard) {
-      auto it = m_locals.find(e->text);
-      if (it == m_locals.end()) {
-        break;
-      }
-      e = it->second;
-    }
-    return e;
-  }
-
   ExprPtr arg(const Expr& call, size_t index, std::string_view keyword) const {
     for (const auto& k : call.keywords) {
       if (k.name == keyword) {
-        return resolve(k.value);
+        return k.value;
       }
     }
     if (index < call.items.size() && call.items[index]->kind != ExprKind::Starred) {
-      return resolve(call.items[index]);
+      return call.items[index];
     }
     return nullptr;
   }
@@ -1653,7 +1625,7 @@ private:
   ExprPtr kw(const Expr& call, std::string_view keyword) const {
     for (const auto& k : call.keywords) {
       if (k.name == keyword) {
-        return resolve(k.value);
+        return k.value;
       }
     }
     return nullptr;
@@ -1670,7 +1642,7 @@ private:
     if (e->kind == ExprKind::Call &&
         (ends_with(qualified_name(*e->target), ".f") || sa_name(*e->target) == "text" ||
          sa_name(*e->target) == "quoted_name" || sa_name(*e->target) == "literal_column")) {
-      return e->items.empty() ? std::nullopt : string_value(resolve(e->items[0]));
+      return e->items.empty() ? std::nullopt : string_value(e->items[0]);
     }
     return std::nullopt;
   }
@@ -1751,7 +1723,7 @@ private:
       throw Unanalyzable{e->span, "expected a list of names"};
     }
     for (const auto& item : e->items) {
-      auto s = string_value(resolve(item));
+      auto s = string_value(item);
       if (!s) {
         throw Unanalyzable{item->span, "expected a column name"};
       }
@@ -1773,7 +1745,7 @@ private:
       items.push_back(e);
     }
     for (const auto& raw : items) {
-      const ExprPtr item = resolve(raw);
+      const ExprPtr item = raw;
       if (item->kind == ExprKind::Str) {
         out.push_back(ident(item->text));
       } else if (item->kind == ExprKind::Call &&
@@ -1836,14 +1808,14 @@ private:
         return std::string(*constant);
       }
       if (name == "literal" && !e->items.empty()) {
-        return value_sql(resolve(e->items[0]));
+        return value_sql(e->items[0]);
       }
       const std::string q = qualified_name(*e->target);
       const auto func = q.find("func.");
       if (func != std::string::npos) {
         std::vector<std::string> args;
         for (const auto& a : e->items) {
-          args.push_back(value_sql(resolve(a)));
+          args.push_back(value_sql(a));
         }
         return q.substr(func + 5) + "(" + join(args) + ")";
       }
@@ -1883,7 +1855,7 @@ private:
   }
 
   TypeSql type_of(const ExprPtr& raw) const {
-    const ExprPtr e = resolve(raw);
+    const ExprPtr e = raw;
     if (e->kind == ExprKind::Other) { // a value the evaluator could not know
       return opaque_type(*e, "this column type is not known statically (" + e->text + ")");
     }
@@ -1970,7 +1942,7 @@ private:
     case TypeArgs::Enum: {
       EnumType en;
       for (const auto& item : c.items) {
-        const ExprPtr v = resolve(item);
+        const ExprPtr v = item;
         if (v->kind != ExprKind::Str) {
           throw Unanalyzable{v->span, "enum labels that are not string literals (a Python enum "
                                       "class) cannot be read statically"};
@@ -2033,14 +2005,14 @@ private:
   }
 
   ColumnSql column_of(const ExprPtr& raw) const {
-    const ExprPtr e = resolve(raw);
+    const ExprPtr e = raw;
     if (e->kind != ExprKind::Call || sa_name(*e->target) != "Column") {
       throw Unanalyzable{e->span, "expected sa.Column(...)"};
     }
     ColumnSql col;
     size_t next = 0;
-    if (!e->items.empty() && string_value(resolve(e->items[0]))) {
-      col.name = *string_value(resolve(e->items[0]));
+    if (!e->items.empty() && string_value(e->items[0])) {
+      col.name = *string_value(e->items[0]);
       next = 1;
     } else if (auto n = opt_str_kw(*e, "name")) {
       col.name = *n;
@@ -2053,7 +2025,7 @@ private:
       typed = true;
     }
     for (size_t i = next; i < e->items.size(); ++i) {
-      const ExprPtr item = resolve(e->items[i]);
+      const ExprPtr item = e->items[i];
       const Expr& callee = item->kind == ExprKind::Call ? *item->target : *item;
       const std::string n = sa_name(callee);
       if (n == "ForeignKey") {
@@ -2141,7 +2113,7 @@ private:
                                              const std::string& table,
                                              const std::vector<std::string>& columns,
                                              const std::string& referred = {}) const {
-    const ExprPtr e = resolve(name_expr);
+    const ExprPtr e = name_expr;
     std::optional<std::string> given =
         e && e->kind != ExprKind::None ? string_value(e) : std::nullopt;
     const bool final =
@@ -2207,7 +2179,7 @@ private:
     const std::string n = sa_name(*c.target);
     if (n == "PrimaryKeyConstraint") {
       for (const auto& item : c.items) {
-        pk.push_back(*string_value(resolve(item)));
+        pk.push_back(*string_value(item));
       }
       pk_name = kw(c, "name");
       return {};
@@ -2215,7 +2187,7 @@ private:
     if (n == "UniqueConstraint") {
       std::vector<std::string> cols;
       for (const auto& item : c.items) {
-        cols.push_back(*string_value(resolve(item)));
+        cols.push_back(*string_value(item));
       }
       return named(convention_name("uq", kw(c, "name"), table, cols)) + "UNIQUE " +
              columns_sql(cols);
@@ -2403,7 +2375,7 @@ private:
     std::vector<std::string> table_indexes;
     std::set<std::string> fk_columns; // in a table-level ForeignKeyConstraint
     for (size_t i = 1; i < c.items.size(); ++i) {
-      const ExprPtr item = resolve(c.items[i]);
+      const ExprPtr item = c.items[i];
       if (item->kind != ExprKind::Call) {
         throw Unanalyzable{item->span, "this create_table argument is not one miglint knows"};
       }
@@ -2621,12 +2593,12 @@ private:
     const std::string table = table_arg(c, batch, 1, "table_name");
     std::vector<std::string> elements;
     for (size_t i = 2 - shift; i < c.items.size(); ++i) {
-      const ExprPtr e = resolve(c.items[i]);
+      const ExprPtr e = c.items[i];
       if (e->kind != ExprKind::Tuple || e->items.size() != 2) {
         throw Unanalyzable{e->span, "exclusion elements must be (column, operator) tuples"};
       }
-      auto column = string_value(resolve(e->items[0]));
-      auto op = string_value(resolve(e->items[1]));
+      auto column = string_value(e->items[0]);
+      auto op = string_value(e->items[1]);
       if (!column || !op) {
         throw Unanalyzable{e->span, "exclusion elements must be (column, operator) tuples"};
       }
@@ -2645,7 +2617,7 @@ private:
     ExprPtr sql = arg(c, 0, "sqltext");
     if (sql && sql->kind == ExprKind::Call && sa_name(*sql->target) == "text" &&
         !sql->items.empty()) {
-      sql = resolve(sql->items[0]);
+      sql = sql->items[0];
     }
     if (!sql || sql->kind != ExprKind::Str) {
       throw Unanalyzable{c.span, sql && sql->kind == ExprKind::FString
@@ -2673,7 +2645,7 @@ private:
     std::vector<Column> columns;
     if (affected && (affected->kind == ExprKind::List || affected->kind == ExprKind::Tuple)) {
       for (const auto& raw : affected->items) {
-        const ExprPtr item = resolve(raw);
+        const ExprPtr item = raw;
         Column col;
         if (item->kind == ExprKind::Tuple && item->items.size() >= 2) { // (table, column)
           col.table = string_value(item->items[0]).value_or("");
@@ -2717,7 +2689,7 @@ private:
       throw Unanalyzable{rows ? rows->span : c.span, "bulk_insert rows are not a literal list"};
     }
     for (const auto& raw : rows->items) {
-      const ExprPtr row = resolve(raw);
+      const ExprPtr row = raw;
       if (row->kind != ExprKind::Dict) {
         throw Unanalyzable{row->span, "bulk_insert rows must be dict literals"};
       }
@@ -2727,7 +2699,7 @@ private:
         if (!key) {
           throw Unanalyzable{row->span, "bulk_insert row keys must be strings"};
         }
-        values[*key] = value_sql(resolve(row->items[i + 1]));
+        values[*key] = value_sql(row->items[i + 1]);
       }
       std::vector<std::string> cols;
       std::vector<std::string> vals;
@@ -2751,9 +2723,9 @@ private:
         t.name = str_arg(*e, 0, "name");
         t.schema = opt_str_kw(*e, "schema").value_or("");
         for (size_t i = 1; i < e->items.size(); ++i) {
-          const ExprPtr col = resolve(e->items[i]);
+          const ExprPtr col = e->items[i];
           if (col->kind == ExprKind::Call && !col->items.empty()) {
-            if (auto name = string_value(resolve(col->items[0]))) {
+            if (auto name = string_value(col->items[0])) {
               t.columns.push_back(*name);
             }
           }
@@ -2787,7 +2759,6 @@ private:
   std::string m_sql;
   std::vector<source::OriginSegment> m_segments;
   mutable std::vector<core::Finding> m_findings;
-  std::map<std::string, ExprPtr, std::less<>> m_locals;
   std::map<std::string, TableRef> m_tables;
   std::vector<Batch> m_batches;
   std::vector<const python::Comment*> m_directives;

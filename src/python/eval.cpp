@@ -166,8 +166,6 @@ std::string describe(const Value& v) {
   return "a value";
 }
 
-namespace {
-
 ExprPtr dotted_expr(const std::string& dotted, Span span) {
   ExprPtr out;
   size_t start = 0;
@@ -192,8 +190,6 @@ ExprPtr dotted_expr(const std::string& dotted, Span span) {
   }
   return out;
 }
-
-} // namespace
 
 namespace {
 thread_local int g_to_expr_depth = 0;

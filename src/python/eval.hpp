@@ -91,6 +91,9 @@ std::optional<bool> truth(const Value& v);
 // A short description of a value for messages: `'users'`, `3`, `sa.Column(...)`, ...
 std::string describe(const Value& v);
 
+// `a.b.c` as a Name/Attribute chain, every node at `span`.
+ExprPtr dotted_expr(const std::string& dotted, Span span);
+
 // Rebuilds an expression from a value, for code that reads syntax (the Alembic translator):
 // literals keep their spans and string pieces, Constructs become calls of their qualified name,
 // Unknown becomes an Other node whose text is the reason.

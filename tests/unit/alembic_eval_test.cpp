@@ -24,9 +24,7 @@ std::string revision(const std::string& id, const std::string& down, const std::
          "\n\n\ndef upgrade():\n" + up + "\n\ndef downgrade():\n" + downgrade;
 }
 
-struct Checked {
-  source::Discovery discovery;
-  std::vector<core::Finding> findings;
+struct Checked : test::Checked {
 
   const source::Migration& migration(const std::string& id) const {
     for (const auto& m : discovery.migrations) {
@@ -52,14 +50,7 @@ struct Checked {
 
 Checked check(const TempDir& dir) {
   Checked r;
-  r.discovery = source::discover({(dir.path() / "versions").string()});
-  lint::LintOptions options;
-  options.downgrade = true;
-  const lint::Linter linter(options);
-  r.findings = linter.lint(r.discovery.migrations);
-  auto extra = r.discovery.findings;
-  linter.finish(extra);
-  r.findings.insert(r.findings.end(), extra.begin(), extra.end());
+  static_cast<test::Checked&>(r) = test::discover_and_lint({(dir.path() / "versions").string()});
   return r;
 }
 

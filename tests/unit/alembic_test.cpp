@@ -23,22 +23,8 @@ std::string revision_file(const std::string& id, const std::string& down, const 
          "\n\n\ndef upgrade():\n" + up + "\n\ndef downgrade():\n" + downgrade;
 }
 
-struct Run {
-  source::Discovery discovery;
-  std::vector<core::Finding> findings;
-};
-
-Run check(const std::vector<std::string>& paths, bool downgrade = true) {
-  Run r;
-  r.discovery = source::discover(paths);
-  lint::LintOptions options;
-  options.downgrade = downgrade;
-  const lint::Linter linter(options);
-  r.findings = linter.lint(r.discovery.migrations);
-  auto extra = r.discovery.findings;
-  linter.finish(extra);
-  r.findings.insert(r.findings.end(), extra.begin(), extra.end());
-  return r;
+test::Checked check(const std::vector<std::string>& paths, bool downgrade = true) {
+  return test::discover_and_lint(paths, downgrade);
 }
 
 const core::Finding* find(const std::vector<core::Finding>& findings, const std::string& rule) {

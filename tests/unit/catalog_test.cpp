@@ -57,15 +57,7 @@ std::vector<core::Finding> lint_python(const std::string& example) {
     pos = next;
   }
   flush();
-  const auto discovery = source::discover({(dir.path() / "versions").string()});
-  lint::LintOptions options;
-  options.downgrade = true;
-  const lint::Linter linter(options);
-  auto findings = linter.lint(discovery.migrations);
-  auto extra = discovery.findings;
-  linter.finish(extra);
-  findings.insert(findings.end(), extra.begin(), extra.end());
-  return findings;
+  return test::discover_and_lint({(dir.path() / "versions").string()}).findings;
 }
 
 TEST(Catalog, DocsParseWithoutErrors) {

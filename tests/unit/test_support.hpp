@@ -4,6 +4,7 @@
 
 #include "core/finding.hpp"
 #include "lint/linter.hpp"
+#include "source/discover.hpp"
 #include "source/migration.hpp"
 
 #include <cstdio>
@@ -118,6 +119,26 @@ struct ShellResult {
   int exit_code = -1;
   std::string out; // the command's stdout
 };
+
+// Discovers `paths` and lints every migration (both phases unless `downgrade` is false), as
+// `miglint check` does: the discovery, and the findings of the rules and of discovery together.
+struct Checked {
+  source::Discovery discovery;
+  std::vector<core::Finding> findings;
+};
+
+inline Checked discover_and_lint(const std::vector<std::string>& paths, bool downgrade = true) {
+  Checked r;
+  r.discovery = source::discover(paths);
+  lint::LintOptions options;
+  options.downgrade = downgrade;
+  const lint::Linter linter(options);
+  r.findings = linter.lint(r.discovery.migrations);
+  auto extra = r.discovery.findings;
+  linter.finish(extra);
+  r.findings.insert(r.findings.end(), extra.begin(), extra.end());
+  return r;
+}
 
 // Runs a shell command line and captures its stdout.
 inline ShellResult run_shell(const std::string& command) {
