@@ -222,7 +222,7 @@ int run_round_trip(const CheckOptions& o, const source::Discovery& discovery,
     std::vector<core::Location> confirmed;
     for (auto& f : findings) {
       const lint::RuleDoc* doc = lint::find_rule_doc(f.rule);
-      if (doc == nullptr || !doc->locks) {
+      if (doc == nullptr || !doc->has_tag("locks")) {
         continue; // only rules about locks and rewrites are confirmed by what was observed
       }
       for (const auto& [where, text] : result.confirmations) {
@@ -337,8 +337,8 @@ int run_check(const CheckOptions& o) {
   lint_options.session_settings = o.session_settings;
   for (const auto* ids : {&lint_options.selection.select, &lint_options.selection.ignore}) {
     for (const auto& id : *ids) {
-      if (lint::find_rule_doc(id) == nullptr) {
-        std::cerr << "miglint: unknown rule `" << id << "` (see `miglint rules`)\n";
+      if (!lint::is_rule_or_group(id)) {
+        std::cerr << "miglint: unknown rule or group `" << id << "` (see `miglint rules`)\n";
         return k_exit_usage;
       }
     }

@@ -1,6 +1,7 @@
 #include "cli/config.hpp"
 
 #include "lint/catalog.hpp"
+#include "lint/linter.hpp"
 
 #include <toml++/toml.h>
 
@@ -74,7 +75,7 @@ public:
     auto ids = strings(node, key);
     if (ids) {
       for (const auto& id : *ids) {
-        if (lint::find_rule_doc(id) == nullptr) {
+        if (!lint::is_rule_or_group(id)) {
           error(node.source(), "`" + std::string(key) + "`: unknown rule `" + id + "`");
         }
       }

@@ -1,6 +1,8 @@
 #include "lint/catalog.hpp"
 
 #include <algorithm>
+#include <optional>
+#include <utility>
 
 namespace miglint::lint {
 namespace {
@@ -32,12 +34,40 @@ std::vector<std::string_view> split_lines(std::string_view text) {
   return lines;
 }
 
+constexpr std::pair<RuleKind, std::string_view> k_kinds[] = {
+    {RuleKind::Static, "static"},        {RuleKind::Alembic, "alembic"}, {RuleKind::Graph, "graph"},
+    {RuleKind::RoundTrip, "round-trip"}, {RuleKind::Engine, "engine"},
+};
+
+std::optional<RuleKind> parse_kind(std::string_view s) {
+  for (const auto& [kind, name] : k_kinds) {
+    if (name == s) {
+      return kind;
+    }
+  }
+  return std::nullopt;
+}
+
 } // namespace
+
+std::string_view to_string(RuleKind kind) {
+  for (const auto& [k, name] : k_kinds) {
+    if (k == kind) {
+      return name;
+    }
+  }
+  return "static";
+}
+
+bool RuleDoc::has_tag(std::string_view tag) const {
+  return std::find(tags.begin(), tags.end(), tag) != tags.end();
+}
 
 RuleDoc parse_rule_doc(std::string_view stem, std::string_view text) {
   RuleDoc doc;
   auto lines = split_lines(text);
   size_t i = 0;
+  bool has_kind = false;
   if (lines.empty() || trim(lines[0]) != "---") {
     doc.errors.push_back("no front matter (the file must start with ---)");
     doc.id = std::string(stem);
@@ -67,11 +97,30 @@ RuleDoc parse_rule_doc(std::string_view stem, std::string_view text) {
       doc.summary = value;
     } else if (key == "help") {
       doc.help = value;
-    } else if (key == "locks") {
-      if (value == "true" || value == "false") {
-        doc.locks = value == "true";
+    } else if (key == "kind") {
+      has_kind = true;
+      if (auto k = parse_kind(value)) {
+        doc.kind = *k;
       } else {
-        doc.errors.push_back("locks must be true or false, not " + value);
+        doc.errors.push_back("unknown kind: " + value +
+                             " (static, alembic, graph, round-trip or engine)");
+      }
+    } else if (key == "tags") {
+      for (std::string_view rest = value; !rest.empty();) {
+        auto comma = rest.find(',');
+        auto tag = trim(rest.substr(0, comma));
+        if (tag != "locks" && tag != "style" && tag != "alembic") {
+          doc.errors.push_back("unknown tag: " + std::string(tag) + " (locks, style or alembic)");
+        } else {
+          doc.tags.emplace_back(tag);
+        }
+        rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
+      }
+    } else if (key == "enabled") {
+      if (value == "true" || value == "false") {
+        doc.enabled = value == "true";
+      } else {
+        doc.errors.push_back("enabled must be true or false, not " + value);
       }
     } else {
       doc.errors.push_back("unknown front matter key: " + std::string(key));
@@ -111,6 +160,9 @@ RuleDoc parse_rule_doc(std::string_view stem, std::string_view text) {
   if (doc.id != stem) {
     doc.errors.push_back("id `" + doc.id + "` does not match the file name `" + std::string(stem) +
                          ".md`");
+  }
+  if (!has_kind) {
+    doc.errors.push_back("no kind (static, alembic, graph, round-trip or engine)");
   }
   if (doc.summary.empty()) {
     doc.errors.push_back("no summary");

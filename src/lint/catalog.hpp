@@ -15,6 +15,9 @@ struct EmbeddedDoc {
 };
 const std::vector<EmbeddedDoc>& embedded_docs();
 
+enum class RuleKind { Static, Alembic, Graph, RoundTrip, Engine };
+std::string_view to_string(RuleKind kind); // "static", "alembic", "graph", "round-trip", "engine"
+
 // A rule's documentation: the front matter between `---` lines (one `key: value` a line) and the
 // Markdown body. All prose about a rule lives there, never in C++.
 struct RuleDoc {
@@ -23,9 +26,17 @@ struct RuleDoc {
   std::string summary; // one sentence: what the rule flags
   std::string help;    // one line: what to do instead
   std::string body;    // Markdown after the front matter
-  // `locks: true`: the rule is about the lock or rewrite a statement takes, so the round-trip's
-  // observation of that statement confirms its finding.
-  bool locks = false;
+  // Where the rule runs, from `kind:`: `static` (a lint rule over parsed SQL), `alembic` (reading
+  // revision files), `graph` (the revision graph), `round-trip` (running migrations on a server),
+  // `engine` (miglint's own input and suppression handling).
+  RuleKind kind = RuleKind::Static;
+  // `tags:` (comma-separated). `locks`: the rule is about the lock or rewrite a statement takes, so
+  // the round-trip's observation of that statement confirms its finding. `style`: the style group.
+  // `alembic`: about what Alembic (autogenerate) writes.
+  std::vector<std::string> tags;
+  // `enabled: false`: off unless selected (`--select`, config `select`).
+  bool enabled = true;
+  bool has_tag(std::string_view tag) const;
   std::vector<std::string> bad_examples;  // ```sql bad blocks
   std::vector<std::string> good_examples; // ```sql good blocks
   // ```python bad / good blocks: Alembic revision files (`# file: name.py` lines separate several)

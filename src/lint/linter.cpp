@@ -8,6 +8,47 @@
 
 namespace miglint::lint {
 
+namespace {
+
+// Whether one of `names` is the rule's id, kind or one of its tags.
+bool names_rule(const std::set<std::string, std::less<>>& names, std::string_view id,
+                const RuleDoc* doc) {
+  if (names.contains(id)) {
+    return true;
+  }
+  if (doc == nullptr) {
+    return false;
+  }
+  if (names.contains(to_string(doc->kind))) {
+    return true;
+  }
+  return std::any_of(doc->tags.begin(), doc->tags.end(),
+                     [&](const std::string& tag) { return names.contains(tag); });
+}
+
+} // namespace
+
+bool RuleSelection::enabled(std::string_view id) const {
+  const RuleDoc* doc = find_rule_doc(id);
+  if (names_rule(ignore, id, doc)) {
+    return false;
+  }
+  const bool base = select.empty() ? doc == nullptr || doc->enabled : names_rule(select, id, doc);
+  return base || names_rule(extend, id, doc);
+}
+
+bool is_rule_or_group(std::string_view name) {
+  if (find_rule_doc(name) != nullptr) {
+    return true;
+  }
+  for (const auto& doc : rule_docs()) {
+    if (to_string(doc.kind) == name || doc.has_tag(name)) {
+      return true;
+    }
+  }
+  return false;
+}
+
 Linter::Linter(LintOptions options) : m_options(std::move(options)) {
   for (auto& rule : make_all_rules()) {
     if (m_options.selection.enabled(rule->id())) {

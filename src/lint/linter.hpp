@@ -12,15 +12,20 @@
 
 namespace miglint::lint {
 
-// Which rules run: all, or only `select`, minus `ignore`.
+// Which rules run. Each entry is a rule id or a group: a kind (`static`, `alembic`, `graph`,
+// `round-trip`, `engine`) or a tag (`locks`, `style`, `alembic`) of the rule's front matter.
+// The rules on by default (front matter `enabled`), or only those `select` names, plus those
+// `extend` names, minus those `ignore` names.
 struct RuleSelection {
   std::set<std::string, std::less<>> select;
+  std::set<std::string, std::less<>> extend;
   std::set<std::string, std::less<>> ignore;
 
-  bool enabled(std::string_view id) const {
-    return (select.empty() || select.contains(id)) && !ignore.contains(id);
-  }
+  bool enabled(std::string_view id) const;
 };
+
+// Whether `name` is a rule id or a group a selection may name.
+bool is_rule_or_group(std::string_view name);
 
 struct LintOptions {
   int pg_version = 15;

@@ -103,7 +103,7 @@ TEST(Catalog, ReadmeListsEveryRule) {
 
 TEST(Catalog, ParsesFrontMatterAndExamples) {
   const auto doc =
-      lint::parse_rule_doc("x", "---\nid: x\nseverity: error\nsummary: S.\nhelp: H.\n"
+      lint::parse_rule_doc("x", "---\nid: x\nseverity: error\nkind: static\nsummary: S.\nhelp: H.\n"
                                 "---\n# x\n```sql bad\nA;\n```\n```sql good\nB;\n```\n");
   EXPECT_TRUE(doc.errors.empty());
   EXPECT_EQ(doc.severity, core::Severity::Error);
@@ -115,14 +115,26 @@ TEST(Catalog, ParsesFrontMatterAndExamples) {
 
 TEST(Catalog, ReportsBrokenDocs) {
   EXPECT_FALSE(lint::parse_rule_doc("x", "no front matter").errors.empty());
-  EXPECT_FALSE(lint::parse_rule_doc("x", "---\nid: x\nseverity: error\nsummary: S.\nhelp: H.\n"
-                                         "locks: maybe\n---\n")
+  EXPECT_FALSE(lint::parse_rule_doc("x", "---\nid: x\nseverity: error\nkind: static\n"
+                                         "summary: S.\nhelp: H.\ntags: locks, shiny\n---\n")
                    .errors.empty());
-  EXPECT_TRUE(lint::parse_rule_doc("x", "---\nid: x\nseverity: error\nsummary: S.\nhelp: H.\n"
-                                        "locks: true\n---\n")
-                  .locks);
-  EXPECT_TRUE(lint::find_rule_doc("set-not-null")->locks);
-  EXPECT_FALSE(lint::find_rule_doc("drop-table")->locks);
+  EXPECT_FALSE(lint::parse_rule_doc("x", "---\nid: x\nseverity: error\nkind: lint\n"
+                                         "summary: S.\nhelp: H.\n---\n")
+                   .errors.empty());
+  EXPECT_FALSE(
+      lint::parse_rule_doc("x", "---\nid: x\nseverity: error\nsummary: S.\nhelp: H.\n---\n")
+          .errors.empty()); // kind is required
+  const auto doc = lint::parse_rule_doc("x", "---\nid: x\nseverity: error\nkind: round-trip\n"
+                                             "summary: S.\nhelp: H.\ntags: locks, style\n"
+                                             "enabled: false\n---\n");
+  EXPECT_TRUE(doc.errors.empty());
+  EXPECT_EQ(doc.kind, lint::RuleKind::RoundTrip);
+  EXPECT_TRUE(doc.has_tag("locks"));
+  EXPECT_TRUE(doc.has_tag("style"));
+  EXPECT_FALSE(doc.enabled);
+  EXPECT_TRUE(lint::find_rule_doc("set-not-null")->has_tag("locks"));
+  EXPECT_FALSE(lint::find_rule_doc("drop-table")->has_tag("locks"));
+  EXPECT_EQ(lint::find_rule_doc("multiple-heads")->kind, lint::RuleKind::Graph);
   EXPECT_FALSE(lint::parse_rule_doc("x", "---\nid: y\nsummary: s\nhelp: h\n---\n").errors.empty());
   EXPECT_FALSE(lint::parse_rule_doc("x", "---\nid: x\nseverity: fatal\nsummary: s\nhelp: h\n---\n")
                    .errors.empty());
