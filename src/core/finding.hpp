@@ -32,6 +32,15 @@ struct Location {
   LineCol stop() const;
 };
 
+// The size of a table a finding names, as a production or replica server reports it
+// (`--stats-url`, see stats/stats.hpp).
+struct RelationSize {
+  std::string relation;    // schema.name as the server resolved it, else as the statement wrote it
+  bool exists = false;     // false: no such table on that server
+  double rows = -1;        // estimated rows; -1 when the server has no estimate
+  int64_t total_bytes = 0; // heap, TOAST and indexes
+};
+
 // The one currency of miglint: every stage that sees a problem produces these.
 struct Finding {
   std::string rule;
@@ -39,9 +48,10 @@ struct Finding {
   std::string message;
   std::string help;
   Location location;
-  std::string migration;      // migration id / version; empty when not about one migration
-  std::optional<Phase> phase; // upgrade or downgrade script
-  std::string statement;      // the SQL statement concerned, if any
+  std::string migration;           // migration id / version; empty when not about one migration
+  std::optional<Phase> phase;      // upgrade or downgrade script
+  std::string statement;           // the SQL statement concerned, if any
+  std::vector<RelationSize> sizes; // production sizes of the tables it names (--stats-url)
 };
 
 // Stable order for output: file, position, rule.
