@@ -3,13 +3,13 @@
 #include "cli/config.hpp"
 #include "cli/git.hpp"
 #include "core/process.hpp"
+#include "discover/discover.hpp"
 #include "lint/catalog.hpp"
 #include "lint/linter.hpp"
 #include "report/reporter.hpp"
 #include "roundtrip/alembic_runner.hpp"
 #include "roundtrip/engine.hpp"
 #include "roundtrip/sql_runner.hpp"
-#include "source/discover.hpp"
 #include "sql/parser.hpp"
 
 #include <CLI/CLI.hpp>
@@ -121,7 +121,7 @@ bool excluded_by(const std::string& file, const std::string& base, const std::st
 
 // Runs the round-trip and merges its findings into the report: observations confirm the static
 // finding of the same statement, or stand on their own where no static rule spoke.
-int run_round_trip(const CheckOptions& o, const source::Discovery& discovery,
+int run_round_trip(const CheckOptions& o, const discover::Discovery& discovery,
                    const lint::Linter& linter, std::vector<core::Finding>& findings,
                    size_t& stepped) {
   if (std::none_of(discovery.migrations.begin(), discovery.migrations.end(),
@@ -344,7 +344,7 @@ int run_check(const CheckOptions& o) {
     }
   }
 
-  source::Discovery discovery = source::discover(o.paths);
+  discover::Discovery discovery = discover::discover(o.paths);
   if (!discovery.usage_errors.empty()) {
     for (const auto& e : discovery.usage_errors) {
       std::cerr << "miglint: " << e << '\n';
@@ -359,7 +359,7 @@ int run_check(const CheckOptions& o) {
   }
   if (!o.exclude.empty() || !o.config_exclude.empty()) {
     const std::string cwd = fs::current_path().string();
-    source::narrow(discovery, [&](const std::vector<std::string>& files) {
+    discover::narrow(discovery, [&](const std::vector<std::string>& files) {
       return std::none_of(files.begin(), files.end(), [&](const std::string& file) {
         return std::any_of(o.exclude.begin(), o.exclude.end(),
                            [&](const std::string& g) { return excluded_by(file, cwd, g); }) ||
@@ -374,7 +374,7 @@ int run_check(const CheckOptions& o) {
       std::cerr << "miglint: --diff-base " << o.diff_base << ": " << changed.error << '\n';
       return k_exit_usage;
     }
-    source::narrow(discovery, [&](const std::vector<std::string>& files) {
+    discover::narrow(discovery, [&](const std::vector<std::string>& files) {
       return std::any_of(files.begin(), files.end(), [&](const std::string& file) {
         std::error_code ec;
         return changed.paths.contains(fs::weakly_canonical(file, ec).string());
@@ -483,7 +483,7 @@ int run_check(const CheckOptions& o) {
 int run_sql(const std::vector<std::string>& paths, const std::string& phase_name) {
   const core::Phase phase =
       phase_name == "downgrade" ? core::Phase::Downgrade : core::Phase::Upgrade;
-  source::Discovery discovery = source::discover(paths);
+  discover::Discovery discovery = discover::discover(paths);
   for (const auto& e : discovery.usage_errors) {
     std::cerr << "miglint: " << e << '\n';
   }

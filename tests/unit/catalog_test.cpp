@@ -1,9 +1,9 @@
 // The rule catalog as a whole: every rule has a doc, every doc a producer, every example
 // behaves as documented (after eugene's every_lint_has_an_example_migration).
 
+#include "discover/discover.hpp"
 #include "lint/catalog.hpp"
 #include "lint/rule.hpp"
-#include "source/discover.hpp"
 #include "test_support.hpp"
 
 #include <gtest/gtest.h>
