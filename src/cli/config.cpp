@@ -271,8 +271,9 @@ fail-on = "error"
 # Run only these rules, or skip these (`miglint rules` lists them).
 # select = ["add-column-not-null-no-default", "concurrently-in-transaction"]
 # ignore = ["rename-column"]
-# Turn on rules or groups that are off by default, on top of the others.
-# extend-select = ["style"]
+# Add rules or groups (a kind or a tag, like "locks") on top of the default or selected ones:
+# the way to turn on rules that are off by default, such as the "style" group.
+# extend-select = ["locks"]
 
 # Session settings your deployment makes outside the migrations (ALTER ROLE ... SET, connection
 # options); miglint reads those your Alembic env.py sets on its own.
