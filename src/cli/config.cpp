@@ -93,6 +93,8 @@ public:
         c.exclude = strings(v, key).value_or(std::vector<std::string>{});
       } else if (key == "select") {
         c.select = rule_ids(v, key);
+      } else if (key == "extend-select") {
+        c.extend_select = rule_ids(v, key);
       } else if (key == "ignore") {
         c.ignore = rule_ids(v, key);
       } else if (key == "pg-version") {
@@ -269,6 +271,9 @@ fail-on = "error"
 # Run only these rules, or skip these (`miglint rules` lists them).
 # select = ["add-column-not-null-no-default", "concurrently-in-transaction"]
 # ignore = ["rename-column"]
+# Add rules or groups (a kind or a tag, like "locks") on top of the default or selected ones:
+# the way to turn on rules that are off by default, such as the "style" group.
+# extend-select = ["locks"]
 
 # Session settings your deployment makes outside the migrations (ALTER ROLE ... SET, connection
 # options); miglint reads those your Alembic env.py sets on its own.

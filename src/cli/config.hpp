@@ -16,6 +16,7 @@ struct Config {
   std::optional<std::vector<std::string>> paths;
   std::vector<std::string> exclude; // globs on migration file paths
   std::optional<std::vector<std::string>> select;
+  std::optional<std::vector<std::string>> extend_select; // on top of the default or selected ones
   std::optional<std::vector<std::string>> ignore;
   std::map<std::string, core::Severity> severity; // per-rule overrides
   // Session settings made outside the migrations (ALTER ROLE ... SET, connection options):

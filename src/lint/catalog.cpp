@@ -1,7 +1,12 @@
 #include "lint/catalog.hpp"
 
+#include <nlohmann/json.hpp>
+
 #include <algorithm>
+#include <filesystem>
+#include <fstream>
 #include <optional>
+#include <sstream>
 #include <utility>
 
 namespace miglint::lint {
@@ -61,6 +66,29 @@ std::string_view to_string(RuleKind kind) {
 
 bool RuleDoc::has_tag(std::string_view tag) const {
   return std::find(tags.begin(), tags.end(), tag) != tags.end();
+}
+
+std::string RuleDoc::section(std::string_view heading) const {
+  const auto lines = split_lines(body);
+  std::string out;
+  bool inside = false;
+  for (const auto line : lines) {
+    if (line.starts_with("## ")) {
+      if (inside) {
+        break;
+      }
+      inside = trim(line.substr(3)) == heading;
+      continue;
+    }
+    if (inside && !(out.empty() && trim(line).empty())) {
+      out += line;
+      out += '\n';
+    }
+  }
+  while (out.ends_with("\n\n")) {
+    out.pop_back();
+  }
+  return out;
 }
 
 RuleDoc parse_rule_doc(std::string_view stem, std::string_view text) {
@@ -157,6 +185,12 @@ RuleDoc parse_rule_doc(std::string_view stem, std::string_view text) {
       block += '\n';
     }
   }
+  const std::string why = doc.section("Rationale");
+  doc.rationale = why.substr(0, why.find("\n\n"));
+  while (doc.rationale.ends_with('\n')) {
+    doc.rationale.pop_back();
+  }
+  std::replace(doc.rationale.begin(), doc.rationale.end(), '\n', ' ');
   if (doc.id != stem) {
     doc.errors.push_back("id `" + doc.id + "` does not match the file name `" + std::string(stem) +
                          ".md`");
@@ -194,6 +228,64 @@ const RuleDoc* find_rule_doc(std::string_view id) {
   auto it = std::lower_bound(docs.begin(), docs.end(), id,
                              [](const RuleDoc& d, std::string_view key) { return d.id < key; });
   return it != docs.end() && it->id == id ? &*it : nullptr;
+}
+
+std::vector<RuleDoc> read_rule_docs(const std::string& directory) {
+  std::vector<RuleDoc> out;
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(directory, ec)) {
+    const auto& path = entry.path();
+    if (path.extension() != ".md" || path.stem() == "README") {
+      continue;
+    }
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream text;
+    text << in.rdbuf();
+    out.push_back(parse_rule_doc(path.stem().string(), text.str()));
+  }
+  std::sort(out.begin(), out.end(), [](const RuleDoc& a, const RuleDoc& b) { return a.id < b.id; });
+  return out;
+}
+
+std::string rule_table_markdown(const std::vector<RuleDoc>& docs) {
+  std::string out = "| rule | severity | what it flags |\n|---|---|---|\n";
+  for (const auto& d : docs) {
+    out += "| [`" + d.id + "`](rules/" + d.id + ".md) | " +
+           std::string(core::to_string(d.severity)) + (d.enabled ? "" : ", off by default") +
+           " | " + d.summary + " |\n";
+  }
+  return out;
+}
+
+std::string rule_list(const std::vector<RuleDoc>& docs, std::string_view format) {
+  if (format == "markdown") {
+    return rule_table_markdown(docs);
+  }
+  if (format == "json") {
+    nlohmann::ordered_json out = nlohmann::ordered_json::array();
+    for (const auto& d : docs) {
+      out.push_back({{"id", d.id},
+                     {"severity", core::to_string(d.severity)},
+                     {"kind", to_string(d.kind)},
+                     {"tags", d.tags},
+                     {"enabled", d.enabled},
+                     {"summary", d.summary},
+                     {"help", d.help}});
+    }
+    return out.dump(2) + "\n";
+  }
+  size_t width = 0;
+  for (const auto& d : docs) {
+    width = std::max(width, d.id.size());
+  }
+  std::string out;
+  for (const auto& d : docs) {
+    const std::string severity(core::to_string(d.severity));
+    out += d.id + std::string(width + 2 - d.id.size(), ' ') + severity +
+           std::string(9 - severity.size(), ' ') + (d.enabled ? "" : "(off by default) ") +
+           d.summary + "\n";
+  }
+  return out;
 }
 
 void apply_catalog(std::vector<core::Finding>& findings) {

@@ -37,6 +37,11 @@ struct RuleDoc {
   // `enabled: false`: off unless selected (`--select`, config `select`).
   bool enabled = true;
   bool has_tag(std::string_view tag) const;
+  // The body's `## <heading>` section, up to the next `## ` heading, without its heading line
+  // and the blank lines around it; "" when the body has none. section("Rationale") = why.
+  std::string section(std::string_view heading) const;
+  // The first paragraph of the Rationale on one line: SARIF's fullDescription adds it.
+  std::string rationale;
   std::vector<std::string> bad_examples;  // ```sql bad blocks
   std::vector<std::string> good_examples; // ```sql good blocks
   // ```python bad / good blocks: Alembic revision files (`# file: name.py` lines separate several)
@@ -50,6 +55,21 @@ RuleDoc parse_rule_doc(std::string_view stem, std::string_view text);
 // Every documented rule, sorted by id.
 const std::vector<RuleDoc>& rule_docs();
 const RuleDoc* find_rule_doc(std::string_view id);
+
+// Reads every <id>.md of a directory (rules/README.md aside), sorted by id: the docs on disk
+// rather than those compiled in. Errors of each doc are in its `errors`; a directory that
+// cannot be read gives an empty list.
+std::vector<RuleDoc> read_rule_docs(const std::string& directory);
+
+// The README's rule table, what `miglint rules --format markdown` prints: a header and one row per
+// rule, `| [`id`](rules/id.md) | severity | summary |`, the severity cell saying
+// "off by default" for rules with `enabled: false`. Ends with a newline.
+std::string rule_table_markdown(const std::vector<RuleDoc>& docs = rule_docs());
+
+// `miglint rules`: the docs as "text" (one aligned line per rule, rules off by default marked),
+// "json" (an array of {id, severity, kind, tags, enabled, summary, help}) or "markdown"
+// (rule_table_markdown).
+std::string rule_list(const std::vector<RuleDoc>& docs, std::string_view format);
 
 // Fills in each finding's severity and help from the catalog (the one place that does).
 void apply_catalog(std::vector<core::Finding>& findings);

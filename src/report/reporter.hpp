@@ -4,6 +4,7 @@
 
 #include <ostream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace miglint::report {
@@ -15,6 +16,14 @@ struct RuleInfo {
   std::string summary;
   std::string help;
   std::string markdown; // the whole rules/<id>.md body
+  // From the front matter: where the rule runs ("static", "alembic", "graph", "round-trip",
+  // "engine"), its tags ("locks", "style", "alembic") and whether it is on by default.
+  std::string kind = "static";
+  std::vector<std::string> tags;
+  bool enabled = true;
+  std::string rationale; // the first paragraph of the doc's Rationale, on one line
+
+  bool has_tag(std::string_view tag) const;
 };
 
 // What a run produced, as the reporters see it. Reporters only render: they compute nothing.
@@ -26,6 +35,8 @@ struct Report {
   std::string base_dir;        // absolute directory that relative paths are relative to
   bool round_trip = false;     // whether the run included the round-trip
   size_t round_trip_stepped = 0;
+
+  const RuleInfo* rule(std::string_view id) const; // from `rules`, null if not there
 };
 
 struct Counts {

@@ -45,22 +45,6 @@ std::string pascal(const std::string& id) {
   return out;
 }
 
-// The first paragraph of the rule's Rationale, for fullDescription (at most 1024 characters).
-std::string rationale(const std::string& markdown) {
-  const auto start = markdown.find("## Rationale");
-  if (start == std::string::npos) {
-    return {};
-  }
-  auto begin = markdown.find('\n', start);
-  auto end = markdown.find("\n\n", begin + 1);
-  const auto next = markdown.find("\n## ", begin + 1);
-  end = std::min(end == std::string::npos ? markdown.size() : end,
-                 next == std::string::npos ? markdown.size() : next);
-  std::string text = markdown.substr(begin + 1, end - begin - 1);
-  std::replace(text.begin(), text.end(), '\n', ' ');
-  return text;
-}
-
 std::string cut(std::string text, size_t max) {
   if (text.size() <= max) {
     return text;
@@ -75,16 +59,16 @@ std::string cut(std::string text, size_t max) {
   return text + "...";
 }
 
-std::vector<std::string> tags_of(const std::string& id) {
+// GitHub's tags for the rule: where it runs (round-trip, Alembic) and its style group.
+std::vector<std::string> tags_of(const RuleInfo& rule) {
   std::vector<std::string> tags = {"postgresql", "migrations"};
-  if (id.rfind("roundtrip", 0) == 0 || id == "downgrade-leaves-trace" ||
-      id == "upgrade-not-repeatable" || id.ends_with("-observed")) {
+  if (rule.kind == "round-trip") {
     tags.push_back("round-trip");
-  } else if (id == "multiple-heads" || id == "missing-down-revision" ||
-             id == "duplicate-revision" || id == "revision-cycle" || id == "unanalyzable-code" ||
-             id == "rename-as-drop-add" || id == "enum-type-leak" ||
-             id == "drop-constraint-without-name") {
+  } else if (rule.kind == "alembic" || rule.has_tag("alembic")) {
     tags.push_back("alembic");
+  }
+  if (rule.has_tag("style")) {
+    tags.push_back("style");
   }
   return tags;
 }
@@ -101,8 +85,8 @@ void write_sarif(std::ostream& os, const Report& report) {
   for (const auto& r : report.rules) {
     index[r.id] = rules.size();
     std::string full = r.summary;
-    if (const std::string why = rationale(r.markdown); !why.empty()) {
-      full += " " + why;
+    if (!r.rationale.empty()) {
+      full += " " + r.rationale;
     }
     rules.push_back({{"id", r.id},
                      {"name", pascal(r.id)},
@@ -111,7 +95,7 @@ void write_sarif(std::ostream& os, const Report& report) {
                      {"help", {{"text", r.help}, {"markdown", r.markdown}}},
                      {"defaultConfiguration", {{"level", level_of(r.severity)}}},
                      {"properties",
-                      {{"tags", tags_of(r.id)},
+                      {{"tags", tags_of(r)},
                        {"precision", "high"},
                        {"problem.severity", problem_severity(r.severity)}}}});
   }

@@ -1,5 +1,7 @@
 #include "report/reporter.hpp"
 
+#include <algorithm>
+
 namespace miglint::report {
 namespace {
 
@@ -20,6 +22,15 @@ std::string plural(size_t n, const char* word) {
 }
 
 } // namespace
+
+bool RuleInfo::has_tag(std::string_view tag) const {
+  return std::find(tags.begin(), tags.end(), tag) != tags.end();
+}
+
+const RuleInfo* Report::rule(std::string_view id) const {
+  auto it = std::find_if(rules.begin(), rules.end(), [&](const RuleInfo& r) { return r.id == id; });
+  return it == rules.end() ? nullptr : &*it;
+}
 
 Counts count(const std::vector<core::Finding>& findings) {
   Counts c;

@@ -167,7 +167,7 @@ private:
   }
 
   // Observations: attached to static findings of the same statement, and reported on their own
-  // for statements no static finding covers (see lint pipeline in cli/app.cpp).
+  // for statements no static finding covers (check/round_trip.cpp merges them).
   // `start`: the schema when the step began, which names the relations observed by OID (only
   // tables and materialized views that existed then count). `existed`: for a downgrade, the
   // schema before the upgrade (tables the upgrade created did not exist before the migration).
@@ -209,7 +209,7 @@ private:
       m_result.confirmations.emplace_back(s.location, confirmation);
       for (const auto& d : dangerous) {
         const bool reads = d.rfind("ACCESS EXCLUSIVE", 0) == 0;
-        m_result.findings.push_back(
+        m_result.observations.push_back(
             make("dangerous-lock-observed", s.location,
                  "PostgreSQL took " + d + " here, blocking " +
                      (reads ? std::string("reads and writes") : std::string("writes")) +
@@ -217,11 +217,11 @@ private:
                  m, phase, s.sql));
       }
       for (const auto& rel : rewritten) {
-        m_result.findings.push_back(make("table-rewrite-observed", s.location,
-                                         "PostgreSQL rewrote " + rel +
-                                             " here (its relfilenode changed): the whole table "
-                                             "was copied under an exclusive lock",
-                                         m, phase, s.sql));
+        m_result.observations.push_back(make("table-rewrite-observed", s.location,
+                                             "PostgreSQL rewrote " + rel +
+                                                 " here (its relfilenode changed): the whole table "
+                                                 "was copied under an exclusive lock",
+                                             m, phase, s.sql));
       }
     }
   }

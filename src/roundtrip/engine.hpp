@@ -18,7 +18,10 @@ struct RoundTripOptions {
 };
 
 struct RoundTripResult {
-  std::vector<core::Finding> findings; // roundtrip-*, downgrade-leaves-trace, ... and observations
+  std::vector<core::Finding> findings; // roundtrip-*, downgrade-leaves-trace, ...
+  // What PostgreSQL was seen doing to tables that existed before (dangerous-lock-observed,
+  // table-rewrite-observed): reported where no static finding of the same statement says it.
+  std::vector<core::Finding> observations;
   // Observations of statements, to attach to static findings on the same statement:
   // location (file, begin) -> "took ACCESS EXCLUSIVE on orders, rewrote it".
   std::vector<std::pair<core::Location, std::string>> confirmations;

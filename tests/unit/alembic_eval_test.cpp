@@ -3,8 +3,8 @@
 // fixture is a small revision written for the idiom it reproduces.
 
 #include "alembic/translate.hpp"
+#include "discover/discover.hpp"
 #include "lint/linter.hpp"
-#include "source/discover.hpp"
 #include "test_support.hpp"
 
 #include <gtest/gtest.h>

@@ -5,8 +5,8 @@
 // libpg_query (so spelling and white space do not matter). Alembic's bookkeeping
 // (alembic_version, BEGIN/COMMIT) is left out on both sides.
 
+#include "discover/discover.hpp"
 #include "roundtrip/server.hpp"
-#include "source/discover.hpp"
 #include "sql/canonical.hpp"
 #include "test_support.hpp"
 
@@ -102,7 +102,7 @@ std::string join(const std::vector<std::string>& statements) {
 }
 
 void compare_with_alembic(const fs::path& project) {
-  const auto discovery = source::discover({project.string()});
+  const auto discovery = discover::discover({project.string()});
   ASSERT_TRUE(discovery.usage_errors.empty());
   ASSERT_FALSE(discovery.migrations.empty()) << project;
   for (const bool upgrade : {true, false}) {
@@ -204,7 +204,7 @@ TEST(AlembicReference, GuardedRevisionsMatchAlembicOnline) {
   ASSERT_EQ(status, 0) << "the reference Alembic failed: " << output;
   std::ifstream in(log);
   const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  const auto discovery = source::discover({project.string()});
+  const auto discovery = discover::discover({project.string()});
   ASSERT_EQ(discovery.migrations.size(), 2u);
   for (const bool upgrade : {true, false}) {
     const auto blocks = split_log(text, upgrade);

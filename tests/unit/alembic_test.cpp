@@ -4,7 +4,7 @@
 #include "alembic/project.hpp"
 #include "alembic/revision.hpp"
 #include "alembic/translate.hpp"
-#include "source/discover.hpp"
+#include "discover/discover.hpp"
 #include "test_support.hpp"
 
 #include <gtest/gtest.h>

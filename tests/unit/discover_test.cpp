@@ -1,10 +1,10 @@
+#include "discover/discover.hpp"
 #include "lint/linter.hpp"
-#include "source/discover.hpp"
 #include "test_support.hpp"
 
 #include <gtest/gtest.h>
 
-namespace miglint::source {
+namespace miglint::discover {
 namespace {
 
 using test::TempDir;
@@ -44,7 +44,7 @@ TEST(Discover, GolangMigratePairs) {
   EXPECT_EQ(d.migrations[1].name, "10_b");
   ASSERT_TRUE(d.migrations[1].downgrade.has_value());
   EXPECT_EQ(d.migrations[1].downgrade->sql, "ALTER TABLE t DROP COLUMN b;");
-  EXPECT_EQ(d.migrations[1].upgrade->tx, TxMode::Implicit);
+  EXPECT_EQ(d.migrations[1].upgrade->tx, source::TxMode::Implicit);
 }
 
 TEST(Discover, DirectoryPerMigrationWithMetadata) {
@@ -58,8 +58,8 @@ TEST(Discover, DirectoryPerMigrationWithMetadata) {
   EXPECT_TRUE(d.findings.empty());
   EXPECT_EQ(ids_of(d),
             (std::vector<std::string>{"00000000000000", "20170804000000", "2017-09-23-123456"}));
-  EXPECT_EQ(d.migrations[1].upgrade->tx, TxMode::PerScript);
-  EXPECT_EQ(d.migrations[2].upgrade->tx, TxMode::None);
+  EXPECT_EQ(d.migrations[1].upgrade->tx, source::TxMode::PerScript);
+  EXPECT_EQ(d.migrations[2].upgrade->tx, source::TxMode::None);
   EXPECT_FALSE(d.migrations[1].downgrade.has_value());
 }
 
@@ -85,8 +85,8 @@ TEST(Discover, DbmateSections) {
   const auto& m = d.migrations[0];
   EXPECT_EQ(m.layout, "dbmate");
   EXPECT_EQ(m.id, "20151129054053");
-  EXPECT_EQ(m.upgrade->tx, TxMode::None);
-  EXPECT_EQ(m.downgrade->tx, TxMode::PerScript);
+  EXPECT_EQ(m.upgrade->tx, source::TxMode::None);
+  EXPECT_EQ(m.downgrade->tx, source::TxMode::PerScript);
   EXPECT_EQ(m.upgrade->sql, "CREATE INDEX CONCURRENTLY i ON t (a);\n\n");
   // Findings in a section point at the file's own lines.
   const auto loc = m.downgrade->origin.locate(0, 5);
@@ -112,7 +112,7 @@ TEST(Discover, VersionedPlainFilesAndExplicitFiles) {
   const auto e = discover({(dir.path() / "flyway" / "notes.sql").string()});
   ASSERT_EQ(e.migrations.size(), 1u);
   EXPECT_EQ(e.migrations[0].id, "notes");
-  EXPECT_EQ(e.migrations[0].upgrade->tx, TxMode::None);
+  EXPECT_EQ(e.migrations[0].upgrade->tx, source::TxMode::None);
   // A versioned file named alone brings its history as context: read, not reported.
   const auto v = discover({(dir.path() / "flyway" / "V2__b.sql").string()});
   EXPECT_EQ(ids_of(v), (std::vector<std::string>{"V1", "V2"}));
@@ -134,7 +134,7 @@ TEST(Discover, SqlxNoTransactionComment) {
   dir.write("m/20240101_a.up.sql", "-- no-transaction\nCREATE INDEX CONCURRENTLY i ON t (a);");
   const auto d = discover({(dir.path() / "m").string()});
   ASSERT_EQ(d.migrations.size(), 1u);
-  EXPECT_EQ(d.migrations[0].upgrade->tx, TxMode::None);
+  EXPECT_EQ(d.migrations[0].upgrade->tx, source::TxMode::None);
 }
 
 TEST(Discover, ProblemsAreFindingsAndTheRestStillRuns) {
@@ -170,4 +170,4 @@ TEST(Discover, BomIsSkippedWithoutMovingOffsets) {
 }
 
 } // namespace
-} // namespace miglint::source
+} // namespace miglint::discover

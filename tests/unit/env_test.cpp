@@ -4,7 +4,7 @@
 // does the `session-settings` configuration key.
 
 #include "alembic/env.hpp"
-#include "source/discover.hpp"
+#include "discover/discover.hpp"
 #include "test_support.hpp"
 
 #include <gtest/gtest.h>
@@ -154,7 +154,7 @@ TEST(EnvPy, SessionSettingsSilenceMissingLockTimeout) {
     write_project(dir, env);
     EXPECT_EQ(lock_timeout_findings(dir.path().string()), 0u) << env;
     // The migrations carry what env.py set up.
-    const auto found = source::discover({(dir.path() / "migrations").string()});
+    const auto found = discover::discover({(dir.path() / "migrations").string()});
     ASSERT_EQ(found.migrations.size(), 2u);
     EXPECT_EQ(found.migrations[1].session_settings.count("lock_timeout"), 1u);
   }

@@ -76,5 +76,60 @@ TEST(TextReport, FormatAndSummary) {
   EXPECT_NE(colored.str().find("\033[1;33mwarning"), std::string::npos);
 }
 
+// Reporters take categories from the rules' metadata, not from their ids: a round-trip rule
+// counts as a round-trip problem unless it is a lock observation (tagged `locks`) or a notice;
+// SARIF's tags follow the kind and tags, its full description the rationale.
+TEST(SummaryReport, RoundTripProblemsFromRuleKinds) {
+  Report r;
+  r.round_trip = true;
+  r.round_trip_stepped = 2;
+  r.rules = {{.id = "made-up-failure", .severity = core::Severity::Error, .kind = "round-trip"},
+             {.id = "made-up-observed",
+              .severity = core::Severity::Warning,
+              .kind = "round-trip",
+              .tags = {"locks"}},
+             {.id = "made-up-notice", .severity = core::Severity::Info, .kind = "round-trip"},
+             {.id = "drop-column", .severity = core::Severity::Warning, .kind = "static"}};
+  for (const auto* id : {"made-up-failure", "made-up-observed", "made-up-notice", "drop-column"}) {
+    auto f = finding("a.sql", "SELECT 1;", 0, 8);
+    f.rule = id;
+    f.severity = r.rule(id)->severity;
+    r.findings.push_back(f);
+  }
+  std::ostringstream out;
+  write_summary(out, r);
+  EXPECT_NE(out.str().find("applied again; 1 problem found."), std::string::npos) << out.str();
+  r.findings.erase(r.findings.begin());
+  std::ostringstream clean;
+  write_summary(clean, r);
+  EXPECT_NE(clean.str().find("every downgrade restored the schema."), std::string::npos)
+      << clean.str();
+}
+
+TEST(SarifReport, TagsAndDescriptionFromRuleInfo) {
+  Report r;
+  r.rules = {{.id = "a-graph-rule",
+              .summary = "S.",
+              .kind = "graph",
+              .tags = {"alembic"},
+              .rationale = "Why it matters."},
+             {.id = "a-round-trip-rule", .summary = "T.", .kind = "round-trip"},
+             {.id = "a-style-rule", .summary = "U.", .tags = {"style"}, .enabled = false}};
+  std::ostringstream out;
+  write_sarif(out, r);
+  const auto doc = nlohmann::json::parse(out.str());
+  const auto& rules = doc["runs"][0]["tool"]["driver"]["rules"];
+  ASSERT_EQ(rules.size(), 3u);
+  using tags = std::vector<std::string>;
+  EXPECT_EQ(rules[0]["properties"]["tags"].get<tags>(),
+            (tags{"postgresql", "migrations", "alembic"}));
+  EXPECT_EQ(rules[0]["fullDescription"]["text"], "S. Why it matters.");
+  EXPECT_EQ(rules[1]["properties"]["tags"].get<tags>(),
+            (tags{"postgresql", "migrations", "round-trip"}));
+  EXPECT_EQ(rules[1]["fullDescription"]["text"], "T.");
+  EXPECT_EQ(rules[2]["properties"]["tags"].get<tags>(),
+            (tags{"postgresql", "migrations", "style"}));
+}
+
 } // namespace
 } // namespace miglint::report

@@ -3,8 +3,8 @@
 // Helpers shared by the unit tests.
 
 #include "core/finding.hpp"
+#include "discover/discover.hpp"
 #include "lint/linter.hpp"
-#include "source/discover.hpp"
 #include "source/migration.hpp"
 
 #include <cstdio>
@@ -123,13 +123,13 @@ struct ShellResult {
 // Discovers `paths` and lints every migration (both phases unless `downgrade` is false), as
 // `miglint check` does: the discovery, and the findings of the rules and of discovery together.
 struct Checked {
-  source::Discovery discovery;
+  discover::Discovery discovery;
   std::vector<core::Finding> findings;
 };
 
 inline Checked discover_and_lint(const std::vector<std::string>& paths, bool downgrade = true) {
   Checked r;
-  r.discovery = source::discover(paths);
+  r.discovery = discover::discover(paths);
   lint::LintOptions options;
   options.downgrade = downgrade;
   const lint::Linter linter(options);

@@ -1,4 +1,4 @@
-#include "source/discover.hpp"
+#include "discover/discover.hpp"
 
 #include "alembic/project.hpp"
 #include "core/file.hpp"
@@ -10,7 +10,7 @@
 #include <map>
 #include <set>
 
-namespace miglint::source {
+namespace miglint::discover {
 namespace fs = std::filesystem;
 
 namespace {
@@ -66,13 +66,14 @@ std::string sql_of(const core::SourceFile& file, size_t offset, size_t length) {
   return sql;
 }
 
-Script whole_file_script(const core::SourceFilePtr& file, TxMode tx) {
+source::Script whole_file_script(const core::SourceFilePtr& file, source::TxMode tx) {
   const auto size = static_cast<uint32_t>(file->text().size());
   std::string sql = sql_of(*file, 0, size);
-  if (tx != TxMode::None && first_line_says_no_transaction(sql)) {
-    tx = TxMode::None; // sqlx: `-- no-transaction` on the first line
+  if (tx != source::TxMode::None && first_line_says_no_transaction(sql)) {
+    tx = source::TxMode::None; // sqlx: `-- no-transaction` on the first line
   }
-  return Script{std::move(sql), OriginMap::verbatim(file, 0, size), tx, {file, 0, 0}, {}};
+  return source::Script{
+      std::move(sql), source::OriginMap::verbatim(file, 0, size), tx, {file, 0, 0}, {}};
 }
 
 // A dbmate marker line: `-- migrate:up` / `-- migrate:down`, possibly with `transaction:false`.
@@ -185,19 +186,19 @@ struct Collector {
   void add_pairs(const std::map<std::string, fs::path>& ups,
                  const std::map<std::string, fs::path>& downs, bool per_directory) {
     for (const auto& [key, up_path] : ups) {
-      Migration m;
+      source::Migration m;
       m.name = fs::path(key).filename().string();
       m.id = version_prefix(m.name);
       if (m.id.empty()) {
         m.id = m.name;
       }
-      TxMode tx = per_directory ? TxMode::PerScript : TxMode::Implicit;
+      source::TxMode tx = per_directory ? source::TxMode::PerScript : source::TxMode::Implicit;
       m.layout = per_directory ? "directory" : "up-down-files";
       if (per_directory && fs::exists(fs::path(key) / "metadata.toml")) {
         try {
           auto meta = toml::parse_file((fs::path(key) / "metadata.toml").string());
           if (auto v = meta["run_in_transaction"].value<bool>(); v && !*v) {
-            tx = TxMode::None;
+            tx = source::TxMode::None;
           }
         } catch (const toml::parse_error& e) {
           auto path = display(fs::path(key) / "metadata.toml");
@@ -231,7 +232,7 @@ struct Collector {
     if (!file) {
       return;
     }
-    Migration m;
+    source::Migration m;
     m.name = p.stem().string();
     m.id = version_prefix(m.name);
     auto markers = dbmate_markers(file->text());
@@ -240,12 +241,13 @@ struct Collector {
       for (size_t i = 0; i < markers.size(); ++i) {
         const auto& mk = markers[i];
         size_t end = i + 1 < markers.size() ? markers[i + 1].line_begin : file->text().size();
-        Script s{sql_of(*file, mk.body_begin, end - mk.body_begin),
-                 OriginMap::verbatim(file, static_cast<uint32_t>(mk.body_begin),
-                                     static_cast<uint32_t>(end - mk.body_begin)),
-                 mk.no_transaction ? TxMode::None : TxMode::PerScript,
-                 {file, static_cast<uint32_t>(mk.line_begin), static_cast<uint32_t>(mk.body_begin)},
-                 {}};
+        source::Script s{
+            sql_of(*file, mk.body_begin, end - mk.body_begin),
+            source::OriginMap::verbatim(file, static_cast<uint32_t>(mk.body_begin),
+                                        static_cast<uint32_t>(end - mk.body_begin)),
+            mk.no_transaction ? source::TxMode::None : source::TxMode::PerScript,
+            {file, static_cast<uint32_t>(mk.line_begin), static_cast<uint32_t>(mk.body_begin)},
+            {}};
         auto& slot = mk.up ? m.upgrade : m.downgrade;
         if (slot) {
           out.findings.push_back(input_error(file, file->path(),
@@ -263,7 +265,7 @@ struct Collector {
       // A versioned file in a directory, or a file named on the command line: one upgrade script.
       // The tool that runs it is unknown, so no transaction is assumed (explicit BEGIN counts).
       m.layout = "sql-file";
-      m.upgrade = whole_file_script(file, TxMode::None);
+      m.upgrade = whole_file_script(file, source::TxMode::None);
     } else {
       return; // a seed or helper .sql beside the migrations: not a migration
     }
@@ -427,7 +429,7 @@ Discovery discover(const std::vector<std::string>& given) {
     c.add_plain(p, true);
   }
   std::stable_sort(out.migrations.begin(), out.migrations.end(),
-                   [](const Migration& a, const Migration& b) {
+                   [](const source::Migration& a, const source::Migration& b) {
                      if (version_less(a.id, b.id)) {
                        return true;
                      }
@@ -465,4 +467,4 @@ void narrow(Discovery& discovery,
   });
 }
 
-} // namespace miglint::source
+} // namespace miglint::discover

@@ -1,4 +1,4 @@
-#include "cli/git.hpp"
+#include "check/git.hpp"
 
 #include "core/file.hpp"
 #include "core/process.hpp"
@@ -7,7 +7,7 @@
 #include <filesystem>
 #include <unistd.h>
 
-namespace miglint::cli {
+namespace miglint::check {
 namespace fs = std::filesystem;
 
 namespace {
@@ -101,4 +101,4 @@ ChangedFiles changed_files(const std::string& base) {
   return out;
 }
 
-} // namespace miglint::cli
+} // namespace miglint::check

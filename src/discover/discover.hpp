@@ -8,12 +8,12 @@
 #include <string_view>
 #include <vector>
 
-namespace miglint::source {
+namespace miglint::discover {
 
 struct Discovery {
-  std::vector<Migration> migrations;     // in application order
-  std::vector<core::Finding> findings;   // unreadable or malformed inputs (rule `input-error`)
-  std::vector<std::string> usage_errors; // paths that do not exist: exit code 2
+  std::vector<source::Migration> migrations; // in application order
+  std::vector<core::Finding> findings;       // unreadable or malformed inputs (rule `input-error`)
+  std::vector<std::string> usage_errors;     // paths that do not exist: exit code 2
   // How the inputs were read, worth saying once (stderr): "versions has per-dialect version
   // directories (postgresql/, sqlite/): miglint reads postgresql/ only".
   std::vector<std::string> notes;
@@ -45,4 +45,4 @@ std::string version_prefix(std::string_view name);
 // Orders two versions numerically with separators ignored ("2017-09-23-1" vs "20170804").
 bool version_less(std::string_view a, std::string_view b);
 
-} // namespace miglint::source
+} // namespace miglint::discover

@@ -4,7 +4,7 @@
 #include <set>
 #include <string>
 
-namespace miglint::cli {
+namespace miglint::check {
 
 struct ChangedFiles {
   std::set<std::string> paths; // absolute, normalised
@@ -15,4 +15,4 @@ struct ChangedFiles {
 // committed, staged, unstaged and untracked changes alike, as a pull request would show them.
 ChangedFiles changed_files(const std::string& base);
 
-} // namespace miglint::cli
+} // namespace miglint::check

@@ -1,0 +1,217 @@
+#include "check/check.hpp"
+
+#include "check/git.hpp"
+#include "check/round_trip.hpp"
+#include "core/process.hpp"
+#include "discover/discover.hpp"
+#include "lint/catalog.hpp"
+#include "roundtrip/runner.hpp"
+
+#include <algorithm>
+#include <filesystem>
+#include <fnmatch.h>
+#include <set>
+
+namespace miglint::check {
+namespace fs = std::filesystem;
+
+namespace {
+
+// Whether `file` matches `glob` taken relative to `base`: a glob without a slash matches a file
+// or directory name anywhere, one with a slash the path from `base` or one of its parents.
+bool excluded_by(const std::string& file, const std::string& base, const std::string& glob) {
+  const fs::path rel = fs::absolute(fs::path(file))
+                           .lexically_normal()
+                           .lexically_relative(fs::absolute(fs::path(base)).lexically_normal());
+  const bool by_name = glob.find('/') == std::string::npos;
+  fs::path prefix;
+  for (const auto& part : rel) {
+    prefix /= part;
+    const std::string subject = by_name ? part.string() : prefix.string();
+    if (::fnmatch(glob.c_str(), subject.c_str(), 0) == 0) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// A directory with no migrations (a repository's root, say): a note naming the Alembic projects
+// a few levels below it, so the run that found nothing does not pass silently. Files named
+// alone (what pre-commit passes) are not migrations to say anything about.
+void say_where_migrations_are(const std::vector<std::string>& paths, std::ostream& log) {
+  for (const auto& path : paths) {
+    std::error_code ec;
+    if (!fs::is_directory(path, ec)) {
+      continue;
+    }
+    std::vector<std::string> found;
+    for (auto it = fs::recursive_directory_iterator(
+             path, fs::directory_options::skip_permission_denied, ec);
+         it != fs::recursive_directory_iterator() && found.size() < 3; it.increment(ec)) {
+      if (ec) {
+        break;
+      }
+      const std::string name = it->path().filename().string();
+      if (it->is_directory(ec) &&
+          (it.depth() >= 3 || name.starts_with(".") || name == "node_modules" || name == "venv" ||
+           name == "site-packages" || name == "__pycache__")) {
+        it.disable_recursion_pending();
+        continue;
+      }
+      if (name == "alembic.ini") {
+        found.push_back(it->path().string());
+      }
+    }
+    std::string message = "no migrations found in " + path;
+    if (!found.empty()) {
+      message += "; Alembic projects below it: ";
+      for (size_t k = 0; k < found.size(); ++k) {
+        message += (k ? ", " : "") + found[k];
+      }
+      message += " (pass one of them)";
+    } else {
+      message += " (give an alembic.ini, a directory holding one or env.py and versions/, or a "
+                 "directory of SQL migrations)";
+    }
+    log << "miglint: note: " << message << '\n';
+  }
+}
+
+// Discovers the migrations and narrows the reported ones to those not excluded and, with a diff
+// base, changed. Status::Usage (said on the log) for paths that do not exist or a bad ref.
+Status discover_reported(const Options& o, discover::Discovery& discovery) {
+  std::ostream& log = *o.log;
+  discovery = discover::discover(o.paths);
+  for (const auto& e : discovery.usage_errors) {
+    log << "miglint: " << e << '\n';
+  }
+  if (!discovery.usage_errors.empty()) {
+    return Status::Usage;
+  }
+  for (const auto& note : discovery.notes) {
+    log << "miglint: note: " << note << '\n';
+  }
+  if (discovery.migrations.empty() && discovery.findings.empty()) {
+    say_where_migrations_are(o.paths, log);
+  }
+  if (!o.exclude.empty()) {
+    const std::string cwd = fs::current_path().string();
+    discover::narrow(discovery, [&](const std::vector<std::string>& files) {
+      return std::none_of(files.begin(), files.end(), [&](const std::string& file) {
+        return std::any_of(o.exclude.begin(), o.exclude.end(), [&](const Exclude& e) {
+          return excluded_by(file, e.base.empty() ? cwd : e.base, e.glob);
+        });
+      });
+    });
+  }
+  if (!o.diff_base.empty()) {
+    const ChangedFiles changed = changed_files(o.diff_base);
+    if (!changed.error.empty()) {
+      log << "miglint: --diff-base " << o.diff_base << ": " << changed.error << '\n';
+      return Status::Usage;
+    }
+    discover::narrow(discovery, [&](const std::vector<std::string>& files) {
+      return std::any_of(files.begin(), files.end(), [&](const std::string& file) {
+        std::error_code ec;
+        return changed.paths.contains(fs::weakly_canonical(file, ec).string());
+      });
+    });
+  }
+  return Status::Ok;
+}
+
+// The run's facts: migrations reported, and the files their linted scripts come from.
+void count_checked(const discover::Discovery& discovery, const lint::LintOptions& lint,
+                   report::Report& report) {
+  std::set<std::string> files;
+  for (const auto& m : discovery.migrations) {
+    if (!m.selected) {
+      continue;
+    }
+    ++report.migrations;
+    for (const auto phase : {core::Phase::Upgrade, core::Phase::Downgrade}) {
+      const auto& script = m.script(phase);
+      const bool linted = phase == core::Phase::Upgrade ? lint.upgrade : lint.downgrade;
+      if (linted && script && script->origin.file()) {
+        files.insert(script->origin.file()->path());
+      }
+    }
+  }
+  report.files = files.size();
+}
+
+} // namespace
+
+std::vector<report::RuleInfo>
+rule_infos(const std::map<std::string, core::Severity, std::less<>>& severity) {
+  std::vector<report::RuleInfo> out;
+  for (const auto& d : lint::rule_docs()) {
+    const auto configured = severity.find(d.id);
+    out.push_back({.id = d.id,
+                   .severity = configured == severity.end() ? d.severity : configured->second,
+                   .summary = d.summary,
+                   .help = d.help,
+                   .markdown = d.body,
+                   .kind = std::string(lint::to_string(d.kind)),
+                   .tags = d.tags,
+                   .enabled = d.enabled,
+                   .rationale = d.rationale});
+  }
+  return out;
+}
+
+Outcome run(const Options& o) {
+  Outcome out;
+  std::ostream& log = *o.log;
+  const auto& selection = o.lint.selection;
+  for (const auto* ids : {&selection.select, &selection.extend, &selection.ignore}) {
+    for (const auto& id : *ids) {
+      if (!lint::is_rule_or_group(id)) {
+        log << "miglint: unknown rule or group `" << id << "` (see `miglint rules`)\n";
+        out.status = Status::Usage;
+        return out;
+      }
+    }
+  }
+  discover::Discovery discovery;
+  if (out.status = discover_reported(o, discovery); out.status != Status::Ok) {
+    return out;
+  }
+
+  report::Report& report = out.report;
+  const lint::Linter linter(o.lint);
+  report.findings = linter.lint(discovery.migrations);
+  linter.finish(discovery.findings);
+  report.findings.insert(report.findings.end(), discovery.findings.begin(),
+                         discovery.findings.end());
+  if (o.round_trip.enabled) {
+    report.round_trip = true;
+    try {
+      out.status = run_round_trip(o, discovery, linter, report);
+    } catch (const roundtrip::Interrupted& i) {
+      out.status = Status::Interrupted;
+      out.signal = i.signal;
+    } catch (const std::exception& e) {
+      if (core::interrupted() != 0) {
+        out.status = Status::Interrupted;
+        out.signal = core::interrupted();
+      } else {
+        log << "miglint: the round-trip failed: " << e.what() << '\n';
+        out.status = Status::Environment;
+      }
+    }
+    if (out.status == Status::Interrupted) {
+      log << "\nmiglint: interrupted; everything the round-trip started was removed\n";
+    }
+    if (out.status != Status::Ok) {
+      return out;
+    }
+  }
+  core::sort_findings(report.findings);
+  report.base_dir = fs::current_path().string();
+  report.rules = rule_infos(o.lint.severity);
+  count_checked(discovery, o.lint, report);
+  return out;
+}
+
+} // namespace miglint::check

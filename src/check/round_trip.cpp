@@ -1,0 +1,158 @@
+#include "check/round_trip.hpp"
+
+#include "core/process.hpp"
+#include "lint/catalog.hpp"
+#include "roundtrip/alembic_runner.hpp"
+#include "roundtrip/sql_runner.hpp"
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <map>
+#include <memory>
+
+namespace miglint::check {
+namespace fs = std::filesystem;
+
+namespace {
+
+bool same_line(const core::Location& a, const core::Location& b) {
+  return a.file && b.file && a.file->path() == b.file->path() && a.start().line == b.start().line;
+}
+
+bool any_selected(const std::vector<source::Migration>& migrations) {
+  return std::any_of(migrations.begin(), migrations.end(),
+                     [](const source::Migration& m) { return m.selected; });
+}
+
+// The Alembic driver of one project. A versions directory without env.py above it runs in the
+// driver's built-in environment, with the directory as the script directory.
+std::unique_ptr<roundtrip::AlembicRunner> launch(const std::string& python,
+                                                 const std::vector<source::Migration>& migrations,
+                                                 std::string& error) {
+  std::string project = migrations.front().project;
+  const auto& first = migrations.front().upgrade;
+  if (project.empty() && first && first->anchor.file) {
+    project = fs::path(first->anchor.file->path()).parent_path().string();
+    project = project.empty() ? "." : project;
+  }
+  return roundtrip::AlembicRunner::launch(python, project, error);
+}
+
+void throw_if_interrupted() {
+  if (core::interrupted() != 0) {
+    throw roundtrip::Interrupted{core::interrupted()};
+  }
+}
+
+} // namespace
+
+void merge_round_trip(roundtrip::RoundTripResult result,
+                      const std::vector<source::Migration>& history, const lint::Linter& linter,
+                      const lint::LintOptions& lint, std::vector<core::Finding>& findings) {
+  std::vector<core::Location> confirmed;
+  for (auto& f : findings) {
+    const lint::RuleDoc* doc = lint::find_rule_doc(f.rule);
+    if (doc == nullptr || !doc->has_tag("locks") || doc->kind == lint::RuleKind::RoundTrip) {
+      continue; // only static findings about locks and rewrites are confirmed
+    }
+    for (const auto& [where, text] : result.confirmations) {
+      if (same_line(f.location, where) && f.phase) {
+        f.message += "; confirmed by the round-trip: " + text;
+        confirmed.push_back(where);
+      }
+    }
+  }
+  // Observations follow the phases linted, like static findings; failures are always shown.
+  std::erase_if(result.observations, [&](const core::Finding& f) {
+    const bool linted = f.phase == core::Phase::Downgrade ? lint.downgrade : lint.upgrade;
+    return !linted || std::any_of(confirmed.begin(), confirmed.end(), [&](const core::Location& c) {
+      return same_line(c, f.location);
+    });
+  });
+  result.findings.insert(result.findings.end(), result.observations.begin(),
+                         result.observations.end());
+  lint::Linter::suppress(result.findings, history);
+  linter.finish(result.findings);
+  findings.insert(findings.end(), result.findings.begin(), result.findings.end());
+}
+
+Status run_round_trip(const Options& o, const discover::Discovery& discovery,
+                      const lint::Linter& linter, report::Report& report) {
+  std::ostream& log = *o.log;
+  // One history at a time: the Alembic projects, then the SQL migrations. A history none of whose
+  // migrations is reported (--diff-base, exclude) is not run at all.
+  std::map<std::string, std::vector<source::Migration>> groups;
+  for (const auto& m : discovery.migrations) {
+    groups[m.layout == "alembic" ? "alembic:" + m.project : "sql"].push_back(m);
+  }
+  std::erase_if(groups, [](const auto& group) { return !any_selected(group.second); });
+  if (groups.empty()) {
+    log << "miglint: round-trip: no migration to step\n";
+    return Status::Ok;
+  }
+  core::install_signal_handlers();
+  roundtrip::ServerOptions server_options = o.round_trip.server;
+  if (server_options.provider == "url" && server_options.database_url.empty()) {
+    if (const char* env = std::getenv(o.round_trip.database_url_env.c_str())) {
+      server_options.database_url = env;
+    }
+  }
+  // The first Alembic driver imports Alembic and reads the project while the server starts.
+  std::unique_ptr<roundtrip::AlembicRunner> early;
+  std::string early_error;
+  if (groups.begin()->first != "sql") {
+    early = launch(o.round_trip.python, groups.begin()->second, early_error);
+  }
+  roundtrip::Started started = roundtrip::start_server(server_options);
+  throw_if_interrupted(); // the start was cut short, not refused
+  if (!started.server) {
+    log << "miglint: cannot start the round-trip's PostgreSQL: " << started.error << '\n';
+    return Status::Environment;
+  }
+  log << "miglint: round-trip on " << started.server->description() << '\n';
+  bool first = true;
+  for (const auto& [key, migrations] : groups) {
+    if (!first) {
+      roundtrip::recreate_database(*started.server);
+    }
+    std::unique_ptr<roundtrip::Runner> runner;
+    if (key != "sql") {
+      std::string error;
+      auto alembic = first ? std::move(early) : launch(o.round_trip.python, migrations, error);
+      error = first ? early_error : error;
+      const bool ok = alembic && alembic->connect(*started.server, error);
+      throw_if_interrupted();
+      if (!ok) {
+        log << "miglint: " << error << '\n';
+        return Status::Environment;
+      }
+      log << "miglint: running " << alembic->versions() << '\n';
+      runner = std::move(alembic);
+    } else {
+      runner = std::make_unique<roundtrip::SqlRunner>(started.server->conninfo());
+    }
+    first = false;
+    roundtrip::RoundTripOptions options;
+    options.from = o.round_trip.from;
+    const bool tty = o.log_is_terminal;
+    options.progress = [tty, &log](size_t n, size_t total, const source::Migration& m) {
+      if (tty) {
+        log << "\r\033[K[" << n << '/' << total << "] " << m.name << std::flush;
+      } else {
+        log << "round-trip " << n << '/' << total << ": " << m.id << " (" << m.name << ")\n";
+      }
+    };
+    auto result = roundtrip::round_trip(migrations, *started.server, *runner, options);
+    report.round_trip_stepped += result.stepped;
+    if (tty) {
+      log << "\r\033[K";
+    }
+    log << "miglint: round-trip stepped " << result.stepped << " migration"
+        << (result.stepped == 1 ? "" : "s") << '\n';
+    merge_round_trip(std::move(result), migrations, linter, o.lint, report.findings);
+  }
+  return Status::Ok;
+}
+
+} // namespace miglint::check
