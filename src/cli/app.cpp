@@ -131,6 +131,7 @@ int run_round_trip(const CheckOptions& o, const source::Discovery& discovery,
   }
   core::install_signal_handlers();
   roundtrip::ServerOptions server_options = o.server;
+  server_options.pg_version = o.pg_version; // docker: the image postgres:<major>
   if (server_options.provider == "url" && server_options.database_url.empty()) {
     if (const char* env = std::getenv(o.database_url_env.c_str())) {
       server_options.database_url = env;

@@ -485,6 +485,12 @@ public:
   std::string description() const override { return m_description; }
 
   static Started start(const ServerOptions& o) {
+    if (o.pg_version < k_oldest_major) {
+      return {nullptr, "--pg-version " + std::to_string(o.pg_version) +
+                           ": the round-trip needs PostgreSQL " + std::to_string(k_oldest_major) +
+                           " or newer (the Docker image postgres:" + std::to_string(o.pg_version) +
+                           " is too old)"};
+    }
     auto server = std::unique_ptr<DockerServer>(new DockerServer());
     server->m_docker = o.docker;
     const std::string password = random_letters(24);
