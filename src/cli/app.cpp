@@ -51,6 +51,7 @@ struct CheckOptions {
   std::vector<std::pair<std::string, std::string>> config_exclude; // (config dir, glob)
   std::string diff_base;
   std::string database_url_env = "DATABASE_URL";
+  std::string statement_timeout = "5min"; // the round-trip's, a duration (parse_duration)
   std::map<std::string, core::Severity, std::less<>> severity;
   std::map<std::string, std::string> session_settings; // from the configuration
 };
@@ -97,6 +98,9 @@ void apply_config(const Config& c, const CLI::App& cmd, CheckOptions& o) {
   if (c.database_url_env) {
     o.database_url_env = *c.database_url_env;
   }
+  if (c.statement_timeout && unset("--statement-timeout")) {
+    o.statement_timeout = *c.statement_timeout;
+  }
   o.severity.insert(c.severity.begin(), c.severity.end());
   o.session_settings = c.session_settings;
 }
@@ -120,10 +124,12 @@ bool excluded_by(const std::string& file, const std::string& base, const std::st
 }
 
 // Runs the round-trip and merges its findings into the report: observations confirm the static
-// finding of the same statement, or stand on their own where no static rule spoke.
+// finding of the same statement, or stand on their own where no static rule spoke. `aborted`:
+// something outside the migrations ended it early (its findings are merged all the same, and
+// the report is written before the exit code 3).
 int run_round_trip(const CheckOptions& o, const source::Discovery& discovery,
                    const lint::Linter& linter, std::vector<core::Finding>& findings,
-                   size_t& stepped) {
+                   size_t& stepped, bool& aborted) {
   if (std::none_of(discovery.migrations.begin(), discovery.migrations.end(),
                    [](const source::Migration& m) { return m.selected; })) {
     std::cerr << "miglint: round-trip: no migration to step\n";
@@ -200,6 +206,7 @@ int run_round_trip(const CheckOptions& o, const source::Discovery& discovery,
     first = false;
     roundtrip::RoundTripOptions options;
     options.from = o.from;
+    options.statement_timeout = *parse_duration(o.statement_timeout); // checked by the options
     options.progress = [tty](size_t n, size_t total, const source::Migration& m) {
       if (tty) {
         std::cerr << "\r\033[K[" << n << '/' << total << "] " << m.name << std::flush;
@@ -249,6 +256,11 @@ int run_round_trip(const CheckOptions& o, const source::Discovery& discovery,
     lint::Linter::suppress(result.findings, migrations);
     linter.finish(result.findings);
     findings.insert(findings.end(), result.findings.begin(), result.findings.end());
+    if (!result.aborted.empty()) {
+      std::cerr << "miglint: the round-trip stopped early: " << result.aborted << '\n';
+      aborted = true;
+      return k_exit_environment;
+    }
   }
   return k_exit_ok;
 }
@@ -389,12 +401,17 @@ int run_check(const CheckOptions& o) {
   linter.finish(discovery.findings);
   report.findings.insert(report.findings.end(), discovery.findings.begin(),
                          discovery.findings.end());
+  int round_trip_rc = k_exit_ok; // a round-trip ended early: the report is still written
   if (o.round_trip) {
     try {
-      if (const int rc =
-              run_round_trip(o, discovery, linter, report.findings, report.round_trip_stepped);
+      bool aborted = false;
+      if (const int rc = run_round_trip(o, discovery, linter, report.findings,
+                                        report.round_trip_stepped, aborted);
           rc != k_exit_ok) {
-        return rc;
+        if (!aborted) {
+          return rc;
+        }
+        round_trip_rc = rc;
       }
     } catch (const roundtrip::Interrupted& i) {
       std::cerr << "\nmiglint: interrupted; everything the round-trip started was removed\n";
@@ -466,6 +483,9 @@ int run_check(const CheckOptions& o) {
       std::cerr << "miglint: cannot write the summary to " << summary << '\n';
       return k_exit_environment;
     }
+  }
+  if (round_trip_rc != k_exit_ok) {
+    return round_trip_rc;
   }
   if (o.fail_on == "never") {
     return k_exit_ok;
@@ -632,6 +652,15 @@ int run(int argc, char** argv) {
   check_cmd->add_option("--docker", check.server.docker, "The docker executable")
       ->group(""); // for tests
   check_cmd->add_option("--python", check.python, "Python interpreter of the Alembic project");
+  check_cmd
+      ->add_option("--statement-timeout", check.statement_timeout,
+                   "How long one statement may run in the round-trip: 30s, 5min, 0 (no limit)")
+      ->check(CLI::Validator(
+          [](const std::string& v) {
+            return parse_duration(v) ? std::string()
+                                     : "a duration such as 30s or 5min (0: no limit), not " + v;
+          },
+          "DURATION"));
   check_cmd->add_option("--from", check.from,
                         "Apply migrations before this id without stepping them");
   check_cmd->add_option("--config", check.config,
