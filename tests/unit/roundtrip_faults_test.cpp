@@ -436,6 +436,8 @@ TEST(RoundTripFaults, AlembicDriverKilled) {
 }
 
 // --- a statement that never ends ---------------------------------------------------------------
+// The timeout is 5 s: the other statements (milliseconds each) stay far below it even on a
+// loaded machine; the waiting one never ends without it.
 
 // A migration that lifts its own statement_timeout and waits forever is cancelled after the
 // round-trip's statement timeout (here from the configuration): one failure on that statement,
@@ -446,7 +448,7 @@ TEST(RoundTripFaults, StatementPastTheTimeoutIsCancelled) {
   TempDir logs;
   open_to_everyone(tmp.path());
   const Reaper reaper{tmp.path()};
-  dir.write("miglint.toml", "[round-trip]\nstatement-timeout = \"1s\"\n");
+  dir.write("miglint.toml", "[round-trip]\nstatement-timeout = \"5s\"\n");
   dir.write("m/001_t.up.sql", "CREATE TABLE t (id int);\n");
   dir.write("m/001_t.down.sql", "DROP TABLE t;\n");
   dir.write("m/002_wait.up.sql", "SET statement_timeout = 0;\nSELECT pg_sleep(3600);\n");
@@ -466,7 +468,7 @@ TEST(RoundTripFaults, StatementPastTheTimeoutIsCancelled) {
   EXPECT_EQ((*failed[0])["migration"], "002");
   EXPECT_EQ((*failed[0])["line"], 2);
   EXPECT_NE(message_of(failed[0]).find("the statement ran longer than the round-trip's statement "
-                                       "timeout (1 s, --statement-timeout) and was cancelled"),
+                                       "timeout (5 s, --statement-timeout) and was cancelled"),
             std::string::npos)
       << message_of(failed[0]);
   EXPECT_TRUE(findings_of(doc, "roundtrip-aborted").empty()) << doc.dump(2);
@@ -488,7 +490,7 @@ TEST(RoundTripFaults, AlembicRevisionPastTheTimeout) {
                              "    op.execute('SELECT pg_sleep(3600)')");
   Child sql;
   spawn_miglint(sql,
-                {"check", "--round-trip", "--format", "json", "--statement-timeout", "1s", "p"},
+                {"check", "--round-trip", "--format", "json", "--statement-timeout", "5s", "p"},
                 dir.path(), tmp.path(), logs);
   EXPECT_EQ(wait_for(sql), 1) << read_all(sql.err);
   auto doc = nlohmann::json::parse(read_all(sql.out), nullptr, false);
@@ -497,7 +499,7 @@ TEST(RoundTripFaults, AlembicRevisionPastTheTimeout) {
   ASSERT_EQ(failed.size(), 1u) << doc.dump(2);
   EXPECT_EQ((*failed[0])["migration"], "a2");
   EXPECT_EQ((*failed[0])["line"], 7);
-  EXPECT_NE(message_of(failed[0]).find("statement timeout (1 s, --statement-timeout) and was "
+  EXPECT_NE(message_of(failed[0]).find("statement timeout (5 s, --statement-timeout) and was "
                                        "cancelled"),
             std::string::npos)
       << message_of(failed[0]);
@@ -507,7 +509,7 @@ TEST(RoundTripFaults, AlembicRevisionPastTheTimeout) {
   write_alembic_history(dir, "import time\n    time.sleep(3600)");
   Child python;
   spawn_miglint(python,
-                {"check", "--round-trip", "--format", "json", "--statement-timeout", "1s", "p"},
+                {"check", "--round-trip", "--format", "json", "--statement-timeout", "5s", "p"},
                 dir.path(), tmp.path(), logs);
   EXPECT_EQ(wait_for(python), 1) << read_all(python.err);
   doc = nlohmann::json::parse(read_all(python.out), nullptr, false);
@@ -517,7 +519,7 @@ TEST(RoundTripFaults, AlembicRevisionPastTheTimeout) {
   EXPECT_EQ((*failed[0])["migration"], "a2");
   EXPECT_EQ((*failed[0])["line"], 7) << "the line where the Python waits";
   EXPECT_NE(message_of(failed[0]).find("did not return within the round-trip's statement "
-                                       "timeout (1 s, --statement-timeout)"),
+                                       "timeout (5 s, --statement-timeout)"),
             std::string::npos)
       << message_of(failed[0]);
   EXPECT_NE(message_of(failed[0]).find("the migrations after a2 were not run"), std::string::npos)
