@@ -203,7 +203,7 @@ Outcome run(const Options& o) {
     if (out.status == Status::Interrupted) {
       log << "\nmiglint: interrupted; everything the round-trip started was removed\n";
     }
-    if (out.status != Status::Ok) {
+    if (out.status != Status::Ok && out.status != Status::Aborted) {
       return out;
     }
   }

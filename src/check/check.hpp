@@ -10,6 +10,7 @@
 #include "report/reporter.hpp"
 #include "roundtrip/server.hpp"
 
+#include <chrono>
 #include <iostream>
 #include <map>
 #include <ostream>
@@ -33,6 +34,8 @@ struct RoundTripOptions {
   std::string database_url_env = "DATABASE_URL";
   std::string python; // the Alembic project's interpreter ("" = $VIRTUAL_ENV, then python3)
   std::string from;   // apply migrations before this id without stepping them
+  // How long one statement may run before the round-trip cancels it; zero: no limit.
+  std::chrono::milliseconds statement_timeout = std::chrono::minutes(5);
 };
 
 struct Options {
@@ -53,6 +56,8 @@ enum class Status {
   Usage,       // bad input: an unknown rule, a path that does not exist, a bad --diff-base
   Environment, // the round-trip's server or driver could not run
   Interrupted, // a signal stopped the round-trip; everything it started was removed
+  Aborted,     // a fault outside the migrations (server killed, disk full, driver killed) ended
+               // the round-trip early: the report is complete up to there (one roundtrip-aborted)
 };
 
 struct Outcome {

@@ -93,6 +93,7 @@ Status run_round_trip(const Options& o, const discover::Discovery& discovery,
   }
   core::install_signal_handlers();
   roundtrip::ServerOptions server_options = o.round_trip.server;
+  server_options.pg_version = o.lint.pg_version; // docker: the image postgres:<major>
   if (server_options.provider == "url" && server_options.database_url.empty()) {
     if (const char* env = std::getenv(o.round_trip.database_url_env.c_str())) {
       server_options.database_url = env;
@@ -135,6 +136,7 @@ Status run_round_trip(const Options& o, const discover::Discovery& discovery,
     first = false;
     roundtrip::RoundTripOptions options;
     options.from = o.round_trip.from;
+    options.statement_timeout = o.round_trip.statement_timeout;
     const bool tty = o.log_is_terminal;
     options.progress = [tty, &log](size_t n, size_t total, const source::Migration& m) {
       if (tty) {
@@ -150,7 +152,12 @@ Status run_round_trip(const Options& o, const discover::Discovery& discovery,
     }
     log << "miglint: round-trip stepped " << result.stepped << " migration"
         << (result.stepped == 1 ? "" : "s") << '\n';
+    const std::string aborted = result.aborted;
     merge_round_trip(std::move(result), migrations, linter, o.lint, report.findings);
+    if (!aborted.empty()) {
+      log << "miglint: the round-trip stopped early: " << aborted << '\n';
+      return Status::Aborted;
+    }
   }
   return Status::Ok;
 }

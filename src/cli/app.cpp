@@ -34,6 +34,7 @@ struct CheckCommand {
   std::vector<std::string> extend_select;
   std::vector<std::string> ignore;
   std::vector<std::string> exclude; // globs, relative to the current directory
+  std::string statement_timeout = "5min"; // the round-trip's, a duration (parse_duration)
   std::string config; // configuration file ("" = the nearest miglint.toml or pyproject.toml)
   bool no_config = false;
 };
@@ -80,6 +81,9 @@ void apply_config(const Config& c, const CLI::App& cmd, CheckCommand& o) {
     run.round_trip.python = c.python->find('/') == std::string::npos
                                 ? *c.python
                                 : (dir / *c.python).lexically_normal().string();
+  }
+  if (c.statement_timeout && unset("--statement-timeout")) {
+    o.statement_timeout = *c.statement_timeout;
   }
   if (c.database_url_env) {
     run.round_trip.database_url_env = *c.database_url_env;
@@ -168,6 +172,7 @@ int run_check(CheckCommand& o) {
   for (const auto& glob : o.exclude) {
     run.exclude.push_back({"", glob});
   }
+  run.round_trip.statement_timeout = *parse_duration(o.statement_timeout); // checked by CLI11
   run.log = &std::cerr;
   run.log_is_terminal = isatty(STDERR_FILENO) != 0;
   const check::Outcome outcome = check::run(run);
@@ -180,8 +185,10 @@ int run_check(CheckCommand& o) {
     return k_exit_environment;
   case check::Status::Interrupted:
     return 128 + outcome.signal;
+  case check::Status::Aborted: // the report is still written, then exit 3
+    break;
   }
-  if (!write_report(o, outcome.report)) {
+  if (!write_report(o, outcome.report) || outcome.status == check::Status::Aborted) {
     return k_exit_environment;
   }
   if (o.fail_on == "never") {
@@ -292,6 +299,15 @@ int run(int argc, char** argv) {
   check_cmd->add_option("--docker", round_trip.server.docker, "The docker executable")
       ->group(""); // for tests
   check_cmd->add_option("--python", round_trip.python, "Python interpreter of the Alembic project");
+  check_cmd
+      ->add_option("--statement-timeout", check.statement_timeout,
+                   "How long one statement may run in the round-trip: 30s, 5min, 0 (no limit)")
+      ->check(CLI::Validator(
+          [](const std::string& v) {
+            return parse_duration(v) ? std::string()
+                                     : "a duration such as 30s or 5min (0: no limit), not " + v;
+          },
+          "DURATION"));
   check_cmd->add_option("--from", round_trip.from,
                         "Apply migrations before this id without stepping them");
   check_cmd->add_option("--config", check.config,

@@ -176,6 +176,14 @@ private:
         m_out.config.python = string(v, key);
       } else if (key == "database-url-env") {
         m_out.config.database_url_env = string(v, key);
+      } else if (key == "statement-timeout") {
+        m_out.config.statement_timeout = string(v, key);
+        if (m_out.config.statement_timeout && !parse_duration(*m_out.config.statement_timeout)) {
+          error(v.source(), "`statement-timeout` must be a duration such as \"30s\" or \"5min\" "
+                            "(\"0\": no limit), not `" +
+                                *m_out.config.statement_timeout + "`");
+          m_out.config.statement_timeout.reset();
+        }
       } else {
         error(k.source(), "unknown key `round-trip." + key + "` in the miglint configuration");
       }
@@ -290,7 +298,37 @@ fail-on = "error"
 # python = ".venv/bin/python"
 # The environment variable holding a database URL for postgres = "url" (default DATABASE_URL).
 # database-url-env = "DATABASE_URL"
+# How long one statement of a migration may run in the round-trip before miglint cancels it
+# (and, for Alembic, how long the revision's Python may run between two statements): "30s",
+# "5min", "0" for no limit.
+# statement-timeout = "5min"
 )toml";
+}
+
+std::optional<std::chrono::milliseconds> parse_duration(std::string_view text) {
+  size_t digits = 0;
+  while (digits < text.size() && text[digits] >= '0' && text[digits] <= '9') {
+    ++digits;
+  }
+  if (digits == 0 || digits > 9) {
+    return std::nullopt;
+  }
+  const long long n = std::stoll(std::string(text.substr(0, digits)));
+  std::string_view unit = text.substr(digits);
+  while (!unit.empty() && unit.front() == ' ') {
+    unit.remove_prefix(1);
+  }
+  if (unit.empty()) {
+    return n == 0 ? std::optional(std::chrono::milliseconds(0)) : std::nullopt;
+  }
+  static const std::pair<std::string_view, long long> k_units[] = {
+      {"ms", 1}, {"s", 1000}, {"min", 60000}, {"h", 3600000}};
+  for (const auto& [name, ms] : k_units) {
+    if (unit == name) {
+      return std::chrono::milliseconds(n * ms);
+    }
+  }
+  return std::nullopt;
 }
 
 } // namespace miglint::cli

@@ -2,6 +2,7 @@
 
 #include "core/finding.hpp"
 
+#include <chrono>
 #include <map>
 #include <optional>
 #include <string>
@@ -25,10 +26,15 @@ struct Config {
   std::optional<int> pg_version;
   std::optional<std::string> fail_on;
   std::optional<std::string> phase;
-  std::optional<std::string> postgres;         // [round-trip] provider
-  std::optional<std::string> python;           // [round-trip] interpreter
-  std::optional<std::string> database_url_env; // [round-trip] environment variable to read
+  std::optional<std::string> postgres;          // [round-trip] provider
+  std::optional<std::string> python;            // [round-trip] interpreter
+  std::optional<std::string> database_url_env;  // [round-trip] environment variable to read
+  std::optional<std::string> statement_timeout; // [round-trip] a duration (parse_duration)
 };
+
+// A duration as PostgreSQL writes timeouts, with a unit: "500ms", "30s", "5min", "1h"; "0" (no
+// limit). nullopt when it is not one.
+std::optional<std::chrono::milliseconds> parse_duration(std::string_view text);
 
 struct LoadedConfig {
   Config config;

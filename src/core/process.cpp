@@ -9,8 +9,10 @@
 #include <cstring>
 #include <fcntl.h>
 #include <filesystem>
+#include <fstream>
 #include <poll.h>
 #include <pwd.h>
+#include <sstream>
 #include <sys/wait.h>
 #include <thread>
 #include <unistd.h>
@@ -149,7 +151,7 @@ std::optional<Process> Process::spawn(const std::vector<std::string>& argv,
 Process::Process(Process&& other) noexcept
     : m_pid(std::exchange(other.m_pid, -1)), m_stdin(std::exchange(other.m_stdin, -1)),
       m_stdout(std::exchange(other.m_stdout, -1)), m_stop_signal(other.m_stop_signal),
-      m_status(other.m_status) {}
+      m_status(other.m_status), m_term_signal(other.m_term_signal) {}
 
 Process& Process::operator=(Process&& other) noexcept {
   if (this != &other) {
@@ -159,6 +161,7 @@ Process& Process::operator=(Process&& other) noexcept {
     m_stdout = std::exchange(other.m_stdout, -1);
     m_stop_signal = other.m_stop_signal;
     m_status = other.m_status;
+    m_term_signal = other.m_term_signal;
   }
   return *this;
 }
@@ -190,6 +193,7 @@ bool Process::running() {
   const pid_t r = ::waitpid(m_pid, &status, WNOHANG);
   if (r == m_pid) {
     m_status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    m_term_signal = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
     unregister_child(m_pid);
     return false;
   }
@@ -204,8 +208,20 @@ int Process::wait() {
   while (::waitpid(m_pid, &status, 0) < 0 && errno == EINTR) {
   }
   m_status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  m_term_signal = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
   unregister_child(m_pid);
   return *m_status;
+}
+
+std::string Process::exit_description() const {
+  if (!m_status) {
+    return {};
+  }
+  if (m_term_signal != 0) {
+    return "was killed by signal " + std::to_string(m_term_signal) + " (" +
+           signal_name(m_term_signal) + ")";
+  }
+  return "exited with status " + std::to_string(*m_status);
 }
 
 void Process::stop(int grace_ms) {
@@ -245,10 +261,78 @@ int run_command(const std::vector<std::string>& argv, std::string& output,
   return p->wait();
 }
 
+namespace {
+
+constexpr const char* k_owner_file = "miglint.owner";
+
+// The start time of a process, in clock ticks since boot (/proc/PID/stat, field 22): with the
+// process id, it names one process for good (ids are reused). nullopt without /proc.
+std::optional<unsigned long long> start_time(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+  std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const auto paren = stat.rfind(')'); // the command name may hold spaces and parentheses
+  if (paren == std::string::npos) {
+    return std::nullopt;
+  }
+  std::istringstream fields(stat.substr(paren + 1));
+  std::string field;
+  for (int i = 3; i < 22 && fields >> field; ++i) { // fields 3 (state) to 21
+  }
+  unsigned long long ticks = 0;
+  if (!(fields >> ticks)) {
+    return std::nullopt;
+  }
+  return ticks;
+}
+
+// This process's PID namespace ("pid:[4026531836]"), "" without /proc: process ids name the
+// same process only within one (containers sharing a TMPDIR each have their own).
+std::string pid_namespace() {
+  std::error_code ec;
+  const auto ns = std::filesystem::read_symlink("/proc/self/ns/pid", ec);
+  return ec ? std::string() : ns.string();
+}
+
+// Whether the process an owner file names ("pid start-time pid-namespace") is gone.
+bool owner_gone(const std::filesystem::path& owner_file) {
+  std::ifstream in(owner_file);
+  long long pid = 0;
+  unsigned long long started = 0;
+  if (!(in >> pid >> started) || pid <= 0) {
+    return false; // unreadable: not ours to judge
+  }
+  std::string ns;
+  if (in >> ns && ns != pid_namespace()) {
+    return false; // another container's: its ids mean nothing here
+  }
+  if (::kill(static_cast<pid_t>(pid), 0) != 0) {
+    return errno == ESRCH; // EPERM: alive, another user's
+  }
+  const auto now = start_time(static_cast<pid_t>(pid));
+  return started != 0 && now && *now != started; // the id was reused
+}
+
+// The working directory of a process, "" when it cannot be read (gone, a zombie, not ours).
+std::string cwd_of(const std::string& pid) {
+  std::error_code ec;
+  const auto target = std::filesystem::read_symlink("/proc/" + pid + "/cwd", ec);
+  return ec ? std::string() : target.string();
+}
+
+bool within(const std::string& path, const std::string& dir) {
+  return path == dir || (path.size() > dir.size() && path.compare(0, dir.size(), dir) == 0 &&
+                         path[dir.size()] == '/');
+}
+
+} // namespace
+
 TempDir::TempDir(const std::string& prefix) {
   std::string tmpl = (std::filesystem::temp_directory_path() / (prefix + "XXXXXX")).string();
   if (::mkdtemp(tmpl.data()) != nullptr) {
     m_path = tmpl;
+    std::ofstream owner(std::filesystem::path(m_path) / k_owner_file);
+    owner << ::getpid() << ' ' << start_time(::getpid()).value_or(0) << ' ' << pid_namespace()
+          << '\n';
   }
 }
 
@@ -273,6 +357,85 @@ bool TempDir::chown_to(const RunAs& user) const {
     }
   }
   return !ec;
+}
+
+std::vector<std::string> orphaned_temp_dirs(const std::string& prefix) {
+  std::vector<std::string> out;
+  std::error_code ec;
+  for (const auto& entry :
+       std::filesystem::directory_iterator(std::filesystem::temp_directory_path(ec), ec)) {
+    const std::string name = entry.path().filename().string();
+    std::error_code dir_ec;
+    if (name.rfind(prefix, 0) == 0 && entry.is_directory(dir_ec) &&
+        owner_gone(entry.path() / k_owner_file)) {
+      out.push_back(entry.path().string());
+    }
+  }
+  return out;
+}
+
+size_t kill_processes_in(const std::string& dir) {
+  std::error_code ec;
+  const std::string root = std::filesystem::weakly_canonical(dir, ec).string();
+  if (ec || root.empty() || root == "/") {
+    return 0;
+  }
+  const std::string self = std::to_string(::getpid());
+  auto inside = [&] {
+    std::vector<std::string> pids;
+    std::error_code it_ec;
+    for (const auto& entry : std::filesystem::directory_iterator("/proc", it_ec)) {
+      const std::string pid = entry.path().filename().string();
+      if (pid.find_first_not_of("0123456789") == std::string::npos && pid != self &&
+          within(cwd_of(pid), root)) {
+        pids.push_back(pid);
+      }
+    }
+    return pids;
+  };
+  auto pids = inside();
+  const size_t killed = pids.size();
+  for (int waited = 0; !pids.empty() && waited < 5000; waited += 10) {
+    for (const auto& pid : pids) {
+      ::kill(static_cast<pid_t>(std::stol(pid)), SIGKILL);
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    pids = inside(); // a zombie has no working directory any more
+  }
+  return killed;
+}
+
+std::string signal_name(int sig) {
+  switch (sig) {
+  case SIGHUP:
+    return "SIGHUP";
+  case SIGINT:
+    return "SIGINT";
+  case SIGQUIT:
+    return "SIGQUIT";
+  case SIGILL:
+    return "SIGILL";
+  case SIGABRT:
+    return "SIGABRT";
+  case SIGBUS:
+    return "SIGBUS";
+  case SIGFPE:
+    return "SIGFPE";
+  case SIGKILL:
+    return "SIGKILL";
+  case SIGSEGV:
+    return "SIGSEGV";
+  case SIGPIPE:
+    return "SIGPIPE";
+  case SIGTERM:
+    return "SIGTERM";
+  case SIGUSR1:
+    return "SIGUSR1";
+  case SIGUSR2:
+    return "SIGUSR2";
+  default:
+    return "signal " + std::to_string(sig);
+  }
 }
 
 void install_signal_handlers() {

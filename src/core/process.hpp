@@ -50,6 +50,9 @@ public:
   int wait();
   // Sends the stop signal, waits up to `grace_ms`, then SIGKILL.
   void stop(int grace_ms = 5000);
+  // How the child ended, once it has (running() returned false or wait() returned): "exited
+  // with status 1", "was killed by signal 9 (SIGKILL)". Empty while it runs.
+  std::string exit_description() const;
 
 private:
   Process() = default;
@@ -60,6 +63,7 @@ private:
   int m_stdout = -1;
   int m_stop_signal = 15;
   std::optional<int> m_status;
+  int m_term_signal = 0; // the signal that ended the child, 0 when it exited
 };
 
 // Runs a command to completion, capturing stdout and stderr together. Returns the exit status,
@@ -67,7 +71,10 @@ private:
 int run_command(const std::vector<std::string>& argv, std::string& output,
                 const std::optional<RunAs>& user = std::nullopt);
 
-// A temporary directory removed (recursively) by the destructor and by the signal path.
+// A temporary directory removed (recursively) by the destructor and by the signal path. It holds
+// an owner file (`miglint.owner`: the creating process's id, start time and PID namespace), so
+// that a later run can tell the directories of a miglint killed before its destructors ran
+// (SIGKILL, the OOM killer) from those of a run still going: see orphaned_temp_dirs().
 class TempDir {
 public:
   explicit TempDir(const std::string& prefix);
@@ -83,6 +90,24 @@ public:
 private:
   std::string m_path;
 };
+
+// Directories of the system temporary directory (TMPDIR, else /tmp) whose name starts with
+// `prefix` and whose owner file names a process that is gone: no process with that id, or one
+// started at another time (the id was reused). Directories without an owner file, whose owner
+// file cannot be read (another user's), or whose owner ran in another PID namespace (another
+// container sharing the directory) are never listed: they may be another program's, one being
+// created right now, or one whose owner cannot be seen from here.
+std::vector<std::string> orphaned_temp_dirs(const std::string& prefix);
+
+// Kills (SIGKILL) every process whose working directory is `dir` or below it, other than this
+// one, and waits up to 5 s until they are gone. PostgreSQL's processes all work in their data
+// directory: this stops what is left of a cluster whose postmaster died or whose miglint was
+// killed (backends are not in the postmaster's process group). Reads /proc (Linux); returns how
+// many processes were signalled.
+size_t kill_processes_in(const std::string& dir);
+
+// "SIGKILL" for 9, ..., "signal N" for the others.
+std::string signal_name(int sig);
 
 // Installs SIGINT/SIGTERM/SIGHUP handlers: they stop every live child (postgres servers, the
 // Alembic driver) so that blocked work fails and unwinds through the destructors above, then

@@ -17,10 +17,15 @@ installed, settings want secrets, an async driver is missing), the driver says s
 {"event": "environment", "message": ..., "file": env.py, "line": ...} and runs this and every
 later step in its built-in environment: Alembic's generic template, online, against the scratch
 database. Anything env.py prints goes to stderr, so it cannot break the protocol.
+Errors carry PostgreSQL's "sqlstate" when there is one. On SIGUSR1 the driver writes its Python
+stack to stderr (faulthandler): miglint asks for it before it stops a revision that waits past
+the round-trip's statement timeout, to say on which line it waited.
 """
+import faulthandler
 import json
 import os
 import re
+import signal
 import sys
 import traceback
 import weakref
@@ -52,8 +57,18 @@ def describe(e, files):
 ASYNC_ENV = re.compile(r"async_engine_from_config|create_async_engine|\.run_sync\(|asyncio\.run\(")
 
 
+def sqlstate(e):
+    """PostgreSQL's SQLSTATE of a (SQLAlchemy-wrapped) psycopg2 or psycopg error, else None."""
+    for error in (getattr(e, "orig", None), e):
+        code = getattr(error, "pgcode", None) or getattr(error, "sqlstate", None)
+        if isinstance(code, str):
+            return code
+    return None
+
+
 def main():
     ini = sys.argv[1]
+    faulthandler.register(signal.SIGUSR1, file=sys.stderr, all_threads=False)
     try:
         from alembic import __version__ as alembic_version
         from alembic.config import Config
@@ -466,7 +481,7 @@ def main():
             failed = state["current"] or {}
             message = "".join(traceback.format_exception_only(type(e), e)).strip()
             emit(event="error", message=message, sql=failed.get("sql"),
-                 file=failed.get("file"), line=failed.get("line"),
+                 file=failed.get("file"), line=failed.get("line"), sqlstate=sqlstate(e),
                  xids=sorted(state["xids"]), touched=sorted(state["touched"]))
 
 

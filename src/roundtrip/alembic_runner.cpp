@@ -10,6 +10,8 @@
 #include <fcntl.h>
 #include <filesystem>
 #include <fstream>
+#include <regex>
+#include <thread>
 #include <unistd.h>
 
 namespace miglint::roundtrip {
@@ -217,6 +219,7 @@ bool AlembicRunner::connect(const Server& server, std::string& error) {
     error = "the Alembic driver did not start under " + py + ":\n" + text;
     return false;
   }
+  m_conninfo = server.conninfo();
   const nlohmann::json command = {
       {"op", "connect"}, {"url", server.sqlalchemy_url()}, {"database", server.database()}};
   const std::string text = command.dump() + "\n";
@@ -228,6 +231,7 @@ bool AlembicRunner::connect(const Server& server, std::string& error) {
 }
 
 AlembicRunner::~AlembicRunner() {
+  m_watchdog.reset(); // before the process it may signal
   {
     // A driver still being probed (the server did not start): stop it, and the prober with it.
     std::lock_guard lock(m_mutex);
@@ -251,6 +255,54 @@ AlembicRunner::~AlembicRunner() {
   }
 }
 
+void AlembicRunner::set_statement_timeout(std::chrono::milliseconds timeout) {
+  m_watchdog = std::make_unique<Watchdog>(
+      timeout, [this] { cancel_statements(m_conninfo); }, [this] { stop_stuck_driver(); });
+}
+
+void AlembicRunner::stop_stuck_driver() {
+  const pid_t pid = m_process ? m_process->pid() : -1;
+  if (pid <= 0) {
+    return;
+  }
+  // The driver dumps its Python stack on SIGUSR1 (faulthandler, into driver.log) at once, from
+  // its signal handler: where the revision waits.
+  ::kill(pid, SIGUSR1);
+  for (int waited = 0; waited < 1000; waited += 10) {
+    std::ifstream log(m_dir.path() + "/driver.log");
+    const std::string text((std::istreambuf_iterator<char>(log)), std::istreambuf_iterator<char>());
+    if (text.find("(most recent call first):") != std::string::npos) {
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  ::kill(pid, SIGKILL); // the read of its next report ends
+}
+
+core::Location AlembicRunner::stuck_at(const source::Migration& migration, core::Phase phase,
+                                       const core::Location& fallback) const {
+  std::ifstream log(m_dir.path() + "/driver.log");
+  const std::string text((std::istreambuf_iterator<char>(log)), std::istreambuf_iterator<char>());
+  const auto dump = text.rfind("(most recent call first):");
+  if (dump == std::string::npos) {
+    return fallback;
+  }
+  // '  File "/p/versions/a2.py", line 12 in upgrade', innermost first.
+  static const std::regex frame(R"re(  File "([^"]+)", line (\d+) in )re");
+  const std::string stack = text.substr(dump);
+  for (auto it = std::sregex_iterator(stack.begin(), stack.end(), frame);
+       it != std::sregex_iterator(); ++it) {
+    const nlohmann::json event = {{"file", (*it)[1].str()},
+                                  {"line", static_cast<uint32_t>(std::stoul((*it)[2].str()))}};
+    const core::Location at = locate(migration, phase, event);
+    const auto& script = migration.script(phase);
+    if (at.file && !(script && at.begin == script->anchor.begin && at.end == script->anchor.end)) {
+      return at; // a line of the revision file
+    }
+  }
+  return fallback;
+}
+
 void AlembicRunner::reconnect() {
   const std::string reset = "{\"op\": \"reset\"}\n";
   (void)!::write(m_process->stdin_fd(), reset.data(), reset.size()); // gone: the next step says
@@ -268,9 +320,16 @@ StepResult AlembicRunner::apply(const source::Migration& migration, core::Phase 
       // environment sets it too when env.py cannot run.
       {"settings", migration.session_settings}};
   const std::string line = command.dump() + "\n";
+  const std::string what =
+      std::string(phase == core::Phase::Upgrade ? "upgrade" : "downgrade") + " of " + migration.id;
+  if (m_watchdog) {
+    m_watchdog->reset();
+    m_watchdog->arm();
+  }
   if (::write(m_process->stdin_fd(), line.data(), line.size()) < 0) {
     result.ok = false;
     result.error = "the Alembic driver is gone";
+    result.fault = "the Alembic driver (" + m_interpreter + ") is gone";
     return result;
   }
   while (true) {
@@ -278,9 +337,35 @@ StepResult AlembicRunner::apply(const source::Migration& migration, core::Phase 
     if (core::interrupted() != 0) {
       throw Interrupted{core::interrupted()};
     }
+    if (m_watchdog) {
+      m_watchdog->arm(); // the driver reported something: the clock starts again
+    }
     if (!text) {
+      if (m_watchdog) {
+        m_watchdog->disarm();
+      }
       result.ok = false;
+      const core::Location last = result.statements.empty() ? locate(migration, phase, {})
+                                                            : result.statements.back().location;
+      if (m_watchdog && m_watchdog->fired()) {
+        // The revision's Python waited past the timeout and the driver was stopped.
+        result.last = true;
+        result.error = "the " + what + " did not return within the round-trip's statement " +
+                       "timeout (" + describe_timeout(m_watchdog->timeout()) +
+                       ", --statement-timeout): the revision's Python was still running, and " +
+                       "miglint stopped the Alembic driver";
+        result.failed = ExecutedStatement{stuck_at(migration, phase, last), "", {}};
+        return result;
+      }
+      // Killed or exited under the step: nothing after it can run.
+      for (int waited = 0; waited < 2000 && m_process->running(); waited += 10) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+      }
+      m_process->stop(1000);
       result.error = "the Alembic driver exited unexpectedly";
+      result.fault = "the Alembic driver (" + m_interpreter + ", pid " +
+                     std::to_string(m_process->pid()) + ") " + m_process->exit_description();
+      result.failed = ExecutedStatement{last, "", {}};
       return result;
     }
     const auto event = nlohmann::json::parse(*text, nullptr, false);
@@ -323,12 +408,25 @@ StepResult AlembicRunner::apply(const source::Migration& migration, core::Phase 
       }
       result.environment = std::move(env);
     } else if (kind == "done") {
+      if (m_watchdog) {
+        m_watchdog->disarm();
+      }
       read_trace(event, result.trace);
       return result;
     } else if (kind == "error") {
+      if (m_watchdog) {
+        m_watchdog->disarm();
+      }
       read_trace(event, result.trace);
       result.ok = false;
       result.error = event.value("message", "");
+      result.sqlstate =
+          event.contains("sqlstate") && event["sqlstate"].is_string() ? event["sqlstate"] : "";
+      if (m_watchdog && m_watchdog->fired() && result.sqlstate == "57014") {
+        result.error = "the statement ran longer than the round-trip's statement timeout (" +
+                       describe_timeout(m_watchdog->timeout()) +
+                       ", --statement-timeout) and was cancelled";
+      }
       if (event.value("fatal", false)) {
         result.fatal = true;
         result.error =

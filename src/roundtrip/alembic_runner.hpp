@@ -3,6 +3,7 @@
 #include "core/process.hpp"
 #include "roundtrip/runner.hpp"
 #include "roundtrip/server.hpp"
+#include "roundtrip/watchdog.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -32,6 +33,11 @@ public:
   ~AlembicRunner() override;
   StepResult apply(const source::Migration& migration, core::Phase phase) override;
   void reconnect() override; // the driver drops its kept connections to the old database
+  // Counted from the driver's last report (a statement, or the step's start): past it the
+  // scratch database's running statements are cancelled; a driver that still reports nothing
+  // 5 s later (the revision's Python waits) dumps its Python stack, which names the line, and
+  // is stopped, and the history ends there (StepResult::last).
+  void set_statement_timeout(std::chrono::milliseconds timeout) override;
 
   const std::string& versions() const { return m_versions; } // "Alembic 1.8.1, Python 3.11.2"
 
@@ -40,6 +46,11 @@ private:
   std::string driver_path() const;
   bool spawn_next(std::string& error);
   void probe(); // on m_prober: the first line of each candidate until one has loaded Alembic
+  void stop_stuck_driver(); // on the watchdog's thread
+  // The line of the revision file where the driver's last Python stack dump (faulthandler, on
+  // SIGUSR1) shows it waiting, else `fallback`.
+  core::Location stuck_at(const source::Migration& migration, core::Phase phase,
+                          const core::Location& fallback) const;
 
   std::string m_project;
   std::vector<std::string> m_candidates;
@@ -55,6 +66,8 @@ private:
   FILE* m_out = nullptr;
   std::string m_versions;
   std::string m_interpreter; // "Python 3.11.2 (/usr/bin/python3)"
+  std::string m_conninfo;    // the scratch database, for cancelling its statements
+  std::unique_ptr<Watchdog> m_watchdog;
 };
 
 } // namespace miglint::roundtrip

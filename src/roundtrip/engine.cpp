@@ -1,5 +1,6 @@
 #include "roundtrip/engine.hpp"
 
+#include "core/process.hpp"
 #include "roundtrip/observer.hpp"
 #include "roundtrip/snapshot.hpp"
 
@@ -31,6 +32,20 @@ std::string first_line(const std::string& s) {
   return s.substr(0, s.find('\n'));
 }
 
+// Something outside the migrations ended the run: thrown inside the engine, reported once.
+struct Abort {
+  core::Location where;
+  std::string cause; // "the local PostgreSQL server (postmaster pid 7) was killed by signal 9"
+  std::string error; // what failed in the run: PostgreSQL's error, an exception
+  bool disk_full = false;
+};
+
+// PostgreSQL's disk_full (PostgreSQL docs, Appendix A "PostgreSQL Error Codes"), or a full disk
+// named in a message (a PANIC writing WAL says only errno's words).
+bool disk_full(const std::string& sqlstate, const std::string& text) {
+  return sqlstate == "53100" || text.find("No space left on device") != std::string::npos;
+}
+
 class Engine {
 public:
   Engine(const std::vector<source::Migration>& migrations, Server& server, Runner& runner,
@@ -39,6 +54,34 @@ public:
         m_connection(std::make_unique<pqxx::connection>(server.conninfo())) {}
 
   RoundTripResult run() {
+    if (m_migrations.empty()) {
+      return std::move(m_result);
+    }
+    m_current = &m_migrations.front();
+    m_runner.set_statement_timeout(m_options.statement_timeout);
+    try {
+      steps();
+    } catch (const Abort& a) {
+      report_abort(a);
+    } catch (const std::exception& e) {
+      if (core::interrupted() != 0) {
+        throw Interrupted{core::interrupted()};
+      }
+      // A connection or a snapshot failed: the server is gone, or full; else say what broke.
+      std::string cause = m_server.failure();
+      if (core::interrupted() != 0) {
+        throw Interrupted{core::interrupted()};
+      }
+      const std::string what = first_line(e.what());
+      report_abort({anchor_of(*m_current, m_phase),
+                    cause.empty() ? "the round-trip's connection failed: " + what : cause, what,
+                    disk_full("", cause + what)});
+    }
+    return std::move(m_result);
+  }
+
+private:
+  void steps() {
     bool stepping = m_options.from.empty();
     size_t total = 0;
     for (const auto& m : m_migrations) {
@@ -72,13 +115,52 @@ public:
       }
       ++m_result.stepped;
     }
-    return std::move(m_result);
   }
 
-private:
+  // The one roundtrip-aborted finding: what happened, during which step, and that the run
+  // stopped there.
+  void report_abort(const Abort& a) {
+    std::string cause = a.cause;
+    if (a.disk_full) {
+      cause = "the round-trip's PostgreSQL ran out of disk space in " + m_server.data_location() +
+              ": " + (a.cause.empty() ? a.error : a.cause);
+    }
+    const source::Migration& m = *m_current;
+    const std::string message = cause + ", during the " + std::string(core::to_string(m_phase)) +
+                                " of " + m.id +
+                                "; the round-trip stopped there, and the migrations after it "
+                                "were not stepped";
+    m_result.findings.push_back(make("roundtrip-aborted", a.where, message, m, m_phase));
+    m_result.aborted = message;
+  }
+
+  // A step failed: when the migration does not explain it (the driver or the server is gone,
+  // the disk is full), the run ends here.
+  void check_environment(const source::Migration& m, core::Phase phase, const StepResult& r) {
+    if (core::interrupted() != 0) {
+      throw Interrupted{core::interrupted()}; // the handler stopped the server and the driver
+    }
+    std::string cause = r.fault;
+    if (cause.empty()) {
+      cause = m_server.failure();
+    }
+    if (core::interrupted() != 0) {
+      throw Interrupted{core::interrupted()};
+    }
+    const bool full = disk_full(r.sqlstate, r.error + cause);
+    if (cause.empty() && !full) {
+      return; // the migration's own failure
+    }
+    const core::Location where =
+        r.failed && r.failed->location.file ? r.failed->location : anchor_of(m, phase);
+    throw Abort{where, cause, first_line(r.error), full};
+  }
+
   // Applies one script; says once that the project's environment could not run, and stops the
   // history at a migration that cannot run at all (what comes after it depends on it).
   StepResult apply(const source::Migration& m, core::Phase phase) {
+    m_current = &m;
+    m_phase = phase;
     StepResult r = m_runner.apply(m, phase);
     if (r.environment) {
       core::Finding failed;
@@ -93,7 +175,10 @@ private:
       notice.message = r.environment->notice;
       m_result.findings.push_back(std::move(notice));
     }
-    if (r.fatal) {
+    if (!r.ok) {
+      check_environment(m, phase, r);
+    }
+    if (r.fatal || r.last) {
       m_stopped = true;
       const std::string what = m.selected ? "" : " (applied as context for the migrations named)";
       r.error += "; the migrations after " + m.id + what + " were not run";
@@ -141,6 +226,9 @@ private:
     if (!again.ok) {
       report_failure("upgrade-not-repeatable", m, core::Phase::Upgrade, again,
                      "the upgrade fails when applied again after its downgrade: ");
+      if (m_stopped) {
+        return m_snapshots.take(*m_connection); // nothing runs after it
+      }
       // Continue from a clean copy of the history up to this migration.
       rebuild_through(m);
       return m_snapshots.take(*m_connection);
@@ -250,6 +338,9 @@ private:
   Snapshotter m_snapshots;
   RoundTripResult m_result;
   bool m_stopped = false; // a migration that cannot run ended the history
+  // The step running (for a failure outside the steps' results: an exception).
+  const source::Migration* m_current = nullptr;
+  core::Phase m_phase = core::Phase::Upgrade;
 };
 
 } // namespace

@@ -3,6 +3,7 @@
 #include "core/finding.hpp"
 #include "source/migration.hpp"
 
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <set>
@@ -48,7 +49,15 @@ struct StepResult {
   // The history cannot go on past this migration (its revision file cannot be imported): the
   // engine reports it once and steps nothing after it.
   bool fatal = false;
+  // The runner cannot run anything after this step (it stopped an Alembic driver that did not
+  // return within the statement timeout): the step is reported as failed, and the engine steps
+  // nothing after it.
+  bool last = false;
+  // Something outside the migration ended the run (the Alembic driver was killed or exited):
+  // what happened, for the engine's one roundtrip-aborted finding. Empty otherwise.
+  std::string fault;
   std::string error;                       // PostgreSQL's (or Alembic's) message
+  std::string sqlstate;                    // of PostgreSQL's error, when there was one
   std::optional<ExecutedStatement> failed; // the statement that failed, when known
   std::vector<ExecutedStatement> statements;
   StepTrace trace;
@@ -62,7 +71,16 @@ public:
   virtual StepResult apply(const source::Migration& migration, core::Phase phase) = 0;
   // After the scratch database was recreated (the runner reconnects).
   virtual void reconnect() = 0;
+  // No statement may run longer than `timeout` (zero: no limit), nor, for Alembic, the
+  // revision's Python between two statements: the runner cancels the statement (then the step
+  // fails with "... did not finish within the round-trip's statement timeout") and stops a
+  // driver that still does not return (StepResult::last). Enforced from outside the migration's
+  // session, so a migration's own `SET statement_timeout = 0` does not lift it.
+  virtual void set_statement_timeout(std::chrono::milliseconds timeout) = 0;
 };
+
+// "1 s", "300 ms", "5 min": a statement timeout for messages.
+std::string describe_timeout(std::chrono::milliseconds timeout);
 
 // Thrown when a signal interrupts the run: unwinds through every destructor.
 struct Interrupted {

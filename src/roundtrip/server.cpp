@@ -15,6 +15,7 @@
 #include <random>
 #include <sstream>
 #include <stdexcept>
+#include <sys/shm.h>
 #include <thread>
 #include <vector>
 
@@ -110,6 +111,53 @@ void create_database(const std::string& maintenance_conninfo, const std::string&
 
 // --- local: a throw-away cluster ---------------------------------------------------------------
 
+// The System V shared memory segment of a postmaster that was killed (line 7 of postmaster.pid:
+// "key shmid"; a postmaster that shuts down removes it itself), once nothing is attached to it.
+void remove_shared_memory(const fs::path& data) {
+  std::ifstream in(data / "postmaster.pid");
+  std::string line;
+  for (int i = 0; i < 7; ++i) {
+    if (!std::getline(in, line)) {
+      return;
+    }
+  }
+  std::istringstream fields(line);
+  unsigned long key = 0;
+  long id = -1;
+  if (!(fields >> key >> id) || id < 0) {
+    return;
+  }
+  shmid_ds ds{};
+  if (::shmctl(static_cast<int>(id), IPC_STAT, &ds) == 0 &&
+      static_cast<unsigned long>(ds.shm_perm.__key) == key && ds.shm_nattch == 0) {
+    ::shmctl(static_cast<int>(id), IPC_RMID, nullptr);
+  }
+}
+
+// What is left of a cluster in `dir` (its data directory is dir/data): every process working
+// there (a postmaster, backends that outlived a killed postmaster) and its shared memory.
+void stop_cluster(const fs::path& dir) {
+  if (dir.empty()) {
+    return;
+  }
+  core::kill_processes_in(dir.string());
+  remove_shared_memory(dir / "data");
+}
+
+// The last line of a server log that says why the server stopped: a PANIC ("could not write to
+// file "pg_wal/xlogtemp.77": No space left on device"), or "" when there is none.
+std::string last_panic(const std::string& log) {
+  std::ifstream in(log);
+  std::string line;
+  std::string found;
+  while (std::getline(in, line)) {
+    if (const auto at = line.find("PANIC:  "); at != std::string::npos) {
+      found = "PANIC: " + line.substr(at + 8);
+    }
+  }
+  return found;
+}
+
 struct BinDir {
   fs::path dir;
   int major = 0;
@@ -188,6 +236,12 @@ constexpr const char* k_cached_database = "miglint_scratch";
 
 class LocalServer final : public Server {
 public:
+  ~LocalServer() override {
+    m_process.reset(); // SIGQUIT: an immediate shutdown
+    // A postmaster that was killed leaves its backends running (each a session leader of its
+    // own) and its shared memory: they go before the directory does.
+    stop_cluster(m_dir.path());
+  }
   std::string conninfo() const override {
     return "host=" + conn_value(m_dir.path()) +
            " port=5432 user=postgres dbname=" + conn_value(m_database);
@@ -199,8 +253,42 @@ public:
   std::string database() const override { return m_database; }
   std::string maintenance_conninfo() const override { return maintenance(); }
   std::string description() const override { return m_description; }
+  std::string data_location() const override {
+    return m_dir.path() + " (the cluster's directory, under TMPDIR)";
+  }
+
+  std::string failure() override {
+    if (!m_process) {
+      return "the local PostgreSQL server is not running";
+    }
+    if (m_process->running()) {
+      std::string error;
+      try {
+        pqxx::connection c(maintenance() + " connect_timeout=5");
+        return {};
+      } catch (const std::exception& e) {
+        error = trim(e.what());
+      }
+      // A postmaster that was killed closes its files a moment before it can be reaped.
+      for (int waited = 0; waited < 2000 && m_process->running(); waited += 10) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+      }
+      if (m_process->running()) {
+        return "the local PostgreSQL server (pid " + std::to_string(m_process->pid()) +
+               ") no longer accepts connections: " + error;
+      }
+    }
+    std::string what = "the local PostgreSQL server (postmaster pid " + std::to_string(m_pid) +
+                       ") " + m_process->exit_description();
+    if (const std::string panic = last_panic(m_dir.path() + "/server.log"); !panic.empty()) {
+      what += " after " + panic;
+    }
+    return what;
+  }
 
   static Started start(const ServerOptions& o) {
+    // Clusters a killed miglint left behind go first: their postmasters hold memory and disk.
+    const std::vector<std::string> swept = sweep_orphaned_clusters();
     std::vector<std::string> tried;
     auto bin = find_bin_dir(o, tried);
     if (!bin) {
@@ -255,6 +343,9 @@ public:
     d.precision(2);
     d << std::fixed << "local PostgreSQL " << bin->major << " (" << bin->dir.string() << "), "
       << (warm ? "warm" : "cold") << " start " << seconds << " s";
+    for (size_t i = 0; i < swept.size(); ++i) {
+      d << (i == 0 ? "; removed what a killed miglint left running: " : ", ") << swept[i];
+    }
     server->m_description = d.str();
     return {std::move(server), {}};
   }
@@ -340,12 +431,16 @@ private:
         {(bin.dir / "postgres").string(), "-D", m_dir.path() + "/data", "-k", m_dir.path(), "-c",
          "listen_addresses=", "-c", "port=5432", "-c", "fsync=off", "-c", "synchronous_commit=off",
          "-c", "full_page_writes=off", "-c", "max_connections=20", "-c",
-         "max_locks_per_transaction=256"},
+         "max_locks_per_transaction=256",
+         // A backend that crashes (a PANIC on a full disk) ends the server rather than
+         // restarting it under the run with its connections gone: the engine reports it once.
+         "-c", "restart_after_crash=off"},
         options, error);
     if (!child) {
       return "cannot start postgres: " + error;
     }
     m_process = std::move(*child);
+    m_pid = m_process->pid();
     if (std::string wait = wait_until_ready(maintenance(), &*m_process, 60); !wait.empty()) {
       return "the local PostgreSQL did not start (" + wait + "); its log:\n" +
              tail_of_file(m_dir.path() + "/server.log");
@@ -355,6 +450,7 @@ private:
 
   core::TempDir m_dir;                    // data directory, socket and log: removed last
   std::optional<core::Process> m_process; // stopped first (declared after m_dir)
+  pid_t m_pid = -1;                       // the postmaster's, for messages
   std::string m_database;
   std::string m_description;
 };
@@ -377,6 +473,7 @@ public:
   std::string sqlalchemy_url() const override { return m_sqlalchemy; }
   std::string database() const override { return m_database; }
   std::string description() const override { return m_description; }
+  std::string data_location() const override { return "the server's data directory"; }
 
   static Started start(const ServerOptions& o) {
     if (o.database_url.empty()) {
@@ -483,8 +580,17 @@ public:
   std::string sqlalchemy_url() const override { return m_sqlalchemy; }
   std::string database() const override { return m_database; }
   std::string description() const override { return m_description; }
+  std::string data_location() const override {
+    return "the container's data directory (a tmpfs: the Docker host's memory)";
+  }
 
   static Started start(const ServerOptions& o) {
+    if (o.pg_version < k_oldest_major) {
+      return {nullptr, "--pg-version " + std::to_string(o.pg_version) +
+                           ": the round-trip needs PostgreSQL " + std::to_string(k_oldest_major) +
+                           " or newer (the Docker image postgres:" + std::to_string(o.pg_version) +
+                           " is too old)"};
+    }
     auto server = std::unique_ptr<DockerServer>(new DockerServer());
     server->m_docker = o.docker;
     const std::string password = random_letters(24);
@@ -545,6 +651,31 @@ bool binaries_available(const ServerOptions& o) {
 }
 
 } // namespace
+
+std::string Server::failure() {
+  try {
+    pqxx::connection c(maintenance_conninfo() + " connect_timeout=5");
+    return {};
+  } catch (const std::exception& e) {
+    return "the round-trip's PostgreSQL (" + description() +
+           ") no longer accepts connections: " + trim(e.what());
+  }
+}
+
+std::vector<std::string> sweep_orphaned_clusters() {
+  std::vector<std::string> removed;
+  for (const std::string prefix : {"miglint-pg-", "miglint-initdb-", "miglint-driver-"}) {
+    for (const auto& dir : core::orphaned_temp_dirs(prefix)) {
+      stop_cluster(dir);
+      std::error_code ec;
+      fs::remove_all(dir, ec);
+      if (!ec && prefix == "miglint-pg-") {
+        removed.push_back(dir);
+      }
+    }
+  }
+  return removed;
+}
 
 std::string scratch_database_name() {
   return "miglint_" + random_letters(10);

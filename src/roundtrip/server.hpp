@@ -33,6 +33,15 @@ public:
   virtual std::string maintenance_conninfo() const = 0;
   // For people: "local PostgreSQL 15 (/usr/lib/postgresql/15/bin), cold start 1.2 s".
   virtual std::string description() const = 0;
+  // Why the server can no longer serve the round-trip, "" while it can (it accepts a
+  // connection). A local server says how its postmaster ended ("was killed by signal 9
+  // (SIGKILL)", "exited with status 1") and the PANIC its log ends with; the others that they no
+  // longer accept connections, with libpq's error. Asked by the engine when a step or a snapshot
+  // fails in a way a migration does not explain (roundtrip/engine.hpp).
+  virtual std::string failure();
+  // Where the server keeps its data, for a message about a full disk: the local cluster's
+  // directory (under TMPDIR), "the container's tmpfs", "the server's data directory".
+  virtual std::string data_location() const = 0;
 };
 
 struct Started {
@@ -41,6 +50,14 @@ struct Started {
 };
 
 Started start_server(const ServerOptions& options);
+
+// Clusters of the local provider left by a miglint that was killed before it could remove them
+// (SIGKILL, the OOM killer): the temporary directories miglint-pg-* (and miglint-initdb-*,
+// miglint-driver-*) whose owner process is gone (core::orphaned_temp_dirs). Every process still
+// working in one (a postmaster and its backends, reparented to init) is killed, the postmaster's
+// System V shared memory segment removed, and the directory deleted. Called by every local
+// start; returns the cluster directories removed.
+std::vector<std::string> sweep_orphaned_clusters();
 
 // "miglint_" + random letters: the scratch database name.
 std::string scratch_database_name();

@@ -47,7 +47,13 @@ SqlRunner::~SqlRunner() = default;
 void SqlRunner::reconnect() {
   m_observer.reset();
   m_connection = std::make_unique<pqxx::connection>(m_conninfo);
+  m_backend_pid = m_connection->backendpid();
   m_observer = std::make_unique<Observer>();
+}
+
+void SqlRunner::set_statement_timeout(std::chrono::milliseconds timeout) {
+  m_watchdog =
+      std::make_unique<Watchdog>(timeout, [this] { cancel_statements(m_conninfo, m_backend_pid); });
 }
 
 StepResult SqlRunner::apply(const source::Migration& migration, core::Phase phase) {
@@ -62,7 +68,13 @@ StepResult SqlRunner::apply(const source::Migration& migration, core::Phase phas
 StepResult SqlRunner::run(const source::Migration& migration, core::Phase phase) {
   StepResult result;
   const auto& script = migration.script(phase);
+  if (!m_connection->is_open()) {
+    reconnect(); // the last step's statement ended its own session (pg_terminate_backend)
+  }
   pqxx::nontransaction n(*m_connection);
+  if (m_watchdog) {
+    m_watchdog->reset();
+  }
   if (!script) {
     m_observer->begin_step(n);
     return result;
@@ -97,24 +109,48 @@ StepResult SqlRunner::run(const source::Migration& migration, core::Phase phase)
         n.exec("BEGIN");
       }
       open = false;
+      if (m_watchdog) {
+        m_watchdog->arm();
+      }
       if (in_tx || wrap) {
         executed.observation = m_observer->observe(n, executed.sql);
       } else {
         n.exec(executed.sql);
         executed.observation = m_observer->rewrites(n);
       }
+      if (m_watchdog) {
+        m_watchdog->disarm();
+      }
       if (wrap) {
         reset = i + 1 == count;
         n.exec(reset ? "COMMIT; RESET ALL" : "COMMIT");
       }
     } catch (const pqxx::sql_error& e) {
+      if (m_watchdog) {
+        m_watchdog->disarm();
+      }
       if (in_tx || wrap) {
         n.exec("ROLLBACK");
       }
       result.ok = false;
       result.error = trim(e.what());
+      result.sqlstate = e.sqlstate();
+      if (m_watchdog && m_watchdog->fired() && e.sqlstate() == "57014") {
+        result.error = "the statement ran longer than the round-trip's statement timeout (" +
+                       describe_timeout(m_watchdog->timeout()) +
+                       ", --statement-timeout) and was cancelled";
+      }
       result.failed = std::move(executed);
       n.exec("RESET ALL");
+      return result;
+    } catch (const pqxx::broken_connection& e) {
+      // The server is gone (the engine asks it why) or the statement ended its own session.
+      if (m_watchdog) {
+        m_watchdog->disarm();
+      }
+      result.ok = false;
+      result.error = trim(e.what());
+      result.failed = std::move(executed);
       return result;
     }
     if (const auto* tx = s.as<sql::Transaction>()) {
@@ -133,6 +169,7 @@ StepResult SqlRunner::run(const source::Migration& migration, core::Phase phase)
     } catch (const pqxx::sql_error& e) {
       result.ok = false;
       result.error = trim(e.what()); // e.g. a deferred constraint
+      result.sqlstate = e.sqlstate();
     }
   }
   if (!reset) {

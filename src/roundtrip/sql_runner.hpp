@@ -2,9 +2,11 @@
 
 #include "roundtrip/observer.hpp"
 #include "roundtrip/runner.hpp"
+#include "roundtrip/watchdog.hpp"
 
 #include <pqxx/connection>
 
+#include <atomic>
 #include <memory>
 #include <string>
 
@@ -18,6 +20,9 @@ public:
   ~SqlRunner() override;
   StepResult apply(const source::Migration& migration, core::Phase phase) override;
   void reconnect() override;
+  // A statement past it is cancelled (pg_cancel_backend of the runner's backend): the step fails
+  // on that statement, and the next migrations run.
+  void set_statement_timeout(std::chrono::milliseconds timeout) override;
 
 private:
   StepResult run(const source::Migration& migration, core::Phase phase);
@@ -25,6 +30,8 @@ private:
   std::string m_conninfo;
   std::unique_ptr<pqxx::connection> m_connection;
   std::unique_ptr<Observer> m_observer;
+  std::atomic<int> m_backend_pid{0}; // of m_connection, read by the watchdog's thread
+  std::unique_ptr<Watchdog> m_watchdog;
 };
 
 } // namespace miglint::roundtrip

@@ -35,7 +35,8 @@ TEST_F(Config, ErrorsNameFileAndLineInFileOrder) {
                               "[severity]\n"
                               "drop-table = \"fatal\"\n"
                               "[round-trip]\n"
-                              "postgres = \"podman\"\n");
+                              "postgres = \"podman\"\n"
+                              "statement-timeout = \"5 minutes\"\n");
   const auto r = run("check migrations", dir());
   EXPECT_EQ(r.exit_code, 2) << r.out;
   const char* expected[] = {
@@ -43,7 +44,9 @@ TEST_F(Config, ErrorsNameFileAndLineInFileOrder) {
       "miglint: miglint.toml:3: `fail-on` must be one of error, warning, info, never, not `warn`",
       "miglint: miglint.toml:4: `ignore`: unknown rule `no-such-rule`",
       "miglint: miglint.toml:6: `drop-table` must be one of error, warning, info, not `fatal`",
-      "miglint: miglint.toml:8: `postgres` must be one of auto, local, docker, url, not `podman`"};
+      "miglint: miglint.toml:8: `postgres` must be one of auto, local, docker, url, not `podman`",
+      "miglint: miglint.toml:9: `statement-timeout` must be a duration such as \"30s\" or "
+      "\"5min\" (\"0\": no limit), not `5 minutes`"};
   size_t at = 0;
   for (const char* line : expected) {
     const size_t found = r.out.find(line, at);

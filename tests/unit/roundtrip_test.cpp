@@ -182,14 +182,25 @@ TEST(RoundTripServer, ExistingServerGetsAScratchDatabaseThatIsDropped) {
   EXPECT_EQ(denied.error.find("sekrit-pw"), std::string::npos) << "passwords never appear";
 }
 
+// A stand-in for docker in `dir`: it appends its arguments to docker.log and, for `run`, the image
+// it was asked to run (the argument that names postgres:...) to docker-image.log, then runs
+// `run_body` or `port_body`.
+void write_docker_stand_in(const TempDir& dir, const std::string& run_body,
+                           const std::string& port_body) {
+  const std::string log = (dir.path() / "docker.log").string();
+  const std::string image = (dir.path() / "docker-image.log").string();
+  dir.write("docker", "#!/bin/sh\necho \"$@\" >> '" + log + "'\ncase \"$1\" in\n" +
+                          "run) for a in \"$@\"; do case \"$a\" in postgres:*) echo \"$a\" >> '" +
+                          image + "' ;; esac; done\n  " + run_body + " ;;\nport) " + port_body +
+                          " ;;\nrm) exit 0 ;;\n" + "esac\n");
+  fs::permissions(dir.path() / "docker", fs::perms::owner_all);
+}
+
 TEST(RoundTripServer, DockerCommandLineAndErrors) {
   TempDir dir;
   const auto log = dir.path() / "docker.log";
   const auto write_stand_in = [&](const std::string& run_body, const std::string& port_body) {
-    dir.write("docker", "#!/bin/sh\necho \"$@\" >> '" + log.string() + "'\ncase \"$1\" in\n" +
-                            "run) " + run_body + " ;;\nport) " + port_body +
-                            " ;;\nrm) exit 0 ;;\n" + "esac\n");
-    fs::permissions(dir.path() / "docker", fs::perms::owner_all);
+    write_docker_stand_in(dir, run_body, port_body);
   };
   ServerOptions o;
   o.provider = "docker";
@@ -216,6 +227,47 @@ TEST(RoundTripServer, DockerCommandLineAndErrors) {
   std::string args2((std::istreambuf_iterator<char>(in2)), std::istreambuf_iterator<char>());
   EXPECT_NE(args2.find("rm -f 0123456789abcdef"), std::string::npos)
       << "the container is removed after a failure: " << args2;
+}
+
+// `--postgres docker` runs the image of the PostgreSQL major the project deploys to: --pg-version,
+// or pg-version in the configuration; one too old for the round-trip is refused before docker
+// runs.
+TEST(RoundTripServer, DockerImageFollowsPgVersion) {
+  TempDir dir;
+  write_docker_stand_in(dir, "echo 'Cannot connect to the Docker daemon' >&2; exit 1", "exit 1");
+  dir.write("m/001_t.up.sql", "CREATE TABLE t (id int);");
+  const std::string docker =
+      " --postgres docker --docker '" + (dir.path() / "docker").string() + "'";
+  const auto image = dir.path() / "docker-image.log";
+  auto run_with = [&](const std::string& args) {
+    fs::remove(image);
+    const auto r = test::run_miglint("check --round-trip --no-config" + docker + args + " m",
+                                     dir.path().string());
+    std::ifstream in(image);
+    return std::make_pair(
+        r, std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>()));
+  };
+  const auto [fourteen, fourteen_image] = run_with(" --pg-version 14");
+  EXPECT_EQ(fourteen.exit_code, 3) << fourteen.out;
+  EXPECT_NE(fourteen.out.find("Cannot connect to the Docker daemon"), std::string::npos)
+      << fourteen.out;
+  EXPECT_EQ(fourteen_image, "postgres:14\n");
+  const auto [plain, plain_image] = run_with("");
+  EXPECT_EQ(plain_image, "postgres:15\n") << "the default --pg-version";
+  dir.write("miglint.toml", "pg-version = 17\n");
+  fs::remove(image);
+  const auto configured =
+      test::run_miglint("check --round-trip" + docker + " m", dir.path().string());
+  EXPECT_EQ(configured.exit_code, 3) << configured.out;
+  std::ifstream in(image);
+  EXPECT_EQ(std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>()),
+            "postgres:17\n");
+  const auto [old, old_image] = run_with(" --pg-version 12");
+  EXPECT_EQ(old.exit_code, 3) << old.out;
+  EXPECT_NE(old.out.find("--pg-version 12: the round-trip needs PostgreSQL 13 or newer"),
+            std::string::npos)
+      << old.out;
+  EXPECT_EQ(old_image, "") << "docker is not asked for an image the round-trip cannot use";
 }
 
 // --- snapshots -----------------------------------------------------------------------------------
