@@ -207,6 +207,20 @@ Outcome run(const Options& o) {
       return out;
     }
   }
+  if (!o.stats.url.empty()) {
+    const auto sized = stats::enrich(report.findings, o.stats);
+    if (!sized.error.empty()) {
+      log << "miglint: note: no production statistics (" << sized.error << ")\n";
+    } else {
+      log << "miglint: note: production statistics for " << sized.tables_read << " table"
+          << (sized.tables_read == 1 ? "" : "s") << " added to " << sized.findings_enriched
+          << " finding" << (sized.findings_enriched == 1 ? "" : "s");
+      if (sized.lowered > 0) {
+        log << "; " << sized.lowered << " lowered to info on small tables";
+      }
+      log << '\n';
+    }
+  }
   core::sort_findings(report.findings);
   report.base_dir = fs::current_path().string();
   report.rules = rule_infos(o.lint.severity);

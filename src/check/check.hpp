@@ -9,6 +9,7 @@
 #include "lint/linter.hpp"
 #include "report/reporter.hpp"
 #include "roundtrip/server.hpp"
+#include "stats/stats.hpp"
 
 #include <chrono>
 #include <iostream>
@@ -46,6 +47,8 @@ struct Options {
   std::vector<Exclude> exclude;
   std::string diff_base; // report only migrations changed since the merge base with this ref
   RoundTripOptions round_trip;
+  // --stats-url: production sizes of the tables findings name (stats.url empty = off).
+  stats::Options stats;
   // Notes, progress and errors for people (never the report itself).
   std::ostream* log = &std::cerr;
   bool log_is_terminal = false; // progress redraws one line instead of printing one per step

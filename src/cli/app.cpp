@@ -33,7 +33,7 @@ struct CheckCommand {
   std::vector<std::string> select; // comma-separated lists, one per occurrence
   std::vector<std::string> extend_select;
   std::vector<std::string> ignore;
-  std::vector<std::string> exclude; // globs, relative to the current directory
+  std::vector<std::string> exclude;       // globs, relative to the current directory
   std::string statement_timeout = "5min"; // the round-trip's, a duration (parse_duration)
   std::string config; // configuration file ("" = the nearest miglint.toml or pyproject.toml)
   bool no_config = false;
@@ -84,6 +84,12 @@ void apply_config(const Config& c, const CLI::App& cmd, CheckCommand& o) {
   }
   if (c.statement_timeout && unset("--statement-timeout")) {
     o.statement_timeout = *c.statement_timeout;
+  }
+  if (c.stats_url && unset("--stats-url")) {
+    run.stats.url = *c.stats_url;
+  }
+  if (c.small_table_rows && unset("--small-table-rows")) {
+    run.stats.small_table_rows = *c.small_table_rows;
   }
   if (c.database_url_env) {
     run.round_trip.database_url_env = *c.database_url_env;
@@ -308,6 +314,12 @@ int run(int argc, char** argv) {
                                      : "a duration such as 30s or 5min (0: no limit), not " + v;
           },
           "DURATION"));
+  check_cmd
+      ->add_option("--stats-url", run_options.stats.url,
+                   "Read-only production or replica URL: findings name their tables' sizes")
+      ->envname("MIGLINT_STATS_URL");
+  check_cmd->add_option("--small-table-rows", run_options.stats.small_table_rows,
+                        "With --stats-url: lock findings on tables under N rows become info");
   check_cmd->add_option("--from", round_trip.from,
                         "Apply migrations before this id without stepping them");
   check_cmd->add_option("--config", check.config,

@@ -184,6 +184,14 @@ private:
                                 *m_out.config.statement_timeout + "`");
           m_out.config.statement_timeout.reset();
         }
+      } else if (key == "stats-url") {
+        m_out.config.stats_url = string(v, key);
+      } else if (key == "small-table-rows") {
+        if (auto n = v.value<int64_t>(); n && *n >= 0) {
+          m_out.config.small_table_rows = *n;
+        } else {
+          error(v.source(), "`round-trip.small-table-rows` must be a number of rows (0 or more)");
+        }
       } else {
         error(k.source(), "unknown key `round-trip." + key + "` in the miglint configuration");
       }
@@ -302,6 +310,11 @@ fail-on = "error"
 # (and, for Alembic, how long the revision's Python may run between two statements): "30s",
 # "5min", "0" for no limit.
 # statement-timeout = "5min"
+# A read-only connection to production or a replica: findings name the size of the tables they
+# touch (`--stats-url`; the environment variable MIGLINT_STATS_URL keeps it out of the file).
+# stats-url = "postgresql://readonly@replica.internal/app"
+# Lock and rewrite findings whose every table has fewer rows (on the statistics server) become info.
+# small-table-rows = 10000
 )toml";
 }
 

@@ -30,6 +30,8 @@ struct Config {
   std::optional<std::string> python;            // [round-trip] interpreter
   std::optional<std::string> database_url_env;  // [round-trip] environment variable to read
   std::optional<std::string> statement_timeout; // [round-trip] a duration (parse_duration)
+  std::optional<std::string> stats_url;         // [round-trip] read-only production statistics
+  std::optional<int64_t> small_table_rows;      // [round-trip] lock findings below it: info
 };
 
 // A duration as PostgreSQL writes timeouts, with a unit: "500ms", "30s", "5min", "1h"; "0" (no

@@ -118,6 +118,25 @@ void write_json(std::ostream& os, const Report& report) {
     out += ",\n";
     field(out, in, "statement");
     append_string(out, f.statement);
+    if (!f.sizes.empty()) { // --stats-url: production sizes of the tables named
+      out += ",\n";
+      field(out, in, "sizes");
+      out += "[";
+      for (size_t s = 0; s < f.sizes.size(); ++s) {
+        const auto& size = f.sizes[s];
+        out += s == 0 ? "{" : ", {";
+        append_string(out, "relation");
+        out += ": ";
+        append_string(out, size.relation);
+        out += size.exists ? ", \"exists\": true" : ", \"exists\": false";
+        if (size.exists) {
+          out += ", \"rows\": " + std::to_string(static_cast<long long>(size.rows)) +
+                 ", \"bytes\": " + std::to_string(size.total_bytes);
+        }
+        out += "}";
+      }
+      out += "]";
+    }
     out += "\n    }";
   }
   out += report.findings.empty() ? "],\n" : "\n  ],\n";

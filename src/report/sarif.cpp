@@ -145,6 +145,14 @@ void write_sarif(std::ostream& os, const Report& report) {
     if (f.phase) {
       properties["phase"] = to_string(*f.phase);
     }
+    for (const auto& size : f.sizes) { // --stats-url
+      json s = {{"relation", size.relation}, {"exists", size.exists}};
+      if (size.exists) {
+        s["rows"] = static_cast<long long>(size.rows);
+        s["bytes"] = size.total_bytes;
+      }
+      properties["sizes"].push_back(std::move(s));
+    }
     if (!properties.empty()) {
       result["properties"] = properties;
     }

@@ -1,15 +1,18 @@
 // --stats-url against a real PostgreSQL 15 cluster the test starts: sizes read for the tables a
 // finding names, severity following size, passwords never shown, and a session that only reads.
 
+#include "check/check.hpp"
 #include "roundtrip/server.hpp"
 #include "stats/stats.hpp"
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 #include <pqxx/pqxx>
 
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <unistd.h>
 
 namespace miglint::stats {
 namespace {
@@ -168,6 +171,46 @@ TEST_F(Stats, OnlyReadsAndNeverShowsThePassword) {
   EXPECT_NE(failed.error, "");
   EXPECT_EQ(failed.error.find("s3cret-pw"), std::string::npos) << failed.error;
   EXPECT_TRUE(more[0].sizes.empty()); // statistics never fail the run
+}
+
+TEST_F(Stats, CheckCarriesSizesIntoJsonAndSarif) {
+  const fs::path dir = fs::temp_directory_path() / ("miglint-stats-" + std::to_string(getpid()));
+  fs::create_directories(dir);
+  std::ofstream(dir / "001_token.sql")
+      << "ALTER TABLE orders ADD COLUMN token uuid DEFAULT gen_random_uuid();\n";
+  check::Options o;
+  o.paths = {(dir / "001_token.sql").string()};
+  std::ostringstream log;
+  o.log = &log;
+  o.stats.url = reader_url();
+  const auto out = check::run(o);
+  fs::remove_all(dir);
+  ASSERT_EQ(out.status, check::Status::Ok) << log.str();
+  EXPECT_NE(log.str().find("production statistics for 1 table"), std::string::npos) << log.str();
+  std::ostringstream json_out, sarif_out;
+  report::write_json(json_out, out.report);
+  report::write_sarif(sarif_out, out.report);
+  const auto json = nlohmann::json::parse(json_out.str());
+  bool sized = false;
+  for (const auto& f : json["findings"]) {
+    if (f["rule"] == "add-column-volatile-default") {
+      ASSERT_TRUE(f.contains("sizes")) << f.dump();
+      EXPECT_EQ(f["sizes"][0]["relation"], "public.orders");
+      EXPECT_GT(f["sizes"][0]["rows"].get<long long>(), 19000);
+      sized = true;
+    }
+  }
+  EXPECT_TRUE(sized) << json_out.str();
+  const auto sarif = nlohmann::json::parse(sarif_out.str());
+  bool in_sarif = false;
+  for (const auto& r : sarif["runs"][0]["results"]) {
+    if (r["ruleId"] == "add-column-volatile-default") {
+      EXPECT_EQ(r["properties"]["sizes"][0]["relation"], "public.orders");
+      in_sarif = true;
+    }
+  }
+  EXPECT_TRUE(in_sarif);
+  EXPECT_EQ(json_out.str().find("s3cret-pw"), std::string::npos);
 }
 
 TEST(StatsRedact, HidesPasswordsInEveryForm) {
