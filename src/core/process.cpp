@@ -268,8 +268,13 @@ constexpr const char* k_owner_file = "miglint.owner";
 // The start time of a process, in clock ticks since boot (/proc/PID/stat, field 22): with the
 // process id, it names one process for good (ids are reused). nullopt without /proc.
 std::optional<unsigned long long> start_time(pid_t pid) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
-  std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::string stat;
+  try { // a process that ends while its file is read fails with ESRCH, which filebuf throws
+    std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+    stat.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
   const auto paren = stat.rfind(')'); // the command name may hold spaces and parentheses
   if (paren == std::string::npos) {
     return std::nullopt;

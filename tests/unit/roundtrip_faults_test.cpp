@@ -26,9 +26,15 @@ namespace {
 namespace fs = std::filesystem;
 using test::TempDir;
 
+// The file's text; "" when it cannot be read. A /proc file of a process that ends while it is
+// read fails with ESRCH, which libstdc++'s filebuf throws.
 std::string read_all(const fs::path& file) {
-  std::ifstream in(file);
-  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  try {
+    std::ifstream in(file);
+    return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  } catch (const std::exception&) {
+    return {};
+  }
 }
 
 // A run of the binary in the background, with its own TMPDIR, stdout and stderr in files. A run

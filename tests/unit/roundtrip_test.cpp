@@ -1072,10 +1072,11 @@ std::vector<fs::path> entries(const fs::path& dir) {
   return out;
 }
 
+std::string read_all(const fs::path& file);
+
 bool process_alive_with(const std::string& needle) {
   for (const auto& e : fs::directory_iterator("/proc")) {
-    std::ifstream in(e.path() / "cmdline");
-    std::string cmd((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const std::string cmd = read_all(e.path() / "cmdline");
     if (cmd.find(needle) != std::string::npos) {
       return true;
     }
@@ -1083,9 +1084,15 @@ bool process_alive_with(const std::string& needle) {
   return false;
 }
 
+// The file's text; "" when it cannot be read. A /proc file of a process that ends while it is
+// read fails with ESRCH, which libstdc++'s filebuf throws.
 std::string read_all(const fs::path& file) {
-  std::ifstream in(file);
-  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  try {
+    std::ifstream in(file);
+    return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  } catch (const std::exception&) {
+    return {};
+  }
 }
 
 // Whether a child of the postgres server whose command line holds `server` has `title` in its
