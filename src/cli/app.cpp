@@ -97,6 +97,11 @@ void apply_config(const Config& c, const CLI::App& cmd, CheckOptions& o) {
   if (c.database_url_env) {
     o.database_url_env = *c.database_url_env;
   }
+  if (c.pg_bin && unset("--pg-bin")) {
+    for (const auto& d : *c.pg_bin) {
+      o.server.pg_bin.push_back((dir / d).lexically_normal().string());
+    }
+  }
   o.severity.insert(c.severity.begin(), c.severity.end());
   o.session_settings = c.session_settings;
 }
@@ -131,6 +136,7 @@ int run_round_trip(const CheckOptions& o, const source::Discovery& discovery,
   }
   core::install_signal_handlers();
   roundtrip::ServerOptions server_options = o.server;
+  server_options.pg_version = o.pg_version; // local binaries of that major; docker's image tag
   if (server_options.provider == "url" && server_options.database_url.empty()) {
     if (const char* env = std::getenv(o.database_url_env.c_str())) {
       server_options.database_url = env;
@@ -172,6 +178,9 @@ int run_round_trip(const CheckOptions& o, const source::Discovery& discovery,
     return k_exit_environment;
   }
   std::cerr << "miglint: round-trip on " << started.server->description() << '\n';
+  if (!started.server->note().empty()) {
+    std::cerr << "miglint: note: " << started.server->note() << '\n';
+  }
   const bool tty = isatty(STDERR_FILENO) != 0;
   bool first = true;
   for (const auto& [key, migrations] : groups) {
@@ -627,7 +636,11 @@ int run(int argc, char** argv) {
       ->check(CLI::IsMember({"auto", "local", "docker", "url"}));
   check_cmd->add_option("--database-url", check.server.database_url,
                         "An existing server for the round-trip (a scratch database is used)");
-  check_cmd->add_option("--pg-bin", check.server.pg_bin, "Directory of initdb and postgres");
+  check_cmd
+      ->add_option("--pg-bin", check.server.pg_bin,
+                   "Directory of initdb and postgres (repeatable: the round-trip runs on the one "
+                   "of --pg-version)")
+      ->allow_extra_args(false);
   check_cmd->add_option("--docker", check.server.docker, "The docker executable")
       ->group(""); // for tests
   check_cmd->add_option("--python", check.python, "Python interpreter of the Alembic project");

@@ -173,6 +173,13 @@ private:
         m_out.config.python = string(v, key);
       } else if (key == "database-url-env") {
         m_out.config.database_url_env = string(v, key);
+      } else if (key == "pg-bin") {
+        // One directory, or a list of them (one per PostgreSQL major you may deploy to).
+        if (const auto* one = v.as_string()) {
+          m_out.config.pg_bin = std::vector<std::string>{one->get()};
+        } else {
+          m_out.config.pg_bin = strings(v, "round-trip.pg-bin");
+        }
       } else {
         error(k.source(), "unknown key `round-trip." + key + "` in the miglint configuration");
       }
@@ -284,6 +291,9 @@ fail-on = "error"
 # python = ".venv/bin/python"
 # The environment variable holding a database URL for postgres = "url" (default DATABASE_URL).
 # database-url-env = "DATABASE_URL"
+# Directories of PostgreSQL server binaries (initdb, postgres); the round-trip runs on the one
+# whose major is pg-version (default: PATH, pg_config --bindir, /usr/lib/postgresql/*/bin).
+# pg-bin = ["/usr/lib/postgresql/14/bin", "/usr/lib/postgresql/16/bin"]
 )toml";
 }
 

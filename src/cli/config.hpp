@@ -24,9 +24,10 @@ struct Config {
   std::optional<int> pg_version;
   std::optional<std::string> fail_on;
   std::optional<std::string> phase;
-  std::optional<std::string> postgres;         // [round-trip] provider
-  std::optional<std::string> python;           // [round-trip] interpreter
-  std::optional<std::string> database_url_env; // [round-trip] environment variable to read
+  std::optional<std::string> postgres;            // [round-trip] provider
+  std::optional<std::string> python;              // [round-trip] interpreter
+  std::optional<std::string> database_url_env;    // [round-trip] environment variable to read
+  std::optional<std::vector<std::string>> pg_bin; // [round-trip] server binary directories
 };
 
 struct LoadedConfig {
