@@ -114,13 +114,19 @@ std::vector<EffectRow> make_table() {
       {AttachPartition, "attach-partition", "ATTACH PARTITION (on the partitioned table)", true,
        always(locks(SUE, AE)),
        "the partition is scanned for rows outside its bounds unless a CHECK proves them"},
-      {DetachPartition, "detach-partition", "DETACH PARTITION", true, always(locks(AE, AE)), ""},
+      {DetachPartition,
+       "detach-partition",
+       "DETACH PARTITION",
+       true,
+       {Era{0, locks(AE, SUE)}, Era{14, locks(AE, AE)}},
+       "PostgreSQL 13 takes SHARE UPDATE EXCLUSIVE on the partition, 14 and later ACCESS "
+       "EXCLUSIVE"},
       {DetachPartitionConcurrently,
        "detach-partition-concurrently",
        "DETACH PARTITION ... CONCURRENTLY",
        false,
-       {Era{14, locks(SUE, SUE)}},
-       ""},
+       {Era{14, locks(SUE)}},
+       "the partition's lock is not in the table"},
       {CreateIndex, "create-index", "CREATE INDEX", true, always(scans(SHARE)), ""},
       {CreateIndexConcurrently, "create-index-concurrently", "CREATE INDEX CONCURRENTLY", false,
        always(scans(SUE)), "two scans, waiting for older transactions in between"},
@@ -179,9 +185,14 @@ std::string lower(std::string_view s) {
 bool timestamp_zone_change(const sql::TypeName& from, const sql::TypeName& to) {
   const std::string f = from.canonical();
   const std::string t = to.canonical();
+  // No precision is the largest, 6.
+  auto precision = [](const sql::TypeName& type) {
+    const int64_t p = modifier(type, 0);
+    return p == -1 ? 6 : p;
+  };
   return from.array == to.array &&
          ((f == "timestamp" && t == "timestamptz") || (f == "timestamptz" && t == "timestamp")) &&
-         widens(modifier(from, 0), modifier(to, 0));
+         precision(to) >= precision(from);
 }
 
 void add_unique(std::vector<Op>& ops, Op op) {
@@ -620,8 +631,9 @@ std::string effect_table_markdown() {
       }
     }
     if (!row.eras.empty() && row.eras.front().since > k_oldest) {
+      const int last = row.eras.front().since - 1;
       out += "| " + std::string(row.statement) + " | — | — | — | — | " + std::to_string(k_oldest) +
-             "–" + std::to_string(row.eras.front().since - 1) + " | rejected |\n";
+             (last == k_oldest ? std::string() : "–" + std::to_string(last)) + " | rejected |\n";
     }
     for (size_t i = 0; i < eras.size(); ++i) {
       const Effect& e = eras[i].effect;
