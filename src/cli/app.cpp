@@ -94,6 +94,11 @@ void apply_config(const Config& c, const CLI::App& cmd, CheckCommand& o) {
   if (c.database_url_env) {
     run.round_trip.database_url_env = *c.database_url_env;
   }
+  if (c.pg_bin && unset("--pg-bin")) {
+    for (const auto& d : *c.pg_bin) {
+      run.round_trip.server.pg_bin.push_back((dir / d).lexically_normal().string());
+    }
+  }
   run.lint.severity.insert(c.severity.begin(), c.severity.end());
   run.lint.session_settings = c.session_settings;
 }
@@ -301,7 +306,11 @@ int run(int argc, char** argv) {
       ->check(CLI::IsMember({"auto", "local", "docker", "url"}));
   check_cmd->add_option("--database-url", round_trip.server.database_url,
                         "An existing server for the round-trip (a scratch database is used)");
-  check_cmd->add_option("--pg-bin", round_trip.server.pg_bin, "Directory of initdb and postgres");
+  check_cmd
+      ->add_option("--pg-bin", round_trip.server.pg_bin,
+                   "Directory of initdb and postgres (repeatable: the round-trip runs on the one "
+                   "of --pg-version)")
+      ->allow_extra_args(false);
   check_cmd->add_option("--docker", round_trip.server.docker, "The docker executable")
       ->group(""); // for tests
   check_cmd->add_option("--python", round_trip.python, "Python interpreter of the Alembic project");

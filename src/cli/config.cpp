@@ -192,6 +192,13 @@ private:
         } else {
           error(v.source(), "`round-trip.small-table-rows` must be a number of rows (0 or more)");
         }
+      } else if (key == "pg-bin") {
+        // One directory, or a list of them (one per PostgreSQL major you may deploy to).
+        if (const auto* one = v.as_string()) {
+          m_out.config.pg_bin = std::vector<std::string>{one->get()};
+        } else {
+          m_out.config.pg_bin = strings(v, "round-trip.pg-bin");
+        }
       } else {
         error(k.source(), "unknown key `round-trip." + key + "` in the miglint configuration");
       }
@@ -315,6 +322,9 @@ fail-on = "error"
 # stats-url = "postgresql://readonly@replica.internal/app"
 # Lock and rewrite findings whose every table has fewer rows (on the statistics server) become info.
 # small-table-rows = 10000
+# Directories of PostgreSQL server binaries (initdb, postgres); the round-trip runs on the one
+# whose major is pg-version (default: PATH, pg_config --bindir, /usr/lib/postgresql/*/bin).
+# pg-bin = ["/usr/lib/postgresql/14/bin", "/usr/lib/postgresql/16/bin"]
 )toml";
 }
 

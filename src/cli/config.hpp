@@ -32,6 +32,7 @@ struct Config {
   std::optional<std::string> statement_timeout; // [round-trip] a duration (parse_duration)
   std::optional<std::string> stats_url;         // [round-trip] read-only production statistics
   std::optional<int64_t> small_table_rows;      // [round-trip] lock findings below it: info
+  std::optional<std::vector<std::string>> pg_bin; // [round-trip] server binary directories
 };
 
 // A duration as PostgreSQL writes timeouts, with a unit: "500ms", "30s", "5min", "1h"; "0" (no

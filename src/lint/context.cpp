@@ -13,7 +13,7 @@ bool Context::is_new_index(const sql::QualifiedName& index) const {
 }
 
 std::vector<TableLock> Context::locks_on_existing(const sql::Statement& statement) const {
-  auto locks = locks_taken(statement, m_schema);
+  auto locks = locks_taken(statement, m_schema, session(), m_pg_version);
   std::erase_if(locks, [&](const TableLock& l) { return is_new_table(l.table); });
   return locks;
 }
@@ -71,6 +71,9 @@ void Context::begin_script(const source::Script& script, size_t statement_count,
   m_lock_timeout = session_enables(session, "lock_timeout");
   m_local_lock_timeout = false;
   m_statement_timeout = session_enables(session, "statement_timeout");
+  const auto timezone = session.find("timezone");
+  m_timezone_utc = timezone != session.end() && is_utc_timezone(timezone->second);
+  m_timezone_utc_local.reset();
   m_new_tables.clear();
   m_new_indexes.clear();
   m_reported_rules.clear();
@@ -123,6 +126,7 @@ void Context::after_statement(const sql::Statement& statement) {
     } else if (tx->kind == sql::TxKind::Commit || tx->kind == sql::TxKind::Rollback) {
       m_in_transaction = false;
       m_local_lock_timeout = false;
+      m_timezone_utc_local.reset();
     }
   } else if (const auto* set = statement.as<sql::SetVariable>()) {
     const bool on = enables_timeout(*set);
@@ -135,8 +139,19 @@ void Context::after_statement(const sql::Statement& statement) {
       }
     } else if (set->name == "statement_timeout" && !set->local) {
       m_statement_timeout = on;
+    } else if (set->name == "timezone") {
+      // RESET and SET ... DEFAULT go back to the server's zone, which miglint does not know.
+      const bool utc = !set->reset && is_utc_timezone(set->value);
+      if (!set->local) {
+        m_timezone_utc = utc;
+        m_timezone_utc_local.reset();
+      } else if (m_in_transaction) {
+        m_timezone_utc_local = utc;
+      }
     } else if (set->name.empty() && set->reset) { // RESET ALL
       m_lock_timeout = m_local_lock_timeout = m_statement_timeout = false;
+      m_timezone_utc = false;
+      m_timezone_utc_local.reset();
     }
   } else if (const auto* create = statement.as<sql::CreateTable>()) {
     m_new_tables.insert(create->table.key());

@@ -5,6 +5,7 @@
 #include "source/migration.hpp"
 #include "sql/statement.hpp"
 
+#include <algorithm>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -66,6 +67,26 @@ public:
   const SchemaState& schema() const { return m_schema; }
   // Locks the statement takes on tables that existed before this migration.
   std::vector<TableLock> locks_on_existing(const sql::Statement& statement) const;
+  // Session settings in force that change what statements do (the timezone).
+  SessionFacts session() const { return {m_timezone_utc_local.value_or(m_timezone_utc)}; }
+  // The rows of the effect table an ALTER TABLE subcommand falls under (see lint/effects.hpp).
+  std::vector<Op> operations(const sql::AlterTable& alter, const sql::AlterTableCmd& cmd) const {
+    return operations_of(cmd, alter.table, m_schema, session());
+  }
+  // Whether the subcommand falls under row `op` and, on the target major, reads every row
+  // (`scan`) or rewrites the table (`rewrite`) for it.
+  bool scans_for(const sql::AlterTable& alter, const sql::AlterTableCmd& cmd, Op op) const {
+    const auto e = has_operation(alter, cmd, op) ? effect_of(op, m_pg_version) : std::nullopt;
+    return e && e->scan;
+  }
+  bool has_operation(const sql::AlterTable& alter, const sql::AlterTableCmd& cmd, Op op) const {
+    const auto ops = operations(alter, cmd);
+    return std::find(ops.begin(), ops.end(), op) != ops.end();
+  }
+  // What the subcommand does on the target PostgreSQL major.
+  Effect effect(const sql::AlterTable& alter, const sql::AlterTableCmd& cmd) const {
+    return combined_effect(operations(alter, cmd), m_pg_version);
+  }
 
   // Changes made earlier in this script (this statement's own are not there yet).
   const std::vector<ColumnChange>& columns_added() const { return m_columns_added; }
@@ -102,8 +123,10 @@ private:
   bool m_lock_timeout = false;
   bool m_local_lock_timeout = false; // SET LOCAL: until the end of the transaction
   bool m_statement_timeout = false;
-  std::set<std::string> m_new_tables;  // QualifiedName::key()
-  std::set<std::string> m_new_indexes; // QualifiedName::key()
+  bool m_timezone_utc = false;              // SET timezone, or the session's
+  std::optional<bool> m_timezone_utc_local; // SET LOCAL timezone: until the transaction ends
+  std::set<std::string> m_new_tables;       // QualifiedName::key()
+  std::set<std::string> m_new_indexes;      // QualifiedName::key()
   std::set<std::string> m_reported_rules;
   std::vector<ColumnChange> m_columns_added;
   std::vector<ColumnChange> m_columns_dropped;

@@ -3,6 +3,7 @@
 #include "core/percent_encode.hpp"
 #include "core/process.hpp"
 
+#include <climits>
 #include <pqxx/pqxx>
 
 #include <algorithm>
@@ -13,6 +14,7 @@
 #include <libpq-fe.h>
 #include <map>
 #include <random>
+#include <set>
 #include <sstream>
 #include <stdexcept>
 #include <sys/shm.h>
@@ -98,7 +100,8 @@ struct ServerTooOld : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-void create_database(const std::string& maintenance_conninfo, const std::string& name) {
+// Creates the scratch database; returns the server's major version.
+int create_database(const std::string& maintenance_conninfo, const std::string& name) {
   pqxx::connection c(maintenance_conninfo);
   if (const int version = c.server_version(); version < k_oldest_major * 10000) {
     throw ServerTooOld("the server runs PostgreSQL " + std::to_string(version / 10000) + "." +
@@ -107,6 +110,7 @@ void create_database(const std::string& maintenance_conninfo, const std::string&
   }
   pqxx::nontransaction n(c);
   n.exec("CREATE DATABASE " + c.quote_name(name));
+  return c.server_version() / 10000;
 }
 
 // --- local: a throw-away cluster ---------------------------------------------------------------
@@ -158,10 +162,7 @@ std::string last_panic(const std::string& log) {
   return found;
 }
 
-struct BinDir {
-  fs::path dir;
-  int major = 0;
-};
+using BinDir = ServerBinaries;
 
 std::optional<BinDir> probe_bin_dir(const fs::path& dir) {
   std::error_code ec;
@@ -175,23 +176,47 @@ std::optional<BinDir> probe_bin_dir(const fs::path& dir) {
   // "postgres (PostgreSQL) 15.18 (Debian 15.18-0+deb12u1)"
   const auto paren = out.find(") ");
   const int major = paren == std::string::npos ? 0 : std::atoi(out.c_str() + paren + 2);
-  return BinDir{dir, major};
+  return BinDir{dir.string(), major};
 }
 
-std::optional<BinDir> find_bin_dir(const ServerOptions& o, std::vector<std::string>& tried) {
+std::string list_majors(const std::vector<BinDir>& found) {
+  std::string out;
+  for (const auto& b : found) {
+    out += (out.empty() ? "" : ", ") + std::to_string(b.major) + " (" + b.dir + ")";
+  }
+  return out;
+}
+
+} // namespace
+
+std::vector<ServerBinaries> find_server_binaries(const ServerOptions& o,
+                                                 std::vector<std::string>& tried) {
+  std::vector<BinDir> found;
+  std::set<std::string> seen; // the postgres binary each directory runs, links resolved
+  auto add = [&](const fs::path& dir) {
+    auto b = probe_bin_dir(dir);
+    std::error_code ec;
+    const std::string real = fs::weakly_canonical(dir / "postgres", ec).string();
+    if (b && seen.insert(ec ? (dir / "postgres").string() : real).second) {
+      found.push_back(*b);
+    }
+    return b.has_value();
+  };
   if (!o.pg_bin.empty()) {
-    tried.push_back("--pg-bin " + o.pg_bin);
-    return probe_bin_dir(o.pg_bin);
+    for (const auto& dir : o.pg_bin) {
+      tried.push_back("--pg-bin " + dir);
+      add(dir);
+    }
+    return found;
   }
   if (const char* path = std::getenv("PATH")) {
     std::stringstream ss(path);
     std::string dir;
     while (std::getline(ss, dir, ':')) {
-      if (!dir.empty() && fs::exists(fs::path(dir) / "initdb")) {
+      std::error_code ec;
+      if (!dir.empty() && fs::exists(fs::path(dir) / "initdb", ec)) {
         tried.push_back("PATH (" + dir + ")");
-        if (auto b = probe_bin_dir(dir)) {
-          return b;
-        }
+        add(dir);
       }
     }
     tried.push_back("PATH");
@@ -199,27 +224,57 @@ std::optional<BinDir> find_bin_dir(const ServerOptions& o, std::vector<std::stri
   std::string out;
   if (core::run_command({"pg_config", "--bindir"}, out) == 0) {
     tried.push_back("pg_config --bindir (" + trim(out) + ")");
-    if (auto b = probe_bin_dir(trim(out))) {
-      return b;
-    }
+    add(trim(out));
   } else {
     tried.push_back("pg_config --bindir");
   }
-  std::vector<BinDir> found;
+  std::vector<BinDir> debian;
   std::error_code ec;
-  for (const auto& entry : fs::directory_iterator("/usr/lib/postgresql", ec)) {
+  for (const auto& entry : fs::directory_iterator(o.debian_root, ec)) {
     if (auto b = probe_bin_dir(entry.path() / "bin")) {
-      found.push_back(*b);
+      debian.push_back(*b);
     }
   }
-  tried.push_back("/usr/lib/postgresql/*/bin");
-  if (found.empty()) {
-    return std::nullopt;
-  }
-  std::sort(found.begin(), found.end(),
+  tried.push_back(o.debian_root + "/*/bin");
+  std::sort(debian.begin(), debian.end(),
             [](const BinDir& a, const BinDir& b) { return a.major > b.major; });
-  return found.front();
+  for (const auto& b : debian) {
+    add(b.dir);
+  }
+  return found;
 }
+
+BinariesChoice choose_server_binaries(const std::vector<ServerBinaries>& found, int pg_version) {
+  BinariesChoice out;
+  for (const auto& b : found) {
+    if (b.major == pg_version) {
+      out.binaries = b;
+      return out;
+    }
+  }
+  for (const auto& b : found) {
+    if (b.major < k_oldest_major) {
+      continue;
+    }
+    const int distance = std::abs(b.major - pg_version);
+    const int best = out.binaries ? std::abs(out.binaries->major - pg_version) : INT_MAX;
+    if (distance < best || (distance == best && b.major > out.binaries->major)) {
+      out.binaries = b;
+    }
+  }
+  if (out.binaries) {
+    out.note = "no PostgreSQL " + std::to_string(pg_version) +
+               " server binaries found (--pg-version " + std::to_string(pg_version) +
+               "); the round-trip runs on PostgreSQL " + std::to_string(out.binaries->major) +
+               " (" + out.binaries->dir +
+               "), whose locks, rewrites and errors may differ. Found: " + list_majors(found) +
+               ". Install PostgreSQL " + std::to_string(pg_version) +
+               "'s server or pass its directory with --pg-bin";
+  }
+  return out;
+}
+
+namespace {
 
 fs::path default_cache_dir() {
   if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg != nullptr && *xdg != '\0') {
@@ -290,8 +345,10 @@ public:
     // Clusters a killed miglint left behind go first: their postmasters hold memory and disk.
     const std::vector<std::string> swept = sweep_orphaned_clusters();
     std::vector<std::string> tried;
-    auto bin = find_bin_dir(o, tried);
-    if (!bin) {
+    const auto found = find_server_binaries(o, tried);
+    BinariesChoice choice = choose_server_binaries(found, o.pg_version);
+    auto& bin = choice.binaries;
+    if (found.empty()) {
       std::string where;
       for (const auto& t : tried) {
         where += (where.empty() ? "" : ", ") + t;
@@ -301,12 +358,11 @@ public:
                            ". Install them (Debian: apt-get install postgresql-15), pass --pg-bin "
                            "DIR, or use --postgres docker / --database-url URL"};
     }
-    if (bin->major < k_oldest_major) {
-      return {nullptr, "the newest PostgreSQL server found (" + bin->dir.string() + ") is " +
-                           std::to_string(bin->major) + "; the round-trip needs PostgreSQL " +
+    if (!bin) {
+      return {nullptr, "the PostgreSQL servers found (" + list_majors(found) + ") are older than " +
                            std::to_string(k_oldest_major) +
-                           " or newer: install one (Debian: apt-get install postgresql-15) or "
-                           "pass --pg-bin DIR"};
+                           ", which the round-trip needs: install a newer one (Debian: apt-get "
+                           "install postgresql-15) or pass --pg-bin DIR"};
     }
     const auto user = core::postgres_user_if_root();
     if (core::running_as_root() && !user) {
@@ -341,12 +397,13 @@ public:
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     std::ostringstream d;
     d.precision(2);
-    d << std::fixed << "local PostgreSQL " << bin->major << " (" << bin->dir.string() << "), "
+    d << std::fixed << "local PostgreSQL " << bin->major << " (" << bin->dir << "), "
       << (warm ? "warm" : "cold") << " start " << seconds << " s";
     for (size_t i = 0; i < swept.size(); ++i) {
       d << (i == 0 ? "; removed what a killed miglint left running: " : ", ") << swept[i];
     }
     server->m_description = d.str();
+    server->m_note = choice.note;
     return {std::move(server), {}};
   }
 
@@ -375,8 +432,8 @@ private:
       std::string out;
       const fs::path target = fs::path(init.path()) / "data";
       const int rc =
-          core::run_command({(bin.dir / "initdb").string(), "-D", target.string(), "-U", "postgres",
-                             "--auth=trust", "-E", "UTF8", "--locale=C", "--no-sync"},
+          core::run_command({(fs::path(bin.dir) / "initdb").string(), "-D", target.string(), "-U",
+                             "postgres", "--auth=trust", "-E", "UTF8", "--locale=C", "--no-sync"},
                             out, user);
       if (rc != 0) {
         return "initdb failed (exit " + std::to_string(rc) + "):\n" + out;
@@ -391,7 +448,7 @@ private:
                                    "DROP DATABASE template0\n";
       const int created = core::run_command(
           {"sh", "-c", "printf '" + commands + "' | exec \"$0\" --single -D \"$1\" template1",
-           (bin.dir / "postgres").string(), target.string()},
+           (fs::path(bin.dir) / "postgres").string(), target.string()},
           out, user);
       if (created != 0) {
         return "cannot create the scratch database in the new cluster (exit " +
@@ -428,9 +485,9 @@ private:
     options.stop_signal = 3; // SIGQUIT: immediate shutdown, the data is thrown away anyway
     std::string error;
     auto child = core::Process::spawn(
-        {(bin.dir / "postgres").string(), "-D", m_dir.path() + "/data", "-k", m_dir.path(), "-c",
-         "listen_addresses=", "-c", "port=5432", "-c", "fsync=off", "-c", "synchronous_commit=off",
-         "-c", "full_page_writes=off", "-c", "max_connections=20", "-c",
+        {(fs::path(bin.dir) / "postgres").string(), "-D", m_dir.path() + "/data", "-k",
+         m_dir.path(), "-c", "listen_addresses=", "-c", "port=5432", "-c", "fsync=off", "-c",
+         "synchronous_commit=off", "-c", "full_page_writes=off", "-c", "max_connections=20", "-c",
          "max_locks_per_transaction=256",
          // A backend that crashes (a PANIC on a full disk) ends the server rather than
          // restarting it under the run with its connections gone: the engine reports it once.
@@ -535,8 +592,9 @@ public:
     server->m_description = "PostgreSQL at " + (host.empty() ? std::string("localhost") : host) +
                             (kv.contains("port") ? ":" + kv.at("port") : "") +
                             ", scratch database " + server->m_database;
+    int major = 0;
     try {
-      create_database(server->m_maintenance, server->m_database);
+      major = create_database(server->m_maintenance, server->m_database);
     } catch (const pqxx::sql_error& e) {
       server->m_database.clear();
       if (e.sqlstate() == "42501" ||
@@ -552,6 +610,11 @@ public:
     } catch (const std::exception& e) {
       server->m_database.clear();
       return {nullptr, "cannot connect to the database URL's server: " + trim(e.what())};
+    }
+    if (major != o.pg_version) {
+      server->m_note = "the database URL's server runs PostgreSQL " + std::to_string(major) +
+                       ", not " + std::to_string(o.pg_version) +
+                       " (--pg-version): its locks, rewrites and errors may differ";
     }
     return {std::move(server), {}};
   }
@@ -647,7 +710,7 @@ private:
 
 bool binaries_available(const ServerOptions& o) {
   std::vector<std::string> tried;
-  return find_bin_dir(o, tried).has_value();
+  return !find_server_binaries(o, tried).empty();
 }
 
 } // namespace

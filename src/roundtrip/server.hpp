@@ -5,6 +5,7 @@
 // which also runs when a signal interrupts the run (see core/process.hpp).
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -13,10 +14,16 @@ namespace miglint::roundtrip {
 struct ServerOptions {
   std::string provider = "auto"; // auto | local | docker | url
   std::string database_url;      // for url: an existing server (its own database is not touched)
-  std::string pg_bin;            // for local: the directory holding initdb and postgres
+  // For local: directories holding initdb and postgres (--pg-bin, repeatable); empty: look in
+  // PATH, `pg_config --bindir` and /usr/lib/postgresql/*/bin.
+  std::vector<std::string> pg_bin;
   std::string docker = "docker"; // for docker: the executable
-  int pg_version = 15;           // for docker: the image tag
-  std::string cache_dir;         // for local: where the initdb'd template lives ("" = default)
+  // The PostgreSQL major the migrations are deployed to: local runs the binaries of that major
+  // when it finds them (else the nearest, with a note); docker pulls that image tag; url notes a
+  // server of another major.
+  int pg_version = 15;
+  std::string cache_dir; // for local: where the initdb'd template lives ("" = default)
+  std::string debian_root = "/usr/lib/postgresql"; // for local: holds <major>/bin (tests)
 };
 
 class Server {
@@ -42,6 +49,11 @@ public:
   // Where the server keeps its data, for a message about a full disk: the local cluster's
   // directory (under TMPDIR), "the container's tmpfs", "the server's data directory".
   virtual std::string data_location() const = 0;
+  // Said to the user when the server is not of ServerOptions::pg_version ("" when it is).
+  const std::string& note() const { return m_note; }
+
+protected:
+  std::string m_note;
 };
 
 struct Started {
@@ -58,6 +70,29 @@ Started start_server(const ServerOptions& options);
 // System V shared memory segment removed, and the directory deleted. Called by every local
 // start; returns the cluster directories removed.
 std::vector<std::string> sweep_orphaned_clusters();
+
+// A directory of PostgreSQL server binaries, and the major its `postgres --version` reports.
+struct ServerBinaries {
+  std::string dir;
+  int major = 0;
+};
+
+// Every directory holding initdb and postgres, in the order they are looked at: the --pg-bin
+// directories as given; without them PATH, `pg_config --bindir`, then
+// <debian_root>/*/bin, newest major first. The same binaries reached twice (a symbolic link in
+// PATH) count once. `tried` receives where it looked, for an error message.
+std::vector<ServerBinaries> find_server_binaries(const ServerOptions& options,
+                                                 std::vector<std::string>& tried);
+
+struct BinariesChoice {
+  std::optional<ServerBinaries> binaries; // none: nothing of PostgreSQL 13 or newer was found
+  std::string note;                       // why another major than `pg_version` was chosen
+};
+
+// The binaries to run: the first of major `pg_version`; else the nearest major (the newer on a
+// tie) of 13 or newer, with a note saying which majors were found and that locks and errors may
+// differ from the target's.
+BinariesChoice choose_server_binaries(const std::vector<ServerBinaries>& found, int pg_version);
 
 // "miglint_" + random letters: the scratch database name.
 std::string scratch_database_name();

@@ -13,15 +13,14 @@ public:
   void check(const sql::Statement& statement, lint::Context& ctx) const override {
     lint::for_each_existing_alter(statement, ctx, [&](const auto& alter, const auto& cmd) {
       const std::string table = lint::quoted(alter.table.display());
-      if (cmd.kind == sql::AlterKind::AddConstraint && cmd.constraint &&
-          cmd.constraint->kind == sql::ConstraintKind::Check && !cmd.constraint->not_valid) {
+      if (ctx.scans_for(alter, cmd, lint::Op::AddCheck)) {
         const std::string name =
             cmd.constraint->name.empty() ? "" : " " + lint::quoted(cmd.constraint->name);
         ctx.report(statement, lint::from(cmd.constraint->location, statement),
                    "adding CHECK constraint" + name + " on " + table +
                        " scans the whole table to validate it while holding an ACCESS "
                        "EXCLUSIVE lock that blocks reads and writes");
-      } else if (cmd.kind == sql::AlterKind::AddColumn && cmd.column_def) {
+      } else if (ctx.scans_for(alter, cmd, lint::Op::AddColumnCheck)) {
         for (const auto& c : cmd.column_def->constraints) {
           if (c.kind == sql::ConstraintKind::Check) {
             ctx.report(statement, lint::from(c.location, statement),

@@ -24,12 +24,14 @@ public:
       const sql::Expr& def = *col.default_value;
       const std::string table = lint::quoted(alter.table.display());
       const std::string column = lint::column_ref(alter.table, col.name);
-      if (ctx.pg_version() < 11) {
+      const bool constant = ctx.has_operation(alter, cmd, lint::Op::AddColumnDefault) ||
+                            ctx.has_operation(alter, cmd, lint::Op::AddColumnNotNullDefault);
+      if (constant && ctx.effect(alter, cmd).rewrite) { // lint/effects.hpp: before 11
         ctx.report(statement, lint::from(col.location, statement),
                    "adding column " + column + " with a DEFAULT rewrites the whole table " + table +
                        " under an ACCESS EXCLUSIVE lock on PostgreSQL " +
                        std::to_string(ctx.pg_version()) + " (before 11 every default does)");
-      } else if (def.volatility == sql::Volatility::Volatile) {
+      } else if (ctx.has_operation(alter, cmd, lint::Op::AddColumnVolatileDefault)) {
         const std::string why =
             def.volatility_unknown
                 ? "DEFAULT uses " + def.volatile_function +

@@ -13,7 +13,8 @@ std::string columns_of(const std::vector<std::string>& columns) {
 }
 
 // A foreign key added to an existing table without NOT VALID checks every row while holding
-// SHARE ROW EXCLUSIVE locks on both tables.
+// SHARE ROW EXCLUSIVE locks on both tables; so does a new column with a DEFAULT and REFERENCES
+// (one without a DEFAULT is NULL everywhere: nothing to check).
 class AddForeignKey final : public lint::Rule {
 public:
   std::string_view id() const override { return "add-foreign-key"; }
@@ -22,7 +23,8 @@ public:
     lint::for_each_existing_alter(statement, ctx, [&](const auto& alter, const auto& cmd) {
       const std::string table = lint::quoted(alter.table.display());
       if (cmd.kind == sql::AlterKind::AddConstraint && cmd.constraint &&
-          cmd.constraint->kind == sql::ConstraintKind::ForeignKey && !cmd.constraint->not_valid) {
+          cmd.constraint->kind == sql::ConstraintKind::ForeignKey &&
+          ctx.scans_for(alter, cmd, lint::Op::AddForeignKey)) {
         const auto& fk = *cmd.constraint;
         ctx.report(statement, lint::from(fk.location, statement),
                    "adding foreign key " + table + columns_of(fk.columns) + " -> " +
@@ -30,13 +32,19 @@ public:
                        " validates every row while holding SHARE ROW EXCLUSIVE locks on both "
                        "tables, blocking their writes");
       } else if (cmd.kind == sql::AlterKind::AddColumn && cmd.column_def) {
+        // A new column without a non-null default is NULL on every row: PostgreSQL has nothing
+        // to validate, and the locks last as long as the ALTER (lint/effects.hpp).
+        if (!ctx.scans_for(alter, cmd, lint::Op::AddColumnReferencesDefault)) {
+          return;
+        }
         for (const auto& c : cmd.column_def->constraints) {
           if (c.kind == sql::ConstraintKind::ForeignKey) {
             ctx.report(statement, lint::from(c.location, statement),
                        "new column " + lint::column_ref(alter.table, cmd.column_def->name) +
-                           " references " + lint::quoted(c.references.display()) +
-                           ": the foreign key takes SHARE ROW EXCLUSIVE locks on both tables and "
-                           "cannot be added NOT VALID inline");
+                           " has a DEFAULT and references " + lint::quoted(c.references.display()) +
+                           ": every row's value is checked against it while SHARE ROW "
+                           "EXCLUSIVE locks on both tables block their writes, and an inline "
+                           "REFERENCES cannot be NOT VALID");
           }
         }
       }

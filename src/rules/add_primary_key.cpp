@@ -16,13 +16,10 @@ public:
       const std::string effect = " builds a unique index and checks the key columns for NULLs "
                                  "while holding an ACCESS EXCLUSIVE lock that blocks reads and "
                                  "writes";
-      if (cmd.kind == sql::AlterKind::AddConstraint && cmd.constraint &&
-          cmd.constraint->kind == sql::ConstraintKind::PrimaryKey &&
-          cmd.constraint->using_index.empty()) {
+      if (ctx.scans_for(alter, cmd, lint::Op::AddPrimaryKey)) {
         ctx.report(statement, lint::from(cmd.constraint->location, statement),
                    "adding a PRIMARY KEY to " + table + effect);
-      } else if (cmd.kind == sql::AlterKind::AddColumn && cmd.column_def &&
-                 cmd.column_def->primary_key) {
+      } else if (ctx.scans_for(alter, cmd, lint::Op::AddColumnPrimaryKey)) {
         ctx.report(statement, lint::from(cmd.column_def->location, statement),
                    "adding column " + lint::column_ref(alter.table, cmd.column_def->name) +
                        " as PRIMARY KEY" + effect);

@@ -14,12 +14,11 @@ public:
       const std::string table = lint::quoted(alter.table.display());
       const std::string effect = " builds a unique index while holding an ACCESS EXCLUSIVE lock "
                                  "that blocks reads and writes for the whole build";
-      if (cmd.kind == sql::AlterKind::AddConstraint && cmd.constraint &&
-          cmd.constraint->kind == sql::ConstraintKind::Unique &&
-          cmd.constraint->using_index.empty()) {
+      // USING INDEX adopts an index built beforehand: no build, no scan (lint/effects.hpp).
+      if (ctx.scans_for(alter, cmd, lint::Op::AddUnique)) {
         ctx.report(statement, lint::from(cmd.constraint->location, statement),
                    "adding a UNIQUE constraint on " + table + effect);
-      } else if (cmd.kind == sql::AlterKind::AddColumn && cmd.column_def) {
+      } else if (ctx.scans_for(alter, cmd, lint::Op::AddColumnUnique)) {
         for (const auto& c : cmd.column_def->constraints) {
           if (c.kind == sql::ConstraintKind::Unique) {
             ctx.report(statement, lint::from(c.location, statement),

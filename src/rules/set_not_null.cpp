@@ -15,11 +15,8 @@ public:
       if (cmd.kind != sql::AlterKind::SetNotNull) {
         return;
       }
-      if (ctx.pg_version() >= 12) {
-        const lint::TableInfo* table = ctx.known_table(alter.table);
-        if (table != nullptr && table->has_validated_not_null_check(cmd.column)) {
-          return;
-        }
+      if (!ctx.effect(alter, cmd).scan) {
+        return; // a validated CHECK (col IS NOT NULL) proves it (lint/effects.hpp)
       }
       ctx.report(statement, "SET NOT NULL on " + lint::column_ref(alter.table, cmd.column) +
                                 " scans the whole table under an ACCESS EXCLUSIVE lock, "

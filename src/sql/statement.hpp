@@ -111,6 +111,7 @@ struct AlterTableCmd {
   std::optional<Constraint> constraint; // ADD CONSTRAINT
   std::optional<TypeName> type;         // ALTER COLUMN TYPE
   bool has_using = false;               // ALTER COLUMN TYPE ... USING
+  bool using_is_column = false;         // ... USING <the column itself>
   std::optional<Expr> default_value;    // SET DEFAULT
   bool missing_ok = false;
   bool cascade = false;

@@ -490,6 +490,13 @@ public:
       if (def.is("ColumnDef")) {
         out.type = type_of(def.fields, "typeName");
         out.has_using = has(def.fields, "raw_default");
+        if (out.has_using) {
+          // USING the column itself converts as no USING does (PostgreSQL may keep the table).
+          const Node u = node(def.fields, "raw_default");
+          out.using_is_column =
+              u.is("ColumnRef") && list(u.fields, "fields").size() == 1 &&
+              string_of(list(u.fields, "fields").at(0).value_unsafe()) == out.column;
+        }
       }
     } else if (subtype == "AT_SetNotNull") {
       out.kind = AlterKind::SetNotNull;

@@ -154,17 +154,20 @@ Outcome enrich(std::vector<core::Finding>& findings, const Options& options) {
   if (options.url.empty()) {
     return outcome;
   }
+  // Only which tables are locked matters here, not how strongly; every major names the same ones.
+  constexpr int k_any_major = 15;
   // The tables each finding names: those its statement locks.
   std::vector<std::vector<sql::QualifiedName>> named(findings.size());
   std::map<std::string, sql::QualifiedName> wanted;
   const lint::SchemaState no_schema;
+  const lint::SessionFacts no_session;
   for (size_t i = 0; i < findings.size(); ++i) {
     if (findings[i].statement.empty()) {
       continue;
     }
     const auto parsed = sql::parse(findings[i].statement);
     for (const auto& statement : parsed.statements) {
-      for (const auto& lock : lint::locks_taken(statement, no_schema)) {
+      for (const auto& lock : lint::locks_taken(statement, no_schema, no_session, k_any_major)) {
         named[i].push_back(lock.table);
         wanted.emplace(key_of(lock.table), lock.table);
       }

@@ -17,10 +17,15 @@ ALTER TABLE notes ALTER COLUMN amount TYPE numeric;
 ALTER TABLE notes ALTER COLUMN at TYPE timestamp(6);
 ALTER TABLE notes ALTER COLUMN addr TYPE inet;
 ALTER TABLE notes ALTER COLUMN id TYPE integer;
--- case: USING always rewrites
+-- case: USING an expression rewrites
 CREATE TABLE notes (body varchar(200));
 -- next migration
 ALTER TABLE notes ALTER COLUMN body TYPE text USING trim(body); -- expect: change-column-type
+-- case: USING the column itself converts as without USING
+CREATE TABLE notes (body varchar(200), id int);
+-- next migration
+ALTER TABLE notes ALTER COLUMN body TYPE text USING body;
+ALTER TABLE notes ALTER COLUMN id TYPE bigint USING id; -- expect: change-column-type
 -- case: the type learnt from an earlier change
 CREATE TABLE notes (body varchar(200));
 -- next migration
@@ -34,3 +39,52 @@ ALTER TABLE orders ALTER COLUMN code TYPE varchar(20);
 -- case: new table
 CREATE TABLE notes (id int);
 ALTER TABLE notes ALTER COLUMN id TYPE bigint;
+-- case: timestamp <-> timestamptz with the session timezone UTC keeps the table
+CREATE TABLE events (at timestamp(3), done timestamptz);
+-- next migration
+SET timezone = 'UTC';
+ALTER TABLE events ALTER COLUMN at TYPE timestamptz;
+ALTER TABLE events ALTER COLUMN done TYPE timestamp;
+-- case: other spellings of UTC
+CREATE TABLE events (at timestamp, done timestamp);
+-- next migration
+SET TIME ZONE 'Etc/UTC';
+ALTER TABLE events ALTER COLUMN at TYPE timestamptz;
+SET timezone TO 'GMT';
+ALTER TABLE events ALTER COLUMN done TYPE timestamptz(6);
+-- case: timestamp -> timestamptz in the server's timezone rewrites
+CREATE TABLE events (at timestamp);
+-- next migration
+ALTER TABLE events ALTER COLUMN at TYPE timestamptz; -- expect: change-column-type
+-- case: another timezone, or UTC reset, rewrites
+CREATE TABLE events (at timestamp, done timestamp);
+-- next migration
+SET timezone = 'Europe/Paris';
+ALTER TABLE events ALTER COLUMN at TYPE timestamptz; -- expect: change-column-type
+SET timezone = 'UTC';
+RESET timezone;
+ALTER TABLE events ALTER COLUMN done TYPE timestamptz; -- expect: change-column-type
+-- case: SET LOCAL timezone lasts until the transaction ends tx=none
+CREATE TABLE events (at timestamp, done timestamp);
+-- next migration
+BEGIN;
+SET LOCAL timezone = 'UTC';
+ALTER TABLE events ALTER COLUMN at TYPE timestamptz;
+COMMIT;
+ALTER TABLE events ALTER COLUMN done TYPE timestamptz; -- expect: change-column-type
+-- case: UTC does not help before PostgreSQL 12 pg=11
+CREATE TABLE events (at timestamp);
+-- next migration
+SET timezone = 'UTC';
+ALTER TABLE events ALTER COLUMN at TYPE timestamptz; -- expect: change-column-type
+-- case: a shorter precision in UTC still rewrites
+CREATE TABLE events (at timestamp(6));
+-- next migration
+SET timezone = 'UTC';
+ALTER TABLE events ALTER COLUMN at TYPE timestamptz(0); -- expect: change-column-type
+-- case: USING an expression in UTC rewrites, USING the column does not
+CREATE TABLE events (at timestamp, done timestamp);
+-- next migration
+SET timezone = 'UTC';
+ALTER TABLE events ALTER COLUMN at TYPE timestamptz USING at AT TIME ZONE 'Europe/Paris'; -- expect: change-column-type
+ALTER TABLE events ALTER COLUMN done TYPE timestamptz USING done;

@@ -200,7 +200,7 @@ TEST(CheckRoundTrip, AServerThatCannotStartIsAnEnvironmentError) {
   Options o = options_for({(dir.path() / "migrations").string()}, log);
   o.round_trip.enabled = true;
   o.round_trip.server.provider = "local";
-  o.round_trip.server.pg_bin = (dir.path() / "no-bin").string();
+  o.round_trip.server.pg_bin = {(dir.path() / "no-bin").string()};
   EXPECT_EQ(run(o).status, Status::Environment);
   EXPECT_NE(log.str().find("cannot start the round-trip's PostgreSQL"), std::string::npos)
       << log.str();

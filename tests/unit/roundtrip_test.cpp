@@ -127,7 +127,7 @@ TEST(RoundTripServer, LocalColdThenWarmAndEverythingRemoved) {
 TEST(RoundTripServer, MissingBinariesAreAClearError) {
   ServerOptions o;
   o.provider = "local";
-  o.pg_bin = "/nonexistent/bin";
+  o.pg_bin = {"/nonexistent/bin"};
   Started s = start_server(o);
   EXPECT_EQ(s.server, nullptr);
   EXPECT_NE(s.error.find("--pg-bin /nonexistent/bin"), std::string::npos) << s.error;
@@ -142,10 +142,12 @@ TEST(RoundTripServer, OldServerBinariesAreAClearError) {
   }
   ServerOptions o;
   o.provider = "local";
-  o.pg_bin = bin.path().string();
+  o.pg_bin = {bin.path().string()};
   Started s = start_server(o);
   EXPECT_EQ(s.server, nullptr);
-  EXPECT_NE(s.error.find("is 12; the round-trip needs PostgreSQL 13 or newer"), std::string::npos)
+  EXPECT_NE(s.error.find("servers found (12 (" + bin.path().string() +
+                         ")) are older than 13, which the round-trip needs"),
+            std::string::npos)
       << s.error;
 }
 
