@@ -67,6 +67,26 @@ RuleDoc parse_rule_doc(std::string_view stem, std::string_view text) {
       doc.summary = value;
     } else if (key == "help") {
       doc.help = value;
+    } else if (key == "kind") {
+      if (value == "static" || value == "alembic" || value == "graph" || value == "round-trip" ||
+          value == "engine") {
+        doc.kind = value;
+      } else {
+        doc.errors.push_back("kind must be static, alembic, graph, round-trip or engine, not " +
+                             value);
+      }
+    } else if (key == "tags") {
+      size_t start = 0;
+      while (start <= value.size()) {
+        const size_t comma = std::min(value.find(',', start), value.size());
+        const auto tag = trim(std::string_view(value).substr(start, comma - start));
+        if (!tag.empty()) {
+          doc.tags.emplace_back(tag);
+        }
+        start = comma + 1;
+      }
+    } else if (key == "enabled") {
+      // Off by default (style rules): read by the catalog's users, not here.
     } else if (key == "locks") {
       if (value == "true" || value == "false") {
         doc.locks = value == "true";
@@ -119,6 +139,10 @@ RuleDoc parse_rule_doc(std::string_view stem, std::string_view text) {
     doc.errors.push_back("no help");
   }
   return doc;
+}
+
+bool RuleDoc::has_tag(std::string_view tag) const {
+  return (tag == "locks" && locks) || std::find(tags.begin(), tags.end(), tag) != tags.end();
 }
 
 const std::vector<RuleDoc>& rule_docs() {

@@ -26,6 +26,13 @@ struct RuleDoc {
   // `locks: true`: the rule is about the lock or rewrite a statement takes, so the round-trip's
   // observation of that statement confirms its finding.
   bool locks = false;
+  // `kind: static|alembic|graph|round-trip|engine` (empty when not given).
+  std::string kind;
+  // `tags: locks, data-loss`: `locks` as `locks: true`; `data-loss` = the round-trip's observed
+  // data loss on the statement's line confirms the finding (--with-data); `style`.
+  std::vector<std::string> tags;
+  // Whether the doc has the tag (`locks: true` counts as the tag "locks").
+  bool has_tag(std::string_view tag) const;
   std::vector<std::string> bad_examples;  // ```sql bad blocks
   std::vector<std::string> good_examples; // ```sql good blocks
   // ```python bad / good blocks: Alembic revision files (`# file: name.py` lines separate several)
