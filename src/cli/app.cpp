@@ -41,6 +41,7 @@ struct CheckOptions {
   std::string fail_on = "error";
   std::string color = "auto";
   bool round_trip = false;
+  size_t with_data = 0; // --with-data[=ROWS]: rows per empty table before each step (0: none)
   roundtrip::ServerOptions server;
   std::string python;
   std::string from;
@@ -96,6 +97,9 @@ void apply_config(const Config& c, const CLI::App& cmd, CheckOptions& o) {
   }
   if (c.database_url_env) {
     o.database_url_env = *c.database_url_env;
+  }
+  if (c.with_data && unset("--with-data")) {
+    o.with_data = *c.with_data;
   }
   o.severity.insert(c.severity.begin(), c.severity.end());
   o.session_settings = c.session_settings;
@@ -199,6 +203,7 @@ int run_round_trip(const CheckOptions& o, const source::Discovery& discovery,
     first = false;
     roundtrip::RoundTripOptions options;
     options.from = o.from;
+    options.with_data = o.with_data;
     options.progress = [tty](size_t n, size_t total, const source::Migration& m) {
       if (tty) {
         std::cerr << "\r\033[K[" << n << '/' << total << "] " << m.name << std::flush;
@@ -213,29 +218,38 @@ int run_round_trip(const CheckOptions& o, const source::Discovery& discovery,
     }
     std::cerr << "miglint: round-trip stepped " << result.stepped << " migration"
               << (result.stepped == 1 ? "" : "s") << '\n';
+    if (!result.data_summary.empty()) {
+      std::cerr << "miglint: " << result.data_summary << '\n';
+    }
     // Confirmations: the static lock finding of the same statement (same file and line) says
     // what PostgreSQL really did; the observed finding then adds nothing.
     auto same_line = [](const core::Location& a, const core::Location& b) {
       return a.file && b.file && a.file->path() == b.file->path() &&
              a.start().line == b.start().line;
     };
-    std::vector<core::Location> confirmed;
+    std::vector<std::pair<core::Location, std::string>> confirmed; // (where, tag)
     for (auto& f : findings) {
       const lint::RuleDoc* doc = lint::find_rule_doc(f.rule);
-      if (doc == nullptr || !doc->locks) {
-        continue; // only rules about locks and rewrites are confirmed by what was observed
+      if (doc == nullptr) {
+        continue;
       }
-      for (const auto& [where, text] : result.confirmations) {
-        if (same_line(f.location, where) && f.phase) {
-          f.message += "; confirmed by the round-trip: " + text;
-          confirmed.push_back(where);
+      // Only rules tagged for an observation take it: locks and rewrites (`locks`), observed
+      // data loss (`data-loss`).
+      for (const auto& c : result.confirmations) {
+        if (doc->has_tag(c.tag) && same_line(f.location, c.location) && f.phase) {
+          f.message += "; confirmed by the round-trip: " + c.text;
+          confirmed.emplace_back(c.location, c.tag);
         }
       }
     }
     std::erase_if(result.findings, [&](const core::Finding& f) {
-      return (f.rule == "dangerous-lock-observed" || f.rule == "table-rewrite-observed") &&
-             std::any_of(confirmed.begin(), confirmed.end(),
-                         [&](const core::Location& c) { return same_line(c, f.location); });
+      const std::string tag =
+          f.rule == "data-loss-observed"                                              ? "data-loss"
+          : f.rule == "dangerous-lock-observed" || f.rule == "table-rewrite-observed" ? "locks"
+                                                                                      : "";
+      return !tag.empty() && std::any_of(confirmed.begin(), confirmed.end(), [&](const auto& c) {
+        return c.second == tag && same_line(c.first, f.location);
+      });
     });
     // Observations follow --phase like static findings; failures and traces are always shown.
     std::erase_if(result.findings, [&](const core::Finding& f) {
@@ -623,6 +637,10 @@ int run(int argc, char** argv) {
       ->check(CLI::IsMember({"auto", "always", "never"}));
   check_cmd->add_flag("--round-trip", check.round_trip,
                       "Apply, downgrade and re-apply each migration on an ephemeral PostgreSQL");
+  // A flag, so that its value only comes with `=`: `--with-data migrations/` keeps the path.
+  check_cmd->add_flag("--with-data{300}", check.with_data,
+                      "Round-trip with ROWS generated rows in every table (--with-data[=ROWS], "
+                      "default 300; implies --round-trip)");
   check_cmd->add_option("--postgres", check.server.provider, "Where the round-trip runs")
       ->check(CLI::IsMember({"auto", "local", "docker", "url"}));
   check_cmd->add_option("--database-url", check.server.database_url,
@@ -681,6 +699,8 @@ int run(int argc, char** argv) {
         apply_config(loaded.config, *check_cmd, check);
       }
     }
+    check.round_trip =
+        check.round_trip || (check_cmd->count("--with-data") > 0 && check.with_data > 0);
     return run_check(check);
   }
   if (rules_cmd->parsed()) {

@@ -173,6 +173,14 @@ private:
         m_out.config.python = string(v, key);
       } else if (key == "database-url-env") {
         m_out.config.database_url_env = string(v, key);
+      } else if (key == "with-data") {
+        if (const auto* b = v.as_boolean()) {
+          m_out.config.with_data = b->get() ? 300 : 0;
+        } else if (const auto* i = v.as_integer(); i != nullptr && i->get() >= 0) {
+          m_out.config.with_data = static_cast<size_t>(i->get());
+        } else {
+          error(v.source(), "`round-trip.with-data` must be true, false or a number of rows");
+        }
       } else {
         error(k.source(), "unknown key `round-trip." + key + "` in the miglint configuration");
       }
@@ -284,6 +292,8 @@ fail-on = "error"
 # python = ".venv/bin/python"
 # The environment variable holding a database URL for postgres = "url" (default DATABASE_URL).
 # database-url-env = "DATABASE_URL"
+# Run the round-trip on tables with generated rows: true (300 rows per table) or a number.
+# with-data = true
 )toml";
 }
 

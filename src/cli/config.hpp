@@ -27,6 +27,7 @@ struct Config {
   std::optional<std::string> postgres;         // [round-trip] provider
   std::optional<std::string> python;           // [round-trip] interpreter
   std::optional<std::string> database_url_env; // [round-trip] environment variable to read
+  std::optional<size_t> with_data; // [round-trip] with-data = true (300 rows) | false | ROWS
 };
 
 struct LoadedConfig {

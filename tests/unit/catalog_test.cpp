@@ -30,7 +30,8 @@ const std::set<std::string> k_round_trip_rules = {
     "dangerous-lock-observed",     "downgrade-leaves-trace",   "roundtrip-builtin-env",
     "roundtrip-downgrade-failed",  "roundtrip-env-failed",     "roundtrip-import-failed",
     "roundtrip-downgrade-skipped", "roundtrip-upgrade-failed", "table-rewrite-observed",
-    "upgrade-not-repeatable"};
+    "upgrade-not-repeatable",      "data-loss-observed",       "roundtrip-fails-with-data",
+    "roundtrip-seed-failed"};
 
 // Lints Python examples as an Alembic versions directory (`# file: x.py` lines split files).
 std::vector<core::Finding> lint_python(const std::string& example) {
