@@ -225,15 +225,17 @@ private:
     }
   }
 
-  // After a phase failed with data: deletes the seeded rows and applies the phase again. Its
-  // trace is added to `trace`.
+  // After a phase failed with data: deletes the seeded rows of the tables the migration names
+  // (and of their children) and applies the phase again. Its trace is added to `trace`.
   std::optional<StepResult> again_without_rows(const source::Migration& m, core::Phase phase,
                                                StepTrace& trace) {
     if (!m_seeder || !m_seeder->seeded_any()) {
       return std::nullopt;
     }
-    const auto xids = m_seeder->clear(*m_connection);
-    m_own_xids.insert(xids.begin(), xids.end());
+    const auto [text, all] = named(m);
+    if (!m_seeder->clear(*m_connection, text, all, m_own_xids)) {
+      return std::nullopt; // no rows of its tables: the failure is not theirs
+    }
     StepResult r = apply(m, phase);
     trace.xids.insert(r.trace.xids.begin(), r.trace.xids.end());
     trace.relations.insert(r.trace.relations.begin(), r.trace.relations.end());
@@ -350,8 +352,20 @@ private:
     }
     if (m_seeder) {
       // Rows the new release would write: the tables the upgrade created, and a tenth more in
-      // those it changed.
-      seed(m, core::Phase::Downgrade, up_trace.relations);
+      // those whose columns or constraints it changed (not those it only indexed).
+      std::set<std::string> changed;
+      std::set<std::string> grow;
+      for (const auto& d : diff(before, upgraded)) {
+        if (d.kind == "column" || d.kind == "constraint") {
+          changed.insert(d.name.substr(0, d.name.rfind('.')));
+        }
+      }
+      for (const auto& oid : up_trace.relations) {
+        if (const std::string* t = upgraded.table(oid); t != nullptr && changed.contains(*t)) {
+          grow.insert(oid);
+        }
+      }
+      seed(m, core::Phase::Downgrade, grow);
     }
     StepResult back = apply(m, core::Phase::Downgrade);
     observe(m, core::Phase::Downgrade, back, upgraded, &before);

@@ -1218,8 +1218,11 @@ SeedReport Seeder::seed(pqxx::connection& connection, const std::set<std::string
   pqxx::nontransaction n(connection);
   if (m_configured != &connection) {
     // The catalog query and the INSERTs are estimated costly enough for JIT compilation, which
-    // takes longer than running them (0.4 s for the catalog query of ten tables).
+    // takes longer than running them (0.4 s for the catalog query of ten tables). Both queries
+    // run before most steps: prepared once, their plans are kept.
     n.exec("SET jit = off");
+    connection.prepare("miglint_seed_candidates", k_candidates);
+    connection.prepare("miglint_seed_catalog", k_catalog);
     m_configured = &connection;
   }
   std::set<std::string> empty;
@@ -1227,7 +1230,7 @@ SeedReport Seeder::seed(pqxx::connection& connection, const std::set<std::string
   std::set<std::string> check = grow;
   check.insert(m_emptied.begin(), m_emptied.end());
   std::map<std::string, std::string> emptied; // OID -> name: tables clear() emptied
-  for (const auto& row : n.exec_params(k_candidates, oid_array(check))) {
+  for (const auto& row : n.exec_prepared("miglint_seed_candidates", oid_array(check))) {
     const std::string oid = row[0].c_str();
     if (row[1].as<bool>()) {
       empty.insert(oid);
@@ -1259,7 +1262,8 @@ SeedReport Seeder::seed(pqxx::connection& connection, const std::set<std::string
   }
   std::set<std::string> all = empty;
   all.insert(growing.begin(), growing.end());
-  const json doc = json::parse(n.exec_params(k_catalog, oid_array(all))[0][0].c_str());
+  const json doc =
+      json::parse(n.exec_prepared("miglint_seed_catalog", oid_array(all))[0][0].c_str());
   std::map<std::string, Table> tables;
   std::map<std::string, Type> types;
   read_catalog(doc, tables, types);
@@ -1354,39 +1358,51 @@ SeedReport Seeder::seed(pqxx::connection& connection, const std::set<std::string
   return report;
 }
 
-std::set<uint64_t> Seeder::clear(pqxx::connection& connection) {
-  std::set<uint64_t> xids;
+bool Seeder::clear(pqxx::connection& connection, const std::string& text, bool all,
+                   std::set<uint64_t>& xids) {
   if (m_seeded.empty()) {
-    return xids;
+    return false;
   }
   std::string xmins = "{";
   for (uint64_t x : m_xids) {
     xmins += (xmins.size() > 1 ? "," : "") + std::to_string(x & 0xffffffffULL);
   }
   xmins += "}";
-  std::vector<std::string> order;
-  std::set<std::string> seen;
-  for (auto it = m_seeded.rbegin(); it != m_seeded.rend(); ++it) {
-    if (seen.insert(*it).second) {
-      order.push_back(*it);
+  std::set<std::string> seen(m_seeded.begin(), m_seeded.end());
+  pqxx::nontransaction n(connection);
+  // The seeded tables `text` names, and those that refer to them (their rows would keep the
+  // named ones' rows from being deleted), transitively, among the seeded ones.
+  std::set<std::string> named;
+  for (const auto& row : n.exec_params(
+           "SELECT c.oid::text, lower(c.relname) FROM pg_class c WHERE c.oid = ANY($1::oid[])",
+           oid_array(seen))) {
+    if (all || mentions(text, row[1].c_str())) {
+      named.insert(row[0].c_str());
     }
   }
-  pqxx::nontransaction n(connection);
-  // The tables that still exist, by name, children first.
-  std::vector<std::string> names;
-  {
-    std::map<std::string, std::string> by_oid;
+  std::map<std::string, std::string> by_oid; // OID -> quoted name
+  if (!named.empty()) {
     for (const auto& row : n.exec_params(
-             "SELECT c.oid::text, quote_ident(n.nspname) || '.' || quote_ident(c.relname) "
-             "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
-             "WHERE c.oid = ANY($1::oid[]) AND c.relkind = 'r'",
-             oid_array(seen))) {
-      by_oid[row[0].c_str()] = row[1].c_str();
-    }
-    for (const auto& oid : order) {
-      if (auto it = by_oid.find(oid); it != by_oid.end()) {
-        names.push_back(it->second);
+             "WITH RECURSIVE t(oid) AS (SELECT unnest($1::oid[]) UNION SELECT c.conrelid "
+             "FROM pg_constraint c JOIN t ON c.confrelid = t.oid WHERE c.contype = 'f') "
+             "SELECT r.oid::text, quote_ident(s.nspname) || '.' || quote_ident(r.relname) "
+             "FROM t JOIN pg_class r ON r.oid = t.oid "
+             "JOIN pg_namespace s ON s.oid = r.relnamespace WHERE r.relkind = 'r'",
+             oid_array(named))) {
+      if (seen.contains(row[0].c_str())) {
+        by_oid[row[0].c_str()] = row[1].c_str();
       }
+    }
+  }
+  if (by_oid.empty()) {
+    return false;
+  }
+  // Children first: the reverse of the order they were seeded in.
+  std::vector<std::string> names;
+  std::set<std::string> done;
+  for (auto it = m_seeded.rbegin(); it != m_seeded.rend(); ++it) {
+    if (auto t = by_oid.find(*it); t != by_oid.end() && done.insert(*it).second) {
+      names.push_back(t->second);
     }
   }
   std::string script = "BEGIN;";
@@ -1405,29 +1421,32 @@ std::set<uint64_t> Seeder::clear(pqxx::connection& connection) {
     throw;
   } catch (const pqxx::sql_error&) {
     n.exec("ROLLBACK");
-    if (!names.empty()) {
-      std::string all;
-      for (const auto& name : names) {
-        all += (all.empty() ? "" : ", ") + name;
+    std::string list;
+    for (const auto& name : names) {
+      list += (list.empty() ? "" : ", ") + name;
+    }
+    try {
+      const pqxx::result r =
+          n.exec("BEGIN; TRUNCATE " + list + " CASCADE; SELECT txid_current_if_assigned()");
+      if (!r[0][0].is_null()) {
+        xids.insert(r[0][0].as<uint64_t>());
       }
-      try {
-        const pqxx::result r =
-            n.exec("BEGIN; TRUNCATE " + all + " CASCADE; SELECT txid_current_if_assigned()");
-        if (!r[0][0].is_null()) {
-          xids.insert(r[0][0].as<uint64_t>());
-        }
-        n.exec("COMMIT");
-      } catch (const pqxx::broken_connection&) {
-        throw;
-      } catch (const pqxx::sql_error&) {
-        n.exec("ROLLBACK"); // the rows stay: the caller's retry then fails as the first attempt
-      }
+      n.exec("COMMIT");
+    } catch (const pqxx::broken_connection&) {
+      throw;
+    } catch (const pqxx::sql_error&) {
+      n.exec("ROLLBACK"); // the rows stay: the caller's retry then fails as the first attempt
+      return false;
     }
   }
-  m_emptied.insert(seen.begin(), seen.end());
-  m_seeded.clear();
-  m_xids.clear();
-  return xids;
+  for (const auto& [oid, name] : by_oid) {
+    m_emptied.insert(oid);
+  }
+  std::erase_if(m_seeded, [&](const std::string& oid) { return by_oid.contains(oid); });
+  if (m_seeded.empty()) {
+    m_xids.clear();
+  }
+  return true;
 }
 
 } // namespace miglint::roundtrip

@@ -79,12 +79,16 @@ public:
   // left alone.
   SeedReport seed(pqxx::connection& connection, const std::set<std::string>& grow = {});
 
-  // Deletes the rows this seeder inserted (identified by the inserting transactions), children
-  // before parents; where that fails (a row inserted since refers to one), truncates the tables
-  // it seeded with CASCADE. Returns the transactions it ran (for the snapshot's trace).
-  std::set<uint64_t> clear(pqxx::connection& connection);
+  // Deletes the rows this seeder inserted (identified by the inserting transactions) from the
+  // seeded tables whose name `text` (lower-cased SQL) names as a word, or all when `all`, and
+  // from the seeded tables that refer to those by foreign key, transitively; children before
+  // parents. Where that fails (a row inserted since refers to one), truncates them with
+  // CASCADE. Returns false when no seeded table was concerned (or nothing could be deleted);
+  // adds the transactions it ran to `xids` (for the snapshot's trace).
+  bool clear(pqxx::connection& connection, const std::string& text, bool all,
+             std::set<uint64_t>& xids);
 
-  // Whether any rows were inserted since the last clear() or reset().
+  // Whether any table holds rows this seeder inserted.
   bool seeded_any() const { return !m_seeded.empty(); }
 
   // A new database: nothing seeded, nothing known.

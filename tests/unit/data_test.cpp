@@ -236,10 +236,17 @@ TEST_F(Seeding, ClearDeletesOnlySeededRowsAndGrowAddsSome) {
   EXPECT_EQ(count("SELECT count(*) FROM users"), 33u);
   EXPECT_EQ(count("SELECT count(DISTINCT id) FROM users"), 33u);
   ASSERT_TRUE(seeder.seeded_any());
-  seeder.clear(*m_conn);
+  std::set<uint64_t> xids;
+  EXPECT_FALSE(seeder.clear(*m_conn, "alter table accounts add column x int", false, xids));
+  EXPECT_EQ(count("SELECT count(*) FROM users"), 33u) << "only the tables named";
+  // roles is named; users refers to it: its seeded rows go first.
+  EXPECT_TRUE(seeder.clear(*m_conn, "alter table roles add column x int not null", false, xids));
+  EXPECT_EQ(xids.size(), 1u);
   EXPECT_EQ(count("SELECT count(*) FROM users"), 0u);
   EXPECT_EQ(count("SELECT count(*) FROM roles"), 1u) << "the migration's row stays";
   EXPECT_FALSE(seeder.seeded_any());
+  // Emptied tables are seeded again, though their pages remain.
+  EXPECT_EQ(seeder.seed(*m_conn).rows, 30u) << "users; roles has the migration's row";
 }
 
 // --- whole round-trips through the binary --------------------------------------------------------
