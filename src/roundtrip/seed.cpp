@@ -952,7 +952,8 @@ public:
     }
     plan.ctes = ctes.empty() ? "" : ctes + " ";
     plan.prefix = (ctes.empty() ? std::string("WITH ") : ctes + ", ") +
-                  "miglint_ins AS (INSERT INTO " + t.sql + " (" + columns + ")" +
+                  "miglint_ins AS (INSERT INTO " + t.sql +
+                  (columns.empty() ? std::string() : " (" + columns + ")") +
                   (overriding ? " OVERRIDING SYSTEM VALUE" : "") + " SELECT " + columns + " FROM ";
     plan.source = "(SELECT s2.*" + level3 + " FROM (SELECT s1.*" + level2 +
                   " FROM (SELECT miglint_i" + level1 + " FROM @RANGE@ AS g(miglint_i)" + joins +
