@@ -37,6 +37,8 @@ struct RoundTripOptions {
   std::string from;   // apply migrations before this id without stepping them
   // How long one statement may run before the round-trip cancels it; zero: no limit.
   std::chrono::milliseconds statement_timeout = std::chrono::minutes(5);
+  // --with-data[=ROWS]: rows generated in every empty table before each step (0: none).
+  size_t with_data = 0;
 };
 
 struct Options {

@@ -50,25 +50,35 @@ void throw_if_interrupted() {
 void merge_round_trip(roundtrip::RoundTripResult result,
                       const std::vector<source::Migration>& history, const lint::Linter& linter,
                       const lint::LintOptions& lint, std::vector<core::Finding>& findings) {
-  std::vector<core::Location> confirmed;
+  std::vector<const roundtrip::Confirmation*> confirmed;
   for (auto& f : findings) {
     const lint::RuleDoc* doc = lint::find_rule_doc(f.rule);
-    if (doc == nullptr || !doc->has_tag("locks") || doc->kind == lint::RuleKind::RoundTrip) {
-      continue; // only static findings about locks and rewrites are confirmed
+    if (doc == nullptr || doc->kind == lint::RuleKind::RoundTrip || !f.phase) {
+      continue; // only static findings are confirmed
     }
-    for (const auto& [where, text] : result.confirmations) {
-      if (same_line(f.location, where) && f.phase) {
-        f.message += "; confirmed by the round-trip: " + text;
-        confirmed.push_back(where);
+    for (const auto& c : result.confirmations) {
+      // Only rules tagged for an observation take it: locks and rewrites (`locks`), observed
+      // data loss (`data-loss`).
+      if (doc->has_tag(c.tag) && same_line(f.location, c.location)) {
+        f.message += "; confirmed by the round-trip: " + c.text;
+        confirmed.push_back(&c);
       }
     }
   }
+  // An observation a static finding took is not reported again on its own: a round-trip finding
+  // with the confirmation's tag on the same line.
+  auto taken = [&](const core::Finding& f) {
+    const lint::RuleDoc* doc = lint::find_rule_doc(f.rule);
+    return doc != nullptr &&
+           std::any_of(confirmed.begin(), confirmed.end(), [&](const roundtrip::Confirmation* c) {
+             return doc->has_tag(c->tag) && same_line(c->location, f.location);
+           });
+  };
+  std::erase_if(result.findings, taken);
   // Observations follow the phases linted, like static findings; failures are always shown.
   std::erase_if(result.observations, [&](const core::Finding& f) {
     const bool linted = f.phase == core::Phase::Downgrade ? lint.downgrade : lint.upgrade;
-    return !linted || std::any_of(confirmed.begin(), confirmed.end(), [&](const core::Location& c) {
-      return same_line(c, f.location);
-    });
+    return !linted || taken(f);
   });
   result.findings.insert(result.findings.end(), result.observations.begin(),
                          result.observations.end());
@@ -140,6 +150,7 @@ Status run_round_trip(const Options& o, const discover::Discovery& discovery,
     roundtrip::RoundTripOptions options;
     options.from = o.round_trip.from;
     options.statement_timeout = o.round_trip.statement_timeout;
+    options.with_data = o.round_trip.with_data;
     const bool tty = o.log_is_terminal;
     options.progress = [tty, &log](size_t n, size_t total, const source::Migration& m) {
       if (tty) {
@@ -155,6 +166,9 @@ Status run_round_trip(const Options& o, const discover::Discovery& discovery,
     }
     log << "miglint: round-trip stepped " << result.stepped << " migration"
         << (result.stepped == 1 ? "" : "s") << '\n';
+    if (!result.data_summary.empty()) {
+      log << "miglint: " << result.data_summary << '\n';
+    }
     const std::string aborted = result.aborted;
     merge_round_trip(std::move(result), migrations, linter, o.lint, report.findings);
     if (!aborted.empty()) {

@@ -94,6 +94,9 @@ void apply_config(const Config& c, const CLI::App& cmd, CheckCommand& o) {
   if (c.database_url_env) {
     run.round_trip.database_url_env = *c.database_url_env;
   }
+  if (c.with_data && unset("--with-data")) {
+    run.round_trip.with_data = *c.with_data;
+  }
   if (c.pg_bin && unset("--pg-bin")) {
     for (const auto& d : *c.pg_bin) {
       run.round_trip.server.pg_bin.push_back((dir / d).lexically_normal().string());
@@ -302,6 +305,10 @@ int run(int argc, char** argv) {
   check::RoundTripOptions& round_trip = run_options.round_trip;
   check_cmd->add_flag("--round-trip", round_trip.enabled,
                       "Apply, downgrade and re-apply each migration on an ephemeral PostgreSQL");
+  // A flag, so that its value only comes with `=`: `--with-data migrations/` keeps the path.
+  check_cmd->add_flag("--with-data{300}", round_trip.with_data,
+                      "Round-trip with ROWS generated rows in every table (--with-data[=ROWS], "
+                      "default 300; implies --round-trip)");
   check_cmd->add_option("--postgres", round_trip.server.provider, "Where the round-trip runs")
       ->check(CLI::IsMember({"auto", "local", "docker", "url"}));
   check_cmd->add_option("--database-url", round_trip.server.database_url,
@@ -382,6 +389,8 @@ int run(int argc, char** argv) {
         apply_config(loaded.config, *check_cmd, check);
       }
     }
+    round_trip.enabled =
+        round_trip.enabled || (check_cmd->count("--with-data") > 0 && round_trip.with_data > 0);
     return run_check(check);
   }
   if (rules_cmd->parsed()) {

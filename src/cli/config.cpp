@@ -199,6 +199,14 @@ private:
         } else {
           m_out.config.pg_bin = strings(v, "round-trip.pg-bin");
         }
+      } else if (key == "with-data") {
+        if (const auto* b = v.as_boolean()) {
+          m_out.config.with_data = b->get() ? 300 : 0;
+        } else if (const auto* i = v.as_integer(); i != nullptr && i->get() >= 0) {
+          m_out.config.with_data = static_cast<size_t>(i->get());
+        } else {
+          error(v.source(), "`round-trip.with-data` must be true, false or a number of rows");
+        }
       } else {
         error(k.source(), "unknown key `round-trip." + key + "` in the miglint configuration");
       }
@@ -325,6 +333,8 @@ fail-on = "error"
 # Directories of PostgreSQL server binaries (initdb, postgres); the round-trip runs on the one
 # whose major is pg-version (default: PATH, pg_config --bindir, /usr/lib/postgresql/*/bin).
 # pg-bin = ["/usr/lib/postgresql/14/bin", "/usr/lib/postgresql/16/bin"]
+# Run the round-trip on tables with generated rows: true (300 rows per table) or a number.
+# with-data = true
 )toml";
 }
 

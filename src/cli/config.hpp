@@ -33,6 +33,7 @@ struct Config {
   std::optional<std::string> stats_url;           // [round-trip] read-only production statistics
   std::optional<int64_t> small_table_rows;        // [round-trip] lock findings below it: info
   std::optional<std::vector<std::string>> pg_bin; // [round-trip] server binary directories
+  std::optional<size_t> with_data; // [round-trip] with-data = true (300 rows) | false | ROWS
 };
 
 // A duration as PostgreSQL writes timeouts, with a unit: "500ms", "30s", "5min", "1h"; "0" (no

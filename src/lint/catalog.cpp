@@ -137,8 +137,9 @@ RuleDoc parse_rule_doc(std::string_view stem, std::string_view text) {
       for (std::string_view rest = value; !rest.empty();) {
         auto comma = rest.find(',');
         auto tag = trim(rest.substr(0, comma));
-        if (tag != "locks" && tag != "style" && tag != "alembic") {
-          doc.errors.push_back("unknown tag: " + std::string(tag) + " (locks, style or alembic)");
+        if (tag != "locks" && tag != "style" && tag != "alembic" && tag != "data-loss") {
+          doc.errors.push_back("unknown tag: " + std::string(tag) +
+                               " (locks, data-loss, style or alembic)");
         } else {
           doc.tags.emplace_back(tag);
         }

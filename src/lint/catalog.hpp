@@ -33,6 +33,8 @@ struct RuleDoc {
   // `tags:` (comma-separated). `locks`: the rule is about the lock or rewrite a statement takes, so
   // the round-trip's observation of that statement confirms its finding. `style`: the style group.
   // `alembic`: about what Alembic (autogenerate) writes.
+  // `data-loss`: about lost data, so the round-trip's observed data loss on the statement's line
+  // (--with-data) confirms its finding.
   std::vector<std::string> tags;
   // `enabled: false`: off unless selected (`--select`, config `select`).
   bool enabled = true;

@@ -9,8 +9,10 @@ once the project's scripts are read: it is started while miglint starts the serv
 writes {"op": "connect", "url": ..., "database": ...} (the scratch database), then
 {"op": "upgrade"|"downgrade", "revision": id} commands, {"op": "reset"} after it recreated the
 scratch database, and {"op": "quit"}; the driver answers
-each step with {"event": "statement", ...} lines, then {"event": "done", "xids": [...],
-"touched": [...]} or {"event": "error", "message": ..., ...}; an error with "fatal": true (a
+each step with {"event": "statement", ...} lines (with "started" and "duration", milliseconds
+from the step's start), {"event": "end", "at": ms} when a transaction commits or rolls back
+(its statements' locks are released), then {"event": "done", "xids": [...], "touched": [...],
+"at": ms} or {"event": "error", "message": ..., ...}; an error with "fatal": true (a
 revision file that cannot be imported) ends the history: the revisions after it cannot run.
 When env.py cannot run (an exception before the revision's code starts: the application is not
 installed, settings want secrets, an async driver is missing), the driver says so once with
@@ -27,6 +29,7 @@ import os
 import re
 import signal
 import sys
+import time
 import traceback
 import weakref
 
@@ -242,7 +245,11 @@ def main():
              "l.relation::oid::text, l.mode FROM pg_locks l WHERE l.pid = pg_backend_pid() "
              "AND l.locktype = 'relation' AND l.granted")
 
+    def now_ms():
+        return (time.perf_counter() - state["t0"]) * 1000.0
+
     def new_step():
+        state["t0"] = time.perf_counter()
         state["last"] = None
         state["files"] = {}
         state["held"] = set()
@@ -327,7 +334,7 @@ def main():
             return
         if state["last"] is None:
             baseline(conn)
-        state["current"] = {"sql": statement, "file": path, "line": line}
+        state["current"] = {"sql": statement, "file": path, "line": line, "started": now_ms()}
 
     @event.listens_for(Engine, "after_cursor_execute")
     def after(conn, cursor, statement, parameters, context, executemany):
@@ -345,8 +352,20 @@ def main():
                 trace_locks(cur.fetchall())
             return
         state["current"] = None
+        current["duration"] = now_ms() - current.get("started", 0.0)
         current.update(observe(conn))
         emit(event="statement", **current)
+
+    @event.listens_for(Engine, "commit")
+    def committed(conn):
+        # Just before the COMMIT: what the transaction locked is released now.
+        if "t0" in state:
+            emit(event="end", at=now_ms())
+
+    @event.listens_for(Engine, "rollback")
+    def rolled_back(conn):
+        if "t0" in state:
+            emit(event="end", at=now_ms())
 
     def dispose_env_engines():
         # Engines env.py built around the cache (its own subclass, a custom creator) leave
@@ -476,7 +495,8 @@ def main():
             continue
         try:
             step_with_env(command)
-            emit(event="done", xids=sorted(state["xids"]), touched=sorted(state["touched"]))
+            emit(event="done", xids=sorted(state["xids"]), touched=sorted(state["touched"]),
+                 at=now_ms())
         except BaseException as e:  # report everything, including SystemExit from env.py
             failed = state["current"] or {}
             message = "".join(traceback.format_exception_only(type(e), e)).strip()

@@ -332,6 +332,18 @@ StepResult AlembicRunner::apply(const source::Migration& migration, core::Phase 
     result.fault = "the Alembic driver (" + m_interpreter + ") is gone";
     return result;
   }
+  // The statements of the open transaction: they hold their locks until its "end" event.
+  std::vector<size_t> holding;
+  auto release = [&](const nlohmann::json& event) {
+    if (!event.contains("at") || !event["at"].is_number()) {
+      return;
+    }
+    const double at = event["at"].get<double>();
+    for (size_t k : holding) {
+      result.statements[k].held_ms = at - result.statements[k].started_ms;
+    }
+    holding.clear();
+  };
   while (true) {
     auto text = read_line(m_out);
     if (core::interrupted() != 0) {
@@ -383,7 +395,18 @@ StepResult AlembicRunner::apply(const source::Migration& migration, core::Phase 
       for (const auto& r : event["rewritten"]) {
         s.observation.rewritten.push_back(r.get<std::string>());
       }
+      if (event.contains("started") && event["started"].is_number() && event.contains("duration") &&
+          event["duration"].is_number()) {
+        s.started_ms = event["started"].get<double>();
+        s.duration_ms = event["duration"].get<double>();
+        s.held_ms = s.duration_ms;
+        if (s.observation.observed) {
+          holding.push_back(result.statements.size());
+        }
+      }
       result.statements.push_back(std::move(s));
+    } else if (kind == "end") {
+      release(event);
     } else if (kind == "environment") {
       // Once per run: env.py cannot run; the driver goes on with its built-in environment.
       const std::string env_file = event.contains("file") && event["file"].is_string()
@@ -412,6 +435,7 @@ StepResult AlembicRunner::apply(const source::Migration& migration, core::Phase 
         m_watchdog->disarm();
       }
       read_trace(event, result.trace);
+      release(event);
       return result;
     } else if (kind == "error") {
       if (m_watchdog) {

@@ -2,11 +2,17 @@
 
 #include "core/process.hpp"
 #include "roundtrip/observer.hpp"
+#include "roundtrip/seed.hpp"
 #include "roundtrip/snapshot.hpp"
+#include "roundtrip/values.hpp"
+#include "sql/parser.hpp"
 
 #include <pqxx/pqxx>
 
+#include <algorithm>
+#include <cstdio>
 #include <map>
+#include <optional>
 
 namespace miglint::roundtrip {
 namespace {
@@ -46,12 +52,90 @@ bool disk_full(const std::string& sqlstate, const std::string& text) {
   return sqlstate == "53100" || text.find("No space left on device") != std::string::npos;
 }
 
+// "35 ms", "3.2 ms", "1.24 s"
+std::string duration(double ms) {
+  char buf[32];
+  if (ms >= 1000) {
+    std::snprintf(buf, sizeof buf, "%.2f s", ms / 1000);
+  } else if (ms >= 10) {
+    std::snprintf(buf, sizeof buf, "%.0f ms", ms);
+  } else {
+    std::snprintf(buf, sizeof buf, "%.1f ms", ms);
+  }
+  return buf;
+}
+
+std::string rows_text(uint64_t n) {
+  return with_separators(n) + (n == 1 ? " row" : " rows");
+}
+
+std::string lower(std::string s) {
+  for (auto& c : s) {
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  }
+  return s;
+}
+
+// Whether a statement's name of a relation is the table `qualified` ("public.users").
+bool same_table(const sql::QualifiedName& name, const std::string& qualified) {
+  const std::string key = lower(name.key());
+  return key == lower(qualified) ||
+         (name.schema.empty() &&
+          lower(name.name) == lower(qualified.substr(qualified.find('.') + 1)));
+}
+
+// The statement of a phase that lost the values of `lost`: the one dropping its table or one of
+// its columns (the lost one first), else one naming the table, else none.
+const ExecutedStatement* losing_statement(const std::vector<ExecutedStatement>& statements,
+                                          const LostValues& lost) {
+  const ExecutedStatement* best = nullptr;
+  int best_rank = 99;
+  const std::string relname = lower(lost.table.substr(lost.table.find('.') + 1));
+  for (const auto& s : statements) {
+    int rank = 99;
+    const sql::ParsedScript parsed = sql::parse(s.sql);
+    for (const auto& st : parsed.statements) {
+      if (const auto* drop = st.as<sql::Drop>()) {
+        for (const auto& o : drop->objects) {
+          if (drop->kind == sql::ObjectKind::Table && same_table(o, lost.table)) {
+            rank = std::min(rank, 1);
+          }
+        }
+        if (drop->cascade) {
+          rank = std::min(rank, 3);
+        }
+      } else if (const auto* alter = st.as<sql::AlterTable>();
+                 alter != nullptr && same_table(alter->table, lost.table)) {
+        for (const auto& cmd : alter->cmds) {
+          if (cmd.kind == sql::AlterKind::DropColumn) {
+            const bool mine = std::find(lost.columns.begin(), lost.columns.end(), cmd.column) !=
+                              lost.columns.end();
+            rank = std::min(rank, mine ? 1 : 2);
+          }
+        }
+      }
+    }
+    if (rank == 99 && lower(s.sql).find(relname) != std::string::npos) {
+      rank = 4;
+    }
+    if (rank < best_rank) {
+      best_rank = rank;
+      best = &s;
+    }
+  }
+  return best;
+}
+
 class Engine {
 public:
   Engine(const std::vector<source::Migration>& migrations, Server& server, Runner& runner,
          const RoundTripOptions& options)
       : m_migrations(migrations), m_server(server), m_runner(runner), m_options(options),
-        m_connection(std::make_unique<pqxx::connection>(server.conninfo())) {}
+        m_connection(std::make_unique<pqxx::connection>(server.conninfo())) {
+    if (options.with_data > 0) {
+      m_seeder.emplace(SeedOptions{options.with_data, options.data_seed});
+    }
+  }
 
   RoundTripResult run() {
     if (m_migrations.empty()) {
@@ -77,6 +161,15 @@ public:
                     cause.empty() ? "the round-trip's connection failed: " + what : cause, what,
                     disk_full("", cause + what)});
     }
+    if (m_seeder) {
+      const double rate = m_seed_ms > 0 ? static_cast<double>(m_seed_rows) * 1000 / m_seed_ms : 0;
+      char seconds[32];
+      std::snprintf(seconds, sizeof seconds, "%.2f s", m_seed_ms / 1000);
+      m_result.data_summary = "seeded " + rows_text(m_seed_rows) + " into " +
+                              std::to_string(m_seed_tables.size()) + " table" +
+                              (m_seed_tables.size() == 1 ? "" : "s") + " in " + seconds + " (" +
+                              with_separators(static_cast<uint64_t>(rate)) + " rows/s)";
+    }
     return std::move(m_result);
   }
 
@@ -90,7 +183,7 @@ private:
     }
     stepping = m_options.from.empty();
     size_t index = 0;
-    Snapshot before = m_snapshots.take(*m_connection);
+    Snapshot before = snapshot(nullptr);
     for (const auto& m : m_migrations) {
       stepping = stepping || m.id == m_options.from;
       if (!stepping || !m.selected) {
@@ -103,7 +196,7 @@ private:
         if (m_stopped) {
           break;
         }
-        before = m_snapshots.take(*m_connection, &up.trace);
+        before = snapshot(&up.trace);
         continue;
       }
       if (m_options.progress) {
@@ -186,16 +279,150 @@ private:
     return r;
   }
 
+  // A snapshot after a step: the transactions miglint ran itself since the last one (seeding,
+  // deleting seeded rows) change no catalog row, so the step's trace may count them as seen.
+  Snapshot snapshot(const StepTrace* trace) {
+    if (trace == nullptr) {
+      m_own_xids.clear();
+      return m_snapshots.take(*m_connection);
+    }
+    StepTrace t = *trace;
+    t.xids.insert(m_own_xids.begin(), m_own_xids.end());
+    m_own_xids.clear();
+    return m_snapshots.take(*m_connection, &t);
+  }
+
+  // With data: seeds the tables without rows (and grows `grow`), and says which could not be.
+  void seed(const source::Migration& m, core::Phase phase, const std::set<std::string>& grow) {
+    const SeedReport r = m_seeder->seed(*m_connection, grow);
+    m_own_xids.insert(r.xids.begin(), r.xids.end());
+    m_seed_rows += r.rows;
+    m_seed_tables.insert(r.tables.begin(), r.tables.end());
+    m_seed_ms += r.ms;
+    const std::string when = phase == core::Phase::Upgrade ? "before migration " + m.id
+                                                           : "before the downgrade of " + m.id;
+    for (const auto& p : r.problems) {
+      m_result.findings.push_back(
+          make("roundtrip-seed-failed", anchor_of(m, core::Phase::Upgrade),
+               "miglint could not give " + p.table + " rows " + when +
+                   " (the round-trip goes on with the table empty): " + p.reason,
+               m, core::Phase::Upgrade));
+    }
+  }
+
+  // After a phase failed with data: deletes the seeded rows of the tables the migration names
+  // (and of their children) and applies the phase again. Its trace is added to `trace`.
+  std::optional<StepResult> again_without_rows(const source::Migration& m, core::Phase phase,
+                                               StepTrace& trace) {
+    if (!m_seeder || !m_seeder->seeded_any()) {
+      return std::nullopt;
+    }
+    const auto [text, all] = named(m);
+    if (!m_seeder->clear(*m_connection, text, all, m_own_xids)) {
+      return std::nullopt; // no rows of its tables: the failure is not theirs
+    }
+    StepResult r = apply(m, phase);
+    trace.xids.insert(r.trace.xids.begin(), r.trace.xids.end());
+    trace.relations.insert(r.trace.relations.begin(), r.trace.relations.end());
+    return r;
+  }
+
+  // The migration's SQL, lower-cased, for the tables it names; `all` when that SQL is not all
+  // that runs (code miglint could not read) or a CASCADE may reach other tables.
+  std::pair<std::string, bool> named(const source::Migration& m) const {
+    std::string text;
+    for (const auto* script : {&m.upgrade, &m.downgrade}) {
+      if (*script) {
+        text += lower((*script)->sql) + "\n";
+      }
+    }
+    const bool all = text.find("cascade") != std::string::npos ||
+                     std::any_of(m.findings.begin(), m.findings.end(), [](const core::Finding& f) {
+                       return f.rule == "unanalyzable-code";
+                     });
+    return {std::move(text), all};
+  }
+
+  // Data loss since the capture before the step: reported on the statement that lost it.
+  void check_loss(const source::Migration& m, core::Phase phase, const StepResult& r,
+                  const std::string& when, const Snapshot* before, const Snapshot* after) {
+    if (!m_seeder || m_values.empty()) {
+      return;
+    }
+    const auto [text, all] = named(m);
+    // When every statement's locks were seen, the trace names every table the phase could have
+    // dropped a column of.
+    const bool complete =
+        std::all_of(r.statements.begin(), r.statements.end(),
+                    [](const ExecutedStatement& s) { return s.observation.observed; });
+    for (const auto& lost :
+         m_values.lost(*m_connection, text, all, complete ? &r.trace.relations : nullptr)) {
+      const ExecutedStatement* s = losing_statement(r.statements, lost);
+      const core::Location where = s != nullptr ? s->location : anchor_of(m, phase);
+      std::string what;
+      if (lost.table_gone && lost.columns.size() > 1) {
+        what = "values of " + lost.table + " (" + rows_text(lost.rows) + ")";
+      } else {
+        std::string columns;
+        for (const auto& c : lost.columns) {
+          columns += (columns.empty() ? "" : ", ") + lost.table + "." + c;
+        }
+        what = "values of " + columns + " (" + rows_text(lost.rows) + ")";
+      }
+      // A column of the table added in the same phase: a rename written as drop and add.
+      bool drop_add = false;
+      if (!lost.table_gone && before != nullptr && after != nullptr) {
+        for (const auto& d : diff(*before, *after)) {
+          drop_add = drop_add || (d.change == Difference::Kind::Added && d.kind == "column" &&
+                                  d.name.rfind(lost.table + ".", 0) == 0);
+        }
+      }
+      const std::string reason =
+          drop_add ? "the drop+add loses data (a column dropped and another added: a rename "
+                     "written as a drop and an add)"
+          : lost.table_gone ? "the table is dropped and no table holds them now"
+                            : "the column is dropped and no column holds them now";
+      m_result.findings.push_back(make("data-loss-observed", where,
+                                       what + " are gone " + when + ": " + reason, m, phase,
+                                       s != nullptr ? s->sql : std::string()));
+      m_result.confirmations.push_back(
+          {where, what + " are gone " + when + (drop_add ? ": the drop+add loses data" : ""),
+           "data-loss"});
+    }
+  }
+
   // Steps one migration; returns the snapshot the next migration starts from.
   Snapshot step(const source::Migration& m, const Snapshot& before) {
-    const StepResult up = apply(m, core::Phase::Upgrade);
+    if (m_seeder) {
+      seed(m, core::Phase::Upgrade, {});
+      const auto [text, all] = named(m);
+      m_values.capture(*m_connection, text, all);
+    }
+    StepResult up = apply(m, core::Phase::Upgrade);
     observe(m, core::Phase::Upgrade, up, before);
+    StepTrace up_trace = up.trace;
+    bool rows_deleted = false; // the seeded rows are gone: nothing to compare
+    bool failed_rows = false;  // the upgrade failed on rows: its second application will too
+    if (!up.ok && !up.fatal) {
+      if (auto retry = again_without_rows(m, core::Phase::Upgrade, up_trace)) {
+        rows_deleted = true;
+        if (retry->ok) {
+          report_failure("roundtrip-fails-with-data", m, core::Phase::Upgrade, up,
+                         "fails on a table with rows: ");
+          up = std::move(*retry);
+          failed_rows = true;
+        }
+      }
+    }
     if (!up.ok) {
       report_failure(up.fatal ? "roundtrip-import-failed" : "roundtrip-upgrade-failed", m,
                      core::Phase::Upgrade, up);
-      return m_snapshots.take(*m_connection, &up.trace);
+      return snapshot(&up_trace);
     }
-    const Snapshot upgraded = m_snapshots.take(*m_connection, &up.trace);
+    const Snapshot upgraded = snapshot(&up_trace);
+    if (!rows_deleted) {
+      check_loss(m, core::Phase::Upgrade, up, "after the upgrade", &before, &upgraded);
+    }
     const auto& down = m.downgrade;
     if (!down || down->sql.find_first_not_of(" \t\r\n;") == std::string::npos) {
       // Reported once, as info: the run goes on from the upgraded schema.
@@ -208,13 +435,41 @@ private:
                core::Phase::Downgrade));
       return upgraded;
     }
-    const StepResult back = apply(m, core::Phase::Downgrade);
+    if (m_seeder) {
+      // Rows the new release would write: the tables the upgrade created, and a tenth more in
+      // those whose columns or constraints it changed (not those it only indexed).
+      std::set<std::string> changed;
+      std::set<std::string> grow;
+      for (const auto& d : diff(before, upgraded)) {
+        if (d.kind == "column" || d.kind == "constraint") {
+          changed.insert(d.name.substr(0, d.name.rfind('.')));
+        }
+      }
+      for (const auto& oid : up_trace.relations) {
+        if (const std::string* t = upgraded.table(oid); t != nullptr && changed.contains(*t)) {
+          grow.insert(oid);
+        }
+      }
+      seed(m, core::Phase::Downgrade, grow);
+    }
+    StepResult back = apply(m, core::Phase::Downgrade);
     observe(m, core::Phase::Downgrade, back, upgraded, &before);
+    StepTrace back_trace = back.trace;
+    if (!back.ok) {
+      if (auto retry = again_without_rows(m, core::Phase::Downgrade, back_trace)) {
+        rows_deleted = true;
+        if (retry->ok) {
+          report_failure("roundtrip-fails-with-data", m, core::Phase::Downgrade, back,
+                         "the downgrade fails on a table with rows: ");
+          back = std::move(*retry);
+        }
+      }
+    }
     if (!back.ok) {
       report_failure("roundtrip-downgrade-failed", m, core::Phase::Downgrade, back);
-      return m_snapshots.take(*m_connection, &back.trace);
+      return snapshot(&back_trace);
     }
-    const Snapshot downgraded = m_snapshots.take(*m_connection, &back.trace);
+    const Snapshot downgraded = snapshot(&back_trace);
     if (const auto d = diff(before, downgraded); !d.empty()) {
       m_result.findings.push_back(make("downgrade-leaves-trace",
                                        anchor_of(m, core::Phase::Downgrade),
@@ -222,7 +477,24 @@ private:
                                            " the schema differs from before: " + describe(d),
                                        m, core::Phase::Downgrade));
     }
-    const StepResult again = apply(m, core::Phase::Upgrade);
+    if (!rows_deleted) {
+      check_loss(m, core::Phase::Downgrade, back, "after the downgrade", nullptr, nullptr);
+    }
+    StepResult again = apply(m, core::Phase::Upgrade);
+    StepTrace again_trace = again.trace;
+    if (!again.ok) {
+      if (auto retry = again_without_rows(m, core::Phase::Upgrade, again_trace)) {
+        rows_deleted = true;
+        if (retry->ok) {
+          if (!failed_rows) {
+            report_failure("roundtrip-fails-with-data", m, core::Phase::Upgrade, again,
+                           "applied again after its downgrade, the upgrade fails on a table "
+                           "with rows: ");
+          }
+          again = std::move(*retry);
+        }
+      }
+    }
     if (!again.ok) {
       report_failure("upgrade-not-repeatable", m, core::Phase::Upgrade, again,
                      "the upgrade fails when applied again after its downgrade: ");
@@ -231,14 +503,18 @@ private:
       }
       // Continue from a clean copy of the history up to this migration.
       rebuild_through(m);
-      return m_snapshots.take(*m_connection);
+      return snapshot(nullptr);
     }
-    const Snapshot reupgraded = m_snapshots.take(*m_connection, &again.trace);
+    const Snapshot reupgraded = snapshot(&again_trace);
     if (const auto d = diff(upgraded, reupgraded); !d.empty()) {
       m_result.findings.push_back(make("upgrade-not-repeatable", anchor_of(m, core::Phase::Upgrade),
                                        "applied again after its downgrade, the upgrade of " + m.id +
                                            " leaves a different schema: " + describe(d),
                                        m, core::Phase::Upgrade));
+    }
+    if (!rows_deleted) {
+      check_loss(m, core::Phase::Upgrade, again, "after the downgrade and the upgrade again",
+                 &downgraded, &reupgraded);
     }
     return reupgraded;
   }
@@ -267,7 +543,6 @@ private:
     };
     for (const auto& s : r.statements) {
       std::string confirmation;
-      std::vector<std::string> dangerous;
       std::vector<std::string> rewritten;
       std::map<std::string, std::string> strongest; // per relation: the strongest new lock
       for (const auto& [oid, mode] : s.observation.locks) {
@@ -277,39 +552,52 @@ private:
           strongest[*rel] = mode;
         }
       }
-      for (const auto& [rel, mode] : strongest) {
-        dangerous.push_back(mode + " on " + rel);
-      }
+      // With data: how long, on how many rows.
+      auto with_rows = [&](const std::string& rel) {
+        const TableValues* t = m_seeder ? m_values.table(rel) : nullptr;
+        return t != nullptr ? " with " + rows_text(t->rows) : std::string();
+      };
+      const bool timed = m_seeder && s.held_ms >= 0;
       for (const auto& oid : s.observation.rewritten) {
         if (const std::string* rel = start.table(oid); rel != nullptr && old(*rel)) {
           rewritten.push_back(*rel);
         }
       }
-      for (const auto& d : dangerous) {
-        confirmation += (confirmation.empty() ? "took " : ", ") + d;
+      for (const auto& [rel, mode] : strongest) {
+        confirmation +=
+            (confirmation.empty() ? "" : ", ") +
+            (timed ? "held " + mode + " on " + rel + " for " + duration(s.held_ms) + with_rows(rel)
+                   : (confirmation.empty() ? "took " : "") + mode + " on " + rel);
       }
       for (const auto& rel : rewritten) {
-        confirmation += (confirmation.empty() ? "rewrote " : ", rewrote ") + rel;
+        confirmation += (confirmation.empty() ? "rewrote " : ", rewrote ") + rel +
+                        (timed ? " in " + duration(s.duration_ms) + with_rows(rel) : "");
       }
       if (confirmation.empty()) {
         continue;
       }
-      m_result.confirmations.emplace_back(s.location, confirmation);
-      for (const auto& d : dangerous) {
-        const bool reads = d.rfind("ACCESS EXCLUSIVE", 0) == 0;
+      m_result.confirmations.push_back({s.location, confirmation, "locks"});
+      for (const auto& [rel, mode] : strongest) {
+        const bool reads = mode == "ACCESS EXCLUSIVE";
+        const std::string blocking =
+            reads ? std::string("reads and writes") : std::string("writes");
         m_result.observations.push_back(
             make("dangerous-lock-observed", s.location,
-                 "PostgreSQL took " + d + " here, blocking " +
-                     (reads ? std::string("reads and writes") : std::string("writes")) +
-                     " of a table that existed before the migration",
+                 timed ? "PostgreSQL took " + mode + " on " + rel + " here and held it for " +
+                             duration(s.held_ms) + with_rows(rel) + ", blocking " + blocking +
+                             " of a table that existed before the migration"
+                       : "PostgreSQL took " + mode + " on " + rel + " here, blocking " + blocking +
+                             " of a table that existed before the migration",
                  m, phase, s.sql));
       }
       for (const auto& rel : rewritten) {
-        m_result.observations.push_back(make("table-rewrite-observed", s.location,
-                                             "PostgreSQL rewrote " + rel +
-                                                 " here (its relfilenode changed): the whole table "
-                                                 "was copied under an exclusive lock",
-                                             m, phase, s.sql));
+        m_result.observations.push_back(
+            make("table-rewrite-observed", s.location,
+                 "PostgreSQL rewrote " + rel + " here" +
+                     (timed ? " in " + duration(s.duration_ms) + with_rows(rel) : "") +
+                     " (its relfilenode changed): the whole table was copied under an exclusive "
+                     "lock",
+                 m, phase, s.sql));
       }
     }
   }
@@ -328,6 +616,10 @@ private:
     }
     m_connection = std::make_unique<pqxx::connection>(m_server.conninfo());
     m_snapshots = Snapshotter(); // a new database: nothing known
+    m_own_xids.clear();
+    if (m_seeder) {
+      m_seeder->reset();
+    }
   }
 
   const std::vector<source::Migration>& m_migrations;
@@ -341,6 +633,13 @@ private:
   // The step running (for a failure outside the steps' results: an exception).
   const source::Migration* m_current = nullptr;
   core::Phase m_phase = core::Phase::Upgrade;
+  // With data:
+  std::optional<Seeder> m_seeder;
+  ValueTracker m_values;         // the tables the stepped migration names, before it
+  std::set<uint64_t> m_own_xids; // miglint's own transactions since the last snapshot
+  size_t m_seed_rows = 0;
+  std::set<std::string> m_seed_tables; // names: a table seeded again counts once
+  double m_seed_ms = 0;
 };
 
 } // namespace

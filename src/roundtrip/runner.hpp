@@ -34,6 +34,13 @@ struct ExecutedStatement {
   core::Location location; // in the user's file
   std::string sql;
   Observation observation;
+  // Wall times in milliseconds, measured by the runner (client side: a round trip included):
+  // when the statement started, counted from the start of the step; how long it ran; and how
+  // long the locks it took were held, from its start to the end of its transaction (its own
+  // duration outside a transaction). -1 when not measured.
+  double started_ms = -1;
+  double duration_ms = -1;
+  double held_ms = -1;
 };
 
 // The project's environment (Alembic's env.py) could not run: said once, by the step where it

@@ -5,6 +5,8 @@
 
 #include <pqxx/pqxx>
 
+#include <chrono>
+
 namespace miglint::roundtrip {
 namespace {
 
@@ -95,6 +97,20 @@ StepResult SqlRunner::run(const source::Migration& migration, core::Phase phase)
   bool open = in_tx || (count > 0 && wrappable(parsed.statements.front()));
   m_observer->begin_step(n, open);
   bool reset = false; // RESET ALL already sent with the last COMMIT
+  // Times: from the step's start; the statements of the open transaction hold their locks until
+  // it ends.
+  const auto t0 = std::chrono::steady_clock::now();
+  auto now_ms = [&] {
+    return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+  };
+  std::vector<size_t> holding; // indices into result.statements
+  auto release = [&] {
+    const double end = now_ms();
+    for (size_t k : holding) {
+      result.statements[k].held_ms = end - result.statements[k].started_ms;
+    }
+    holding.clear();
+  };
   for (size_t i = 0; i < count; ++i) {
     const auto& s = parsed.statements[i];
     if (core::interrupted() != 0) {
@@ -109,6 +125,7 @@ StepResult SqlRunner::run(const source::Migration& migration, core::Phase phase)
         n.exec("BEGIN");
       }
       open = false;
+      executed.started_ms = now_ms();
       if (m_watchdog) {
         m_watchdog->arm();
       }
@@ -121,9 +138,12 @@ StepResult SqlRunner::run(const source::Migration& migration, core::Phase phase)
       if (m_watchdog) {
         m_watchdog->disarm();
       }
+      executed.duration_ms = now_ms() - executed.started_ms;
+      executed.held_ms = executed.duration_ms;
       if (wrap) {
         reset = i + 1 == count;
         n.exec(reset ? "COMMIT; RESET ALL" : "COMMIT");
+        executed.held_ms = now_ms() - executed.started_ms;
       }
     } catch (const pqxx::sql_error& e) {
       if (m_watchdog) {
@@ -153,18 +173,27 @@ StepResult SqlRunner::run(const source::Migration& migration, core::Phase phase)
       result.failed = std::move(executed);
       return result;
     }
+    bool ended = false;
     if (const auto* tx = s.as<sql::Transaction>()) {
       if (tx->kind == sql::TxKind::Begin) {
         in_tx = true;
       } else if (tx->kind == sql::TxKind::Commit || tx->kind == sql::TxKind::Rollback) {
         in_tx = false;
+        ended = true;
       }
     }
+    if (in_tx) {
+      holding.push_back(result.statements.size());
+    }
     result.statements.push_back(std::move(executed));
+    if (ended) {
+      release();
+    }
   }
   if (in_tx) {
     try {
       n.exec("COMMIT; RESET ALL");
+      release();
       reset = true;
     } catch (const pqxx::sql_error& e) {
       result.ok = false;

@@ -128,6 +128,25 @@ TEST(Catalog, ParsesFrontMatterAndExamples) {
   ASSERT_EQ(doc.good_examples.size(), 1u);
 }
 
+TEST(Catalog, KindAndTags) {
+  const auto doc =
+      lint::parse_rule_doc("x", "---\nid: x\nseverity: info\nkind: round-trip\n"
+                                "summary: S.\nhelp: H.\ntags: data-loss, style\n---\n");
+  EXPECT_TRUE(doc.errors.empty()) << doc.errors.front();
+  EXPECT_EQ(doc.kind, lint::RuleKind::RoundTrip);
+  EXPECT_EQ(doc.tags, (std::vector<std::string>{"data-loss", "style"}));
+  EXPECT_TRUE(doc.has_tag("data-loss"));
+  EXPECT_FALSE(doc.has_tag("locks"));
+  EXPECT_FALSE(lint::parse_rule_doc("x", "---\nid: x\nkind: dynamic\nsummary: s\nhelp: h\n---\n")
+                   .errors.empty());
+  // The drop rules and their observation take observed data loss.
+  EXPECT_TRUE(lint::find_rule_doc("set-not-null")->has_tag("locks"));
+  for (const char* id : {"drop-column", "drop-table", "rename-as-drop-add", "data-loss-observed"}) {
+    EXPECT_TRUE(lint::find_rule_doc(id)->has_tag("data-loss")) << id;
+  }
+  EXPECT_EQ(lint::find_rule_doc("roundtrip-fails-with-data")->kind, lint::RuleKind::RoundTrip);
+}
+
 TEST(Catalog, ReportsBrokenDocs) {
   EXPECT_FALSE(lint::parse_rule_doc("x", "no front matter").errors.empty());
   EXPECT_FALSE(lint::parse_rule_doc("x", "---\nid: x\nseverity: error\nkind: static\n"
