@@ -17,6 +17,56 @@
 namespace miglint {
 namespace {
 
+alembic::Translation translate_text(const std::string& text,
+                                    core::Phase phase = core::Phase::Upgrade) {
+  auto file = std::make_shared<core::SourceFile>("versions/a1.py", text);
+  const auto revision = alembic::read_revision(file);
+  return alembic::translate(*revision, phase);
+}
+
+std::vector<std::string> messages_of(const std::vector<core::Finding>& findings,
+                                     const std::string& rule) {
+  std::vector<std::string> out;
+  for (const auto& f : findings) {
+    if (f.rule == rule) {
+      out.push_back(f.message);
+    }
+  }
+  return out;
+}
+
+// python_fuzz: a `batch_op` called after its `with op.batch_alter_table(...)` block read the
+// batch of the block from an empty stack (heap-use-after-free). Alembic runs nothing it queues
+// then. Inside another batch's block it was read as that block's table (Alembic runs it when its
+// own block ends): both are reported as code miglint does not read.
+TEST(Hardening, BatchOpOutsideItsBlockIsReportedNotRead) {
+  const auto t = translate_text("from alembic import op\nimport sqlalchemy as sa\n"
+                                "revision = 'a1'\ndown_revision = None\n\n"
+                                "def upgrade():\n"
+                                "    with op.batch_alter_table('users') as batch_op:\n"
+                                "        batch_op.drop_column('a')\n"
+                                "    batch_op.drop_column('b')\n"
+                                "    with op.batch_alter_table('orders') as outer:\n"
+                                "        with op.batch_alter_table('items') as inner:\n"
+                                "            outer.drop_column('c')\n"
+                                "            inner.drop_column('d')\n");
+  ASSERT_TRUE(t.script);
+  EXPECT_NE(t.script->sql.find("ALTER TABLE users DROP COLUMN a"), std::string::npos)
+      << t.script->sql;
+  EXPECT_NE(t.script->sql.find("ALTER TABLE items DROP COLUMN d"), std::string::npos)
+      << t.script->sql;
+  EXPECT_EQ(t.script->sql.find("COLUMN b"), std::string::npos) << t.script->sql;
+  EXPECT_EQ(t.script->sql.find("COLUMN c"), std::string::npos) << t.script->sql;
+  const auto messages = messages_of(t.findings, "unanalyzable-code");
+  ASSERT_EQ(messages.size(), 2u) << ::testing::PrintToString(messages);
+  for (const auto& m : messages) {
+    EXPECT_NE(m.find("of a batch called outside the batch's own `with op.batch_alter_table(...)` "
+                     "block is not analysed"),
+              std::string::npos)
+        << m;
+  }
+}
+
 // A Host that keeps (weakly) whatever the code hands to `keep(...)`.
 class KeepingHost : public python::Host {
 public:
