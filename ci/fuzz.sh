@@ -30,6 +30,7 @@ out="$build/fuzz-out"
 # Sanitizer reports symbolized, leaks checked, UB fatal (the build already makes it so).
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:check_initialization_order=1:strict_init_order=1}"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
+export LSAN_OPTIONS="${LSAN_OPTIONS:-suppressions=$root/ci/lsan.supp:print_suppressions=0}"
 if [ -z "${ASAN_SYMBOLIZER_PATH:-}" ] && command -v llvm-symbolizer >/dev/null; then
   export ASAN_SYMBOLIZER_PATH="$(command -v llvm-symbolizer)"
 fi
