@@ -13,6 +13,7 @@
 #   MIGLINT_FUZZ_CORPUS     where the inputs found are kept between runs
 #                           ($MIGLINT_FUZZ_BUILD_DIR/fuzz-corpus)
 #   MIGLINT_FUZZ_SEEDS_EXTRA  more seed directories, `:`-separated, for local runs
+#   MIGLINT_FUZZ_OUT        logs and reproducers ($MIGLINT_FUZZ_BUILD_DIR/fuzz-out)
 #
 # To reproduce a crash: <build>/tests/fuzz/<target>_fuzz <file>, or decode the base64 printed
 # here into a file first.
@@ -25,7 +26,7 @@ read -r -a targets <<<"${MIGLINT_FUZZ_TARGETS:-python sql config ini}"
 jobs="${MIGLINT_FUZZ_JOBS:-$(nproc)}"
 timeout="${MIGLINT_FUZZ_TIMEOUT:-25}"
 corpus="${MIGLINT_FUZZ_CORPUS:-$build/fuzz-corpus}"
-out="$build/fuzz-out"
+out="${MIGLINT_FUZZ_OUT:-$build/fuzz-out}"
 
 # Sanitizer reports symbolized, leaks checked, UB fatal (the build already makes it so).
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:check_initialization_order=1:strict_init_order=1}"
