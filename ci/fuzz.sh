@@ -9,7 +9,8 @@
 #   MIGLINT_FUZZ_SECONDS    how long each target runs (60)
 #   MIGLINT_FUZZ_TARGETS    which targets (python sql config ini)
 #   MIGLINT_FUZZ_JOBS       how many targets run at once (the number of cores)
-#   MIGLINT_FUZZ_TIMEOUT    seconds one input may take before it counts as a hang (25)
+#   MIGLINT_FUZZ_TIMEOUT    seconds one input may take before it counts as a hang (60; the
+#                           slowest inputs seen, loops cut at 10000 iterations, take ~3 s)
 #   MIGLINT_FUZZ_CORPUS     where the inputs found are kept between runs
 #                           ($MIGLINT_FUZZ_BUILD_DIR/fuzz-corpus)
 #   MIGLINT_FUZZ_SEEDS_EXTRA  more seed directories, `:`-separated, for local runs
@@ -24,7 +25,7 @@ build="${MIGLINT_FUZZ_BUILD_DIR:-build-asan}"
 seconds="${MIGLINT_FUZZ_SECONDS:-60}"
 read -r -a targets <<<"${MIGLINT_FUZZ_TARGETS:-python sql config ini}"
 jobs="${MIGLINT_FUZZ_JOBS:-$(nproc)}"
-timeout="${MIGLINT_FUZZ_TIMEOUT:-25}"
+timeout="${MIGLINT_FUZZ_TIMEOUT:-60}"
 corpus="${MIGLINT_FUZZ_CORPUS:-$build/fuzz-corpus}"
 out="${MIGLINT_FUZZ_OUT:-$build/fuzz-out}"
 
