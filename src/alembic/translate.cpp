@@ -863,6 +863,15 @@ private:
     const python::Span at = args.origin;
     const std::string kind = kind_of(*self);
     if (kind == "batch_op") {
+      // Its operations apply to the innermost open batch: a batch_op kept past its `with` block
+      // (Alembic runs nothing it queues then) or used inside another batch's block is not read.
+      const auto id = self->attrs.find("batch");
+      if (m_batches.empty() || id == self->attrs.end() || m_batches.back().id != id->second) {
+        note(at, "`" + name +
+                     "()` of a batch called outside the batch's own "
+                     "`with op.batch_alter_table(...)` block is not analysed");
+        return python::make_none(at);
+      }
       return operation(name, true, args);
     }
     if (kind == "bind" || kind == "context") {
@@ -1022,8 +1031,11 @@ private:
                              "under an ACCESS EXCLUSIVE lock); the statements below are read "
                              "as plain ALTER TABLE");
       }
+      batch.id = std::to_string(++m_batch_count);
       m_batches.push_back(batch);
-      return object("batch_op", "batch_op", at);
+      ValuePtr op = object("batch_op", "batch_op", at);
+      op->attrs["batch"] = batch.id;
+      return op;
     }
     if (kind == "transaction" || kind == "bind" || kind == "context") {
       return ctx;
@@ -2235,6 +2247,7 @@ private:
     std::string table;
     std::string schema;
     std::string alias;
+    std::string id; // the batch_op object of its `with` block carries it (attrs["batch"])
   };
 
   // For batch_op.* calls the table is implicit: positional arguments shift by one.
@@ -2761,10 +2774,10 @@ private:
   mutable std::vector<core::Finding> m_findings;
   std::map<std::string, TableRef> m_tables;
   std::vector<Batch> m_batches;
+  size_t m_batch_count = 0;
   std::vector<const python::Comment*> m_directives;
   size_t m_next_directive = 0;
   bool m_pending_statement = false;
-  bool m_stopped = false;
   std::string m_body_note;
 };
 

@@ -456,7 +456,90 @@ ValuePtr formatted(const Value& v, Span field) {
 struct Evaluator::Impl {
   Impl(const Module& module, const std::map<std::string, std::string, std::less<>>& aliases,
        Host& host)
-      : m_module(module), m_aliases(aliases), m_host(host), m_globals(std::make_shared<Env>()) {}
+      : m_module(module), m_aliases(aliases), m_host(host) {
+    m_globals = scope(nullptr);
+  }
+
+  // Python's reference cycles are shared_ptr cycles here: a module function's closure is the scope
+  // that binds it, `a.append(a)` makes a list that holds itself. Nothing would ever free them, so
+  // the evaluator remembers every scope it makes and every container it changes in place, and
+  // breaks the cycles when it goes (values handed out stay valid; a function's scope is empty).
+  ~Impl() {
+    size_t budget = k_max_cycle_visits;
+    for (const auto& weak : m_changed) {
+      if (const ValuePtr v = weak.lock(); v && reaches_itself(v, budget)) {
+        v->items.clear();
+        v->keywords.clear();
+      }
+    }
+    for (const auto& weak : m_scopes) {
+      if (const EnvPtr env = weak.lock()) {
+        env->vars.clear();
+      }
+    }
+  }
+  Impl(const Impl&) = delete;
+  Impl& operator=(const Impl&) = delete;
+
+  // Values visited in all to find the containers that hold themselves; past it, every container
+  // changed in place is emptied.
+  static constexpr size_t k_max_cycle_visits = 1000000;
+
+  std::vector<std::weak_ptr<Env>> m_scopes;
+  std::set<std::weak_ptr<Value>, std::owner_less<std::weak_ptr<Value>>> m_changed;
+  size_t m_prune_at = 1024; // sizes at which the forgotten scopes and containers are dropped
+
+  EnvPtr scope(const EnvPtr& parent) {
+    auto env = std::make_shared<Env>();
+    env->parent = parent;
+    if (m_scopes.size() >= m_prune_at) {
+      std::erase_if(m_scopes, [](const auto& w) { return w.expired(); });
+      std::erase_if(m_changed, [](const auto& w) { return w.expired(); });
+      m_prune_at = 2 * std::max(m_scopes.size(), m_changed.size()) + 1024;
+    }
+    m_scopes.push_back(env);
+    return env;
+  }
+
+  // `container` was changed in place (append, setitem, update, ...): it may now hold itself.
+  void changed(const ValuePtr& container) {
+    if (m_changed.insert(container).second && m_changed.size() >= m_prune_at) {
+      std::erase_if(m_changed, [](const auto& w) { return w.expired(); });
+      m_prune_at = 2 * std::max(m_scopes.size(), m_changed.size()) + 1024;
+    }
+  }
+
+  // Whether `start` leads back to itself through items, keyword values or a bound method's self
+  // (scopes are emptied separately). Counts the values visited against `budget`.
+  static bool reaches_itself(const ValuePtr& start, size_t& budget) {
+    std::vector<const Value*> stack;
+    std::set<const Value*> seen;
+    auto push = [&](const ValuePtr& p) {
+      if (p && seen.insert(p.get()).second) {
+        stack.push_back(p.get());
+      }
+    };
+    auto push_children = [&](const Value& v) {
+      for (const auto& item : v.items) {
+        push(item);
+      }
+      for (const auto& k : v.keywords) {
+        push(k.value);
+      }
+      push(v.self);
+    };
+    push_children(*start);
+    while (!stack.empty()) {
+      const Value* v = stack.back();
+      stack.pop_back();
+      if (v == start.get() || budget == 0) {
+        return true;
+      }
+      --budget;
+      push_children(*v);
+    }
+    return false;
+  }
 
   const Module& m_module;
   const std::map<std::string, std::string, std::less<>>& m_aliases;
@@ -727,11 +810,13 @@ struct Evaluator::Impl {
         for (size_t k = 0; k + 1 < container->items.size(); k += 2) {
           if (equal(*container->items[k], *key)) {
             container->items[k + 1] = v;
+            changed(container);
             return;
           }
         }
         container->items.push_back(key);
         container->items.push_back(v);
+        changed(container);
       } else if (container->kind == ValueKind::List && !target.items.empty()) {
         const ValuePtr index = eval(*target.items[0], env);
         if (index->kind == ValueKind::Int) {
@@ -739,6 +824,7 @@ struct Evaluator::Impl {
           const int64_t i = index->i < 0 ? index->i + n : index->i;
           if (i >= 0 && i < n) {
             container->items[static_cast<size_t>(i)] = v;
+            changed(container);
           }
         }
       }
@@ -1283,8 +1369,7 @@ struct Evaluator::Impl {
   }
 
   ValuePtr comprehension(const Expr& e, const EnvPtr& outer) {
-    auto env = std::make_shared<Env>();
-    env->parent = outer;
+    const EnvPtr env = scope(outer);
     std::vector<ValuePtr> out;
     std::optional<ValuePtr> failure;
     std::function<void(size_t)> loop = [&](size_t level) {
@@ -1651,8 +1736,7 @@ struct Evaluator::Impl {
                               " functions",
                           at, true);
     }
-    auto env = std::make_shared<Env>();
-    env->parent = f.closure;
+    const EnvPtr env = scope(f.closure);
     size_t next = 0;
     std::vector<KeywordValue> extra = args.keywords;
     for (const auto& p : f.def_->params) {
@@ -2161,6 +2245,7 @@ struct Evaluator::Impl {
       if (n == "append" || n == "add") {
         if (arg(0)) {
           self->items.push_back(arg(0));
+          changed(self);
         }
         return make_none(at);
       }
@@ -2168,6 +2253,7 @@ struct Evaluator::Impl {
         if (arg(0)) {
           if (auto items = iterate(arg(0))) {
             self->items.insert(self->items.end(), items->begin(), items->end());
+            changed(self);
           }
         }
         return make_none(at);
@@ -2176,6 +2262,7 @@ struct Evaluator::Impl {
         const auto pos =
             std::clamp<int64_t>(arg(0)->i, 0, static_cast<int64_t>(self->items.size()));
         self->items.insert(self->items.begin() + pos, arg(1));
+        changed(self);
         return make_none(at);
       }
       if (n == "copy") {
@@ -2204,6 +2291,7 @@ struct Evaluator::Impl {
         if (n == "setdefault" && key) {
           self->items.push_back(key);
           self->items.push_back(dflt);
+          changed(self);
         }
         return dflt;
       }
@@ -2226,6 +2314,7 @@ struct Evaluator::Impl {
           self->items.push_back(make_str(k.name, at));
           self->items.push_back(k.value);
         }
+        changed(self);
         return make_none(at);
       }
       if (n == "copy") {
@@ -2298,8 +2387,7 @@ Evaluator::Evaluator(const Module& module,
 
 std::map<std::string, ValuePtr, std::less<>> Evaluator::class_namespace(const Stmt& cls) {
   m_impl->init();
-  auto env = std::make_shared<Env>();
-  env->parent = m_impl->m_globals;
+  const EnvPtr env = m_impl->scope(m_impl->m_globals);
   for (const auto& s : cls.body) {
     try {
       if (s.kind == StmtKind::Def) {
@@ -2336,8 +2424,7 @@ ValuePtr Evaluator::global(const std::string& name) {
 
 std::string Evaluator::run(const Stmt& fn) {
   m_impl->init();
-  auto env = std::make_shared<Env>();
-  env->parent = m_impl->m_globals;
+  const EnvPtr env = m_impl->scope(m_impl->m_globals);
   try {
     m_impl->block(fn.body, env);
   } catch (const ReturnSignal&) {
