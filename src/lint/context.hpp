@@ -39,6 +39,14 @@ struct TableChange {
   sql::Span statement;
 };
 
+// Why a statement runs inside a transaction block.
+enum class TxOrigin {
+  None,     // it does not: each statement commits on its own
+  Tool,     // the migration tool wraps the script in a transaction (Alembic, Diesel, dbmate, ...)
+  Implicit, // the script is sent as one multi-statement query, which runs as one transaction
+  Explicit, // an explicit BEGIN / START TRANSACTION earlier in the script
+};
+
 // What a rule may ask about the statement's surroundings, and where it reports. The linter moves
 // it from statement to statement; rules only read it and report.
 class Context {
@@ -50,13 +58,24 @@ public:
   bool in_transaction() const { return m_in_transaction; }
   // Why the statement is in a transaction, in words (for messages).
   std::string_view transaction_origin() const { return m_transaction_origin; }
+  // Why the statement is in a transaction (TxOrigin::None outside one).
+  TxOrigin tx_origin() const { return m_in_transaction ? m_tx_origin : TxOrigin::None; }
   // Whether a lock_timeout other than 0 is in force (SET earlier in this migration, or in the
   // session the migration runs in).
   bool lock_timeout_set() const { return m_lock_timeout || m_local_lock_timeout; }
-  bool statement_timeout_set() const { return m_statement_timeout; }
+  // Whether a statement_timeout other than 0 is in force (SET or SET LOCAL earlier in this
+  // migration, or the session's), or, on PostgreSQL >= 17, a transaction_timeout while the
+  // statement runs in a transaction block: either ends a statement that runs too long.
+  bool statement_timeout_set() const;
   // Created earlier in this migration: nobody else uses it yet, so locks and scans are harmless.
   bool is_new_table(const sql::QualifiedName& table) const;
   bool is_new_index(const sql::QualifiedName& index) const;
+  // A type (domain, enum) or schema created earlier in this migration.
+  bool is_new_type(const sql::QualifiedName& type) const;
+  bool is_new_schema(const std::string& schema) const { return m_new_schemas.contains(schema); }
+  // Whether the statement's text was written by the user as SQL (a .sql file, an
+  // `op.execute("...")` string) rather than derived by miglint from code.
+  bool written_as_sql(const sql::Statement& statement) const;
   // A table that existed before this migration (not created by it).
   bool is_existing_table(const sql::QualifiedName& table) const { return !is_new_table(table); }
   // What the history read so far says about a table (null when miglint has not seen it).
@@ -99,11 +118,17 @@ private:
   int m_pg_version;
   bool m_in_transaction = false;
   std::string_view m_transaction_origin;
+  TxOrigin m_tx_origin = TxOrigin::None;
   bool m_lock_timeout = false;
   bool m_local_lock_timeout = false; // SET LOCAL: until the end of the transaction
   bool m_statement_timeout = false;
+  bool m_local_statement_timeout = false;
+  bool m_transaction_timeout = false; // PostgreSQL >= 17
+  bool m_local_transaction_timeout = false;
   std::set<std::string> m_new_tables;  // QualifiedName::key()
   std::set<std::string> m_new_indexes; // QualifiedName::key()
+  std::set<std::string> m_new_types;   // QualifiedName::key()
+  std::set<std::string> m_new_schemas;
   std::set<std::string> m_reported_rules;
   std::vector<ColumnChange> m_columns_added;
   std::vector<ColumnChange> m_columns_dropped;

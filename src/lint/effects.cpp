@@ -55,12 +55,17 @@ void add_foreign_key_targets(LockSet& locks, const std::vector<sql::Constraint>&
 
 } // namespace
 
-std::vector<TableLock> locks_taken(const sql::Statement& statement, const SchemaState& schema) {
+std::vector<TableLock> locks_taken(const sql::Statement& statement, const SchemaState& schema,
+                                   int pg_version) {
   using sql::LockMode;
   LockSet locks;
   if (const auto* alter = statement.as<sql::AlterTable>()) {
     for (const auto& cmd : alter->cmds) {
       locks.add(alter->table, lock_of(cmd));
+      if (cmd.kind == sql::AlterKind::DetachPartition) { // and the partition itself
+        locks.add(cmd.partition,
+                  pg_version >= 14 ? LockMode::AccessExclusive : LockMode::ShareUpdateExclusive);
+      }
       if (cmd.constraint) {
         add_foreign_key_targets(locks, {*cmd.constraint});
       }
@@ -84,6 +89,11 @@ std::vector<TableLock> locks_taken(const sql::Statement& statement, const Schema
       } else if (drop->kind == sql::ObjectKind::Index) {
         locks.add(schema.table_of_index(obj).value_or(obj),
                   drop->concurrent ? LockMode::ShareUpdateExclusive : LockMode::AccessExclusive);
+      } else if (drop->kind == sql::ObjectKind::Schema && drop->cascade) {
+        // DROP SCHEMA ... CASCADE drops each of its tables like DROP TABLE.
+        for (const auto& table : schema.tables_in_schema(obj.name)) {
+          locks.add(table, LockMode::AccessExclusive);
+        }
       }
     }
   } else if (const auto* rename = statement.as<sql::Rename>()) {
@@ -113,7 +123,10 @@ std::vector<TableLock> locks_taken(const sql::Statement& statement, const Schema
       }
     }
   } else if (const auto* reindex = statement.as<sql::Reindex>()) {
-    if (reindex->concurrent) {
+    if (reindex->kind != sql::ReindexKind::Index && reindex->kind != sql::ReindexKind::Table) {
+      // SCHEMA / DATABASE / SYSTEM: each table in turn, in a transaction of its own (PostgreSQL
+      // refuses them inside a transaction block); which tables is not known here.
+    } else if (reindex->concurrent) {
       locks.add(reindex->is_index ? schema.table_of_index(reindex->target).value_or(reindex->target)
                                   : reindex->target,
                 LockMode::ShareUpdateExclusive);
@@ -123,8 +136,92 @@ std::vector<TableLock> locks_taken(const sql::Statement& statement, const Schema
     } else {
       locks.add(reindex->target, LockMode::Share);
     }
+  } else if (const auto* domain = statement.as<sql::AlterDomain>()) {
+    // ADD CONSTRAINT (validated), VALIDATE CONSTRAINT and SET NOT NULL check every column of the
+    // domain's type under a SHARE lock on its table (PostgreSQL 13 to 18, typecmds.c
+    // validateDomainConstraint / get_rels_with_domain).
+    const bool validates = (domain->kind == sql::AlterDomainKind::AddConstraint &&
+                            domain->constraint && !domain->constraint->not_valid) ||
+                           domain->kind == sql::AlterDomainKind::ValidateConstraint ||
+                           domain->kind == sql::AlterDomainKind::SetNotNull;
+    if (validates) {
+      for (const auto& [table, column] : schema.columns_of_type(domain->domain)) {
+        locks.add(table, LockMode::Share);
+      }
+    }
   }
   return locks.take();
+}
+
+namespace {
+
+bool validated_when_added(const sql::Constraint& c) {
+  return !c.not_valid && c.using_index.empty() && c.kind != sql::ConstraintKind::Other;
+}
+
+bool add_column_works(const sql::ColumnDef& col) {
+  if (col.generated_stored || col.identity || col.type.is_serial()) {
+    return true; // every row gets a value computed for it: a rewrite
+  }
+  const bool has_default = col.default_value && !col.default_value->is_null;
+  if (has_default && col.default_value->volatility == sql::Volatility::Volatile) {
+    return true;
+  }
+  for (const auto& c : col.constraints) {
+    if (c.kind == sql::ConstraintKind::ForeignKey ? has_default : validated_when_added(c)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+} // namespace
+
+bool works_under_lock(const sql::Statement& statement) {
+  using sql::AlterKind;
+  if (const auto* index = statement.as<sql::CreateIndex>()) {
+    return !index->concurrent;
+  }
+  if (const auto* reindex = statement.as<sql::Reindex>()) {
+    return !reindex->concurrent;
+  }
+  if (const auto* vacuum = statement.as<sql::Vacuum>()) {
+    return vacuum->full || vacuum->cluster;
+  }
+  if (const auto* domain = statement.as<sql::AlterDomain>()) {
+    return (domain->kind == sql::AlterDomainKind::AddConstraint && domain->constraint &&
+            !domain->constraint->not_valid) ||
+           domain->kind == sql::AlterDomainKind::ValidateConstraint ||
+           domain->kind == sql::AlterDomainKind::SetNotNull;
+  }
+  const auto* alter = statement.as<sql::AlterTable>();
+  if (alter == nullptr) {
+    return false;
+  }
+  for (const auto& cmd : alter->cmds) {
+    switch (cmd.kind) {
+    case AlterKind::AddConstraint:
+      if (cmd.constraint && validated_when_added(*cmd.constraint)) {
+        return true;
+      }
+      break;
+    case AlterKind::AddColumn:
+      if (cmd.column_def && add_column_works(*cmd.column_def)) {
+        return true;
+      }
+      break;
+    case AlterKind::SetNotNull:
+    case AlterKind::AlterColumnType:
+    case AlterKind::SetLogged:
+    case AlterKind::SetUnlogged:
+    case AlterKind::SetTablespace:
+    case AlterKind::AttachPartition:
+      return true;
+    default:
+      break;
+    }
+  }
+  return false;
 }
 
 bool blocks_reads(sql::LockMode mode) {
