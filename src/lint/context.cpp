@@ -69,8 +69,9 @@ bool session_enables(const std::map<std::string, std::string>& session, const st
 } // namespace
 
 void Context::begin_script(const source::Script& script, size_t statement_count,
-                           const std::map<std::string, std::string>& session) {
+                           const std::map<std::string, std::string>& session, core::Phase phase) {
   const source::TxMode tx = script.tx;
+  m_phase = phase;
   m_origin = &script.origin;
   m_columns_added.clear();
   m_columns_dropped.clear();

@@ -54,6 +54,9 @@ public:
   explicit Context(int pg_version) : m_pg_version(pg_version) {}
 
   int pg_version() const { return m_pg_version; }
+  // Which script of the migration the statement is in: a downgrade restores the schema the
+  // previous release was written for.
+  core::Phase phase() const { return m_phase; }
   // Whether the statement runs inside a transaction block (tool-managed or explicit BEGIN).
   bool in_transaction() const { return m_in_transaction; }
   // Why the statement is in a transaction, in words (for messages).
@@ -106,7 +109,8 @@ public:
   // `session`: settings in force before the script's first statement (name -> value), from the
   // configuration and the project's env.py.
   void begin_script(const source::Script& script, size_t statement_count,
-                    const std::map<std::string, std::string>& session = {});
+                    const std::map<std::string, std::string>& session = {},
+                    core::Phase phase = core::Phase::Upgrade);
   void set_rule(std::string_view id) { m_rule = id; }
   void after_statement(const sql::Statement& statement); // update state with its effects
   std::vector<RawFinding> take_findings();
@@ -116,6 +120,7 @@ private:
   void remember_changes(const sql::Statement& statement);
 
   int m_pg_version;
+  core::Phase m_phase = core::Phase::Upgrade;
   bool m_in_transaction = false;
   std::string_view m_transaction_origin;
   TxOrigin m_tx_origin = TxOrigin::None;

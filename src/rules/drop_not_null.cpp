@@ -14,6 +14,9 @@ public:
   std::string_view id() const override { return "drop-not-null"; }
 
   void check(const sql::Statement& statement, lint::Context& ctx) const override {
+    if (ctx.phase() == core::Phase::Downgrade) {
+      return; // undoing the upgrade's NOT NULL: the previous release never relied on it
+    }
     lint::for_each_existing_alter(statement, ctx, [&](const auto& alter, const auto& cmd) {
       if (cmd.kind != sql::AlterKind::DropNotNull) {
         return;

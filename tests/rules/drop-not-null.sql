@@ -24,3 +24,9 @@ ALTER TABLE orders ALTER COLUMN note SET NOT NULL; -- expect: set-not-null
 ALTER TABLE orders ALTER COLUMN note DROP NOT NULL; -- expect: drop-not-null
 -- case: SET NOT NULL is not reported
 ALTER TABLE orders ALTER COLUMN note SET NOT NULL; -- expect: set-not-null
+-- case: a downgrade undoes the upgrade's NOT NULL
+CREATE TABLE orders (id bigint PRIMARY KEY, note text);
+-- next migration
+ALTER TABLE orders ALTER COLUMN note SET NOT NULL; -- expect: set-not-null
+-- downgrade
+ALTER TABLE orders ALTER COLUMN note DROP NOT NULL;
