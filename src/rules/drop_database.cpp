@@ -10,19 +10,17 @@ public:
   std::string_view id() const override { return "drop-database"; }
 
   void check(const sql::Statement& statement, lint::Context& ctx) const override {
-    const auto* drop = statement.as<sql::Drop>();
-    if (drop == nullptr || drop->kind != sql::ObjectKind::Database) {
+    const auto* drop = statement.as<sql::DropDatabase>();
+    if (drop == nullptr) {
       return;
     }
-    for (const auto& db : drop->objects) {
-      std::string message = "DROP DATABASE " + lint::quoted(db.name) +
-                            " deletes a whole database and all its data for good";
-      if (ctx.in_transaction()) {
-        message += "; PostgreSQL also refuses it inside a transaction block (" +
-                   std::string(ctx.transaction_origin()) + ")";
-      }
-      ctx.report(statement, message);
+    std::string message = "DROP DATABASE " + lint::quoted(drop->name) +
+                          " deletes a whole database and all its data for good";
+    if (ctx.in_transaction()) {
+      message += "; PostgreSQL also refuses it inside a transaction block (" +
+                 std::string(ctx.transaction_origin()) + ")";
     }
+    ctx.report(statement, message);
   }
 };
 

@@ -175,9 +175,9 @@ enum class ObjectKind {
   Other,
 };
 
-struct Drop { // DROP TABLE / INDEX / ... and DROP DATABASE (kind Database)
+struct Drop { // DROP TABLE / INDEX / SCHEMA / ...
   ObjectKind kind = ObjectKind::Other;
-  std::vector<QualifiedName> objects; // a schema or database: its name in `name`
+  std::vector<QualifiedName> objects; // a schema: its name in `name`
   bool concurrent = false;
   bool cascade = false;
   bool missing_ok = false;
@@ -274,6 +274,11 @@ struct AlterDomain {
   std::optional<Constraint> constraint; // ADD CONSTRAINT
 };
 
+struct DropDatabase { // DROP DATABASE (never inside a transaction block)
+  std::string name;
+  bool missing_ok = false;
+};
+
 struct CreateSchema {
   std::string name;
   bool if_not_exists = false;
@@ -284,7 +289,7 @@ struct Other {};
 using StatementNode =
     std::variant<Other, AlterTable, CreateTable, CreateTableAs, CreateIndex, Drop, Rename, Truncate,
                  SetVariable, Transaction, Reindex, CreateTrigger, LockTable, Vacuum, CreateEnum,
-                 CreateDomain, AlterDomain, CreateSchema>;
+                 CreateDomain, AlterDomain, CreateSchema, DropDatabase>;
 
 struct Statement {
   Span span;       // the statement's text, without leading comments or the final semicolon

@@ -738,11 +738,7 @@ public:
       return out;
     }
     if (tag == "DropdbStmt") {
-      Drop out;
-      out.kind = ObjectKind::Database;
-      out.missing_ok = flag(f, "missing_ok");
-      out.objects.push_back({"", std::string(str(f, "dbname"))});
-      return out;
+      return DropDatabase{std::string(str(f, "dbname")), flag(f, "missing_ok")};
     }
     if (tag == "CreateSchemaStmt") {
       return CreateSchema{std::string(str(f, "schemaname")), flag(f, "if_not_exists")};

@@ -247,11 +247,10 @@ TEST(Parser, TransformsMaintenanceDomainAndDatabaseStatements) {
   EXPECT_EQ(parsed.statements[11].as<AlterDomain>()->kind, AlterDomainKind::ValidateConstraint);
   EXPECT_EQ(parsed.statements[11].as<AlterDomain>()->name, "c");
   EXPECT_EQ(parsed.statements[12].as<AlterDomain>()->kind, AlterDomainKind::SetNotNull);
-  const auto* db = parsed.statements[13].as<Drop>();
+  const auto* db = parsed.statements[13].as<DropDatabase>();
   ASSERT_NE(db, nullptr);
-  EXPECT_EQ(db->kind, ObjectKind::Database);
   EXPECT_TRUE(db->missing_ok);
-  EXPECT_EQ(db->objects.at(0).name, "old");
+  EXPECT_EQ(db->name, "old");
   const auto* schema = parsed.statements[14].as<CreateSchema>();
   ASSERT_NE(schema, nullptr);
   EXPECT_EQ(schema->name, "s");

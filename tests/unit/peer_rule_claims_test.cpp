@@ -428,8 +428,13 @@ TEST_F(PeerRuleClaims, StatementsRefusedInATransactionBlock) {
     EXPECT_NE(error_of(std::string("BEGIN; ") + sql + "; COMMIT").find(in_block),
               std::string::npos);
   }
+  EXPECT_NE(error_of("BEGIN; REINDEX DATABASE " + s_server->database() + "; COMMIT").find(in_block),
+            std::string::npos);
   // CLUSTER of one table may run in a transaction.
   EXPECT_EQ(error_of("BEGIN; CLUSTER t USING t_a; COMMIT"), "");
+  // drop-database: nor may a session drop the database it is connected to.
+  EXPECT_NE(error_of("DROP DATABASE " + s_server->database()).find("currently open database"),
+            std::string::npos);
   // detach-partition-non-concurrent: CONCURRENTLY arrived in PostgreSQL 14.
   const std::string detach = error_of("BEGIN; ALTER TABLE p DETACH PARTITION p1 CONCURRENTLY");
   if (major() >= 14) {
@@ -528,6 +533,12 @@ TEST_F(PeerRuleClaims, DetachConcurrentlyLetsReadsAndWritesThrough) {
   EXPECT_FALSE(concurrent.probe_blocked) << concurrent.probe_error;
   EXPECT_EQ(concurrent.statement_error, "");
   EXPECT_EQ(scalar("SELECT count(*) FROM pg_inherits WHERE inhrelid = 'p1'::regclass"), "0");
+  // Not with a DEFAULT partition.
+  exec("CREATE TABLE p3 PARTITION OF p FOR VALUES FROM (30) TO (40); "
+       "CREATE TABLE p_default PARTITION OF p DEFAULT");
+  EXPECT_NE(error_of("ALTER TABLE p DETACH PARTITION p3 CONCURRENTLY")
+                .find("when a default partition exists"),
+            std::string::npos);
 }
 
 // --- transaction-nesting -------------------------------------------------------------------------
@@ -619,6 +630,9 @@ TEST_F(PeerRuleClaims, JsonHasNoEqualityAndNoGinIndex) {
   EXPECT_NE(error_of("SELECT payload FROM j GROUP BY payload").find(no_equality),
             std::string::npos);
   EXPECT_NE(error_of("SELECT payload FROM j UNION SELECT payload FROM j").find(no_equality),
+            std::string::npos);
+  EXPECT_NE(error_of("SELECT 1 FROM j WHERE payload IN (SELECT payload FROM j)")
+                .find("operator does not exist: json = json"),
             std::string::npos);
   EXPECT_NE(error_of("CREATE INDEX ON j USING gin (payload)").find("has no default operator class"),
             std::string::npos);
