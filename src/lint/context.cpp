@@ -12,6 +12,20 @@ bool Context::is_new_index(const sql::QualifiedName& index) const {
   return m_new_indexes.contains(index.key());
 }
 
+bool Context::is_new_type(const sql::QualifiedName& type) const {
+  return m_new_types.contains(type.key());
+}
+
+bool Context::written_as_sql(const sql::Statement& statement) const {
+  return m_origin != nullptr && m_origin->copied_from_file(statement.span.begin);
+}
+
+bool Context::statement_timeout_set() const {
+  return m_statement_timeout || m_local_statement_timeout ||
+         (m_pg_version >= 17 && m_in_transaction &&
+          (m_transaction_timeout || m_local_transaction_timeout));
+}
+
 std::vector<TableLock> Context::locks_on_existing(const sql::Statement& statement) const {
   auto locks = locks_taken(statement, m_schema, session(), m_pg_version);
   std::erase_if(locks, [&](const TableLock& l) { return is_new_table(l.table); });
@@ -55,8 +69,9 @@ bool session_enables(const std::map<std::string, std::string>& session, const st
 } // namespace
 
 void Context::begin_script(const source::Script& script, size_t statement_count,
-                           const std::map<std::string, std::string>& session) {
+                           const std::map<std::string, std::string>& session, core::Phase phase) {
   const source::TxMode tx = script.tx;
+  m_phase = phase;
   m_origin = &script.origin;
   m_columns_added.clear();
   m_columns_dropped.clear();
@@ -68,14 +83,20 @@ void Context::begin_script(const source::Script& script, size_t statement_count,
       tx == source::TxMode::PerScript
           ? "the migration tool runs the script in a transaction"
           : "the script's statements are sent as one query, which runs as one transaction";
+  m_tx_origin = tx == source::TxMode::PerScript ? TxOrigin::Tool : TxOrigin::Implicit;
   m_lock_timeout = session_enables(session, "lock_timeout");
   m_local_lock_timeout = false;
   m_statement_timeout = session_enables(session, "statement_timeout");
   const auto timezone = session.find("timezone");
   m_timezone_utc = timezone != session.end() && is_utc_timezone(timezone->second);
   m_timezone_utc_local.reset();
+  m_local_statement_timeout = false;
+  m_transaction_timeout = session_enables(session, "transaction_timeout");
+  m_local_transaction_timeout = false;
   m_new_tables.clear();
   m_new_indexes.clear();
+  m_new_types.clear();
+  m_new_schemas.clear();
   m_reported_rules.clear();
 }
 
@@ -121,12 +142,23 @@ void Context::after_statement(const sql::Statement& statement) {
   remember_changes(statement); // before the schema forgets what was dropped
   if (const auto* tx = statement.as<sql::Transaction>()) {
     if (tx->kind == sql::TxKind::Begin) {
+      if (!written_as_sql(statement)) {
+        // The migration tool's own BEGIN (Alembic's, after an autocommit_block()).
+        m_tx_origin = TxOrigin::Tool;
+        m_transaction_origin = "the migration tool runs the script in a transaction";
+      } else if (!m_in_transaction || m_tx_origin == TxOrigin::Implicit) {
+        // A BEGIN inside a transaction the tool opened, or a second BEGIN, changes nothing:
+        // PostgreSQL ignores it with a warning.
+        m_tx_origin = TxOrigin::Explicit;
+        m_transaction_origin = "an explicit BEGIN opened a transaction";
+      }
       m_in_transaction = true;
-      m_transaction_origin = "an explicit BEGIN opened a transaction";
     } else if (tx->kind == sql::TxKind::Commit || tx->kind == sql::TxKind::Rollback) {
       m_in_transaction = false;
       m_local_lock_timeout = false;
       m_timezone_utc_local.reset();
+      m_local_statement_timeout = false;
+      m_local_transaction_timeout = false;
     }
   } else if (const auto* set = statement.as<sql::SetVariable>()) {
     const bool on = enables_timeout(*set);
@@ -137,8 +169,16 @@ void Context::after_statement(const sql::Statement& statement) {
       } else if (m_in_transaction) { // SET LOCAL outside a transaction has no effect
         m_local_lock_timeout = on;
       }
-    } else if (set->name == "statement_timeout" && !set->local) {
-      m_statement_timeout = on;
+    } else if (set->name == "statement_timeout" || set->name == "transaction_timeout") {
+      const bool per_statement = set->name == "statement_timeout";
+      bool& session_value = per_statement ? m_statement_timeout : m_transaction_timeout;
+      bool& local_value = per_statement ? m_local_statement_timeout : m_local_transaction_timeout;
+      if (!set->local) {
+        session_value = on;
+        local_value = false;
+      } else if (m_in_transaction) {
+        local_value = on;
+      }
     } else if (set->name == "timezone") {
       // RESET and SET ... DEFAULT go back to the server's zone, which miglint does not know.
       const bool utc = !set->reset && is_utc_timezone(set->value);
@@ -150,6 +190,7 @@ void Context::after_statement(const sql::Statement& statement) {
       }
     } else if (set->name.empty() && set->reset) { // RESET ALL
       m_lock_timeout = m_local_lock_timeout = m_statement_timeout = false;
+      m_local_statement_timeout = m_transaction_timeout = m_local_transaction_timeout = false;
       m_timezone_utc = false;
       m_timezone_utc_local.reset();
     }
@@ -160,6 +201,14 @@ void Context::after_statement(const sql::Statement& statement) {
   } else if (const auto* index = statement.as<sql::CreateIndex>()) {
     if (!index->name.empty()) {
       m_new_indexes.insert(sql::QualifiedName{index->table.schema, index->name}.key());
+    }
+  } else if (const auto* domain = statement.as<sql::CreateDomain>()) {
+    m_new_types.insert(domain->name.key());
+  } else if (const auto* enum_type = statement.as<sql::CreateEnum>()) {
+    m_new_types.insert(enum_type->name.key());
+  } else if (const auto* schema = statement.as<sql::CreateSchema>()) {
+    if (!schema->name.empty() && !schema->if_not_exists) {
+      m_new_schemas.insert(schema->name);
     }
   } else if (const auto* rename = statement.as<sql::Rename>()) {
     if (rename->kind == sql::ObjectKind::Table && is_new_table(rename->relation)) {

@@ -40,6 +40,14 @@ struct TableChange {
   sql::Span statement;
 };
 
+// Why a statement runs inside a transaction block.
+enum class TxOrigin {
+  None,     // it does not: each statement commits on its own
+  Tool,     // the migration tool wraps the script in a transaction (Alembic, Diesel, dbmate, ...)
+  Implicit, // the script is sent as one multi-statement query, which runs as one transaction
+  Explicit, // an explicit BEGIN / START TRANSACTION earlier in the script
+};
+
 // What a rule may ask about the statement's surroundings, and where it reports. The linter moves
 // it from statement to statement; rules only read it and report.
 class Context {
@@ -47,17 +55,31 @@ public:
   explicit Context(int pg_version) : m_pg_version(pg_version) {}
 
   int pg_version() const { return m_pg_version; }
+  // Which script of the migration the statement is in: a downgrade restores the schema the
+  // previous release was written for.
+  core::Phase phase() const { return m_phase; }
   // Whether the statement runs inside a transaction block (tool-managed or explicit BEGIN).
   bool in_transaction() const { return m_in_transaction; }
   // Why the statement is in a transaction, in words (for messages).
   std::string_view transaction_origin() const { return m_transaction_origin; }
+  // Why the statement is in a transaction (TxOrigin::None outside one).
+  TxOrigin tx_origin() const { return m_in_transaction ? m_tx_origin : TxOrigin::None; }
   // Whether a lock_timeout other than 0 is in force (SET earlier in this migration, or in the
   // session the migration runs in).
   bool lock_timeout_set() const { return m_lock_timeout || m_local_lock_timeout; }
-  bool statement_timeout_set() const { return m_statement_timeout; }
+  // Whether a statement_timeout other than 0 is in force (SET or SET LOCAL earlier in this
+  // migration, or the session's), or, on PostgreSQL >= 17, a transaction_timeout while the
+  // statement runs in a transaction block: either ends a statement that runs too long.
+  bool statement_timeout_set() const;
   // Created earlier in this migration: nobody else uses it yet, so locks and scans are harmless.
   bool is_new_table(const sql::QualifiedName& table) const;
   bool is_new_index(const sql::QualifiedName& index) const;
+  // A type (domain, enum) or schema created earlier in this migration.
+  bool is_new_type(const sql::QualifiedName& type) const;
+  bool is_new_schema(const std::string& schema) const { return m_new_schemas.contains(schema); }
+  // Whether the statement's text was written by the user as SQL (a .sql file, an
+  // `op.execute("...")` string) rather than derived by miglint from code.
+  bool written_as_sql(const sql::Statement& statement) const;
   // A table that existed before this migration (not created by it).
   bool is_existing_table(const sql::QualifiedName& table) const { return !is_new_table(table); }
   // What the history read so far says about a table (null when miglint has not seen it).
@@ -108,7 +130,8 @@ public:
   // `session`: settings in force before the script's first statement (name -> value), from the
   // configuration and the project's env.py.
   void begin_script(const source::Script& script, size_t statement_count,
-                    const std::map<std::string, std::string>& session = {});
+                    const std::map<std::string, std::string>& session = {},
+                    core::Phase phase = core::Phase::Upgrade);
   void set_rule(std::string_view id) { m_rule = id; }
   void after_statement(const sql::Statement& statement); // update state with its effects
   std::vector<RawFinding> take_findings();
@@ -118,15 +141,22 @@ private:
   void remember_changes(const sql::Statement& statement);
 
   int m_pg_version;
+  core::Phase m_phase = core::Phase::Upgrade;
   bool m_in_transaction = false;
   std::string_view m_transaction_origin;
+  TxOrigin m_tx_origin = TxOrigin::None;
   bool m_lock_timeout = false;
   bool m_local_lock_timeout = false; // SET LOCAL: until the end of the transaction
   bool m_statement_timeout = false;
   bool m_timezone_utc = false;              // SET timezone, or the session's
   std::optional<bool> m_timezone_utc_local; // SET LOCAL timezone: until the transaction ends
-  std::set<std::string> m_new_tables;       // QualifiedName::key()
-  std::set<std::string> m_new_indexes;      // QualifiedName::key()
+  bool m_local_statement_timeout = false;
+  bool m_transaction_timeout = false; // PostgreSQL >= 17
+  bool m_local_transaction_timeout = false;
+  std::set<std::string> m_new_tables;  // QualifiedName::key()
+  std::set<std::string> m_new_indexes; // QualifiedName::key()
+  std::set<std::string> m_new_types;   // QualifiedName::key()
+  std::set<std::string> m_new_schemas;
   std::set<std::string> m_reported_rules;
   std::vector<ColumnChange> m_columns_added;
   std::vector<ColumnChange> m_columns_dropped;

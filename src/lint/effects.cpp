@@ -520,6 +520,15 @@ void add_foreign_key_targets(LockSet& locks, const std::vector<sql::Constraint>&
   }
 }
 
+// ALTER DOMAIN ... ADD CONSTRAINT (validated), VALIDATE CONSTRAINT and SET NOT NULL check every
+// column of the domain's type.
+bool domain_validates(const sql::AlterDomain& domain) {
+  return (domain.kind == sql::AlterDomainKind::AddConstraint && domain.constraint &&
+          !domain.constraint->not_valid) ||
+         domain.kind == sql::AlterDomainKind::ValidateConstraint ||
+         domain.kind == sql::AlterDomainKind::SetNotNull;
+}
+
 } // namespace
 
 std::vector<TableLock> locks_taken(const sql::Statement& statement, const SchemaState& schema,
@@ -538,6 +547,11 @@ std::vector<TableLock> locks_taken(const sql::Statement& statement, const Schema
       // ACCESS EXCLUSIVE, as most of ALTER TABLE does.
       const Effect e = cmd_ops.empty() ? locks(AE) : combined_effect(cmd_ops, major);
       taken.add(alter->table, e.lock);
+      if ((cmd.kind == sql::AlterKind::AttachPartition ||
+           cmd.kind == sql::AlterKind::DetachPartition) &&
+          !cmd.partition.name.empty()) {
+        taken.add(cmd.partition, e.other_lock); // the partition itself
+      }
       if (cmd.constraint) {
         add_foreign_key_targets(taken, {*cmd.constraint}, e.other_lock);
       }
@@ -571,6 +585,11 @@ std::vector<TableLock> locks_taken(const sql::Statement& statement, const Schema
         taken.add(obj, AE);
       } else if (drop->kind == sql::ObjectKind::Index) {
         taken.add(schema.table_of_index(obj).value_or(obj), lock_of(first, major));
+      } else if (drop->kind == sql::ObjectKind::Schema && drop->cascade) {
+        // DROP SCHEMA ... CASCADE drops each of its tables like DROP TABLE.
+        for (const auto& table : schema.tables_in_schema(obj.name)) {
+          taken.add(table, lock_of(Op::DropTable, major));
+        }
       }
     }
   } else if (const auto* rename = statement.as<sql::Rename>()) {
@@ -600,12 +619,38 @@ std::vector<TableLock> locks_taken(const sql::Statement& statement, const Schema
       }
     }
   } else if (const auto* reindex = statement.as<sql::Reindex>()) {
-    const bool on_index = reindex->is_index;
-    taken.add(on_index ? schema.table_of_index(reindex->target).value_or(reindex->target)
-                       : reindex->target,
-              lock_of(first, major));
+    if (reindex->kind == sql::ReindexKind::Index || reindex->kind == sql::ReindexKind::Table) {
+      const bool on_index = reindex->is_index;
+      taken.add(on_index ? schema.table_of_index(reindex->target).value_or(reindex->target)
+                         : reindex->target,
+                lock_of(first, major));
+    }
+    // SCHEMA / DATABASE / SYSTEM: each table in turn, in a transaction of its own (PostgreSQL
+    // refuses them inside a transaction block); which tables is not known here.
+  } else if (const auto* domain = statement.as<sql::AlterDomain>()) {
+    // ADD CONSTRAINT (validated), VALIDATE CONSTRAINT and SET NOT NULL check every column of the
+    // domain's type under a SHARE lock on its table (PostgreSQL 13 to 18, typecmds.c
+    // validateDomainConstraint / get_rels_with_domain).
+    if (domain_validates(*domain)) {
+      for (const auto& [table, column] : schema.columns_of_type(domain->domain)) {
+        taken.add(table, sql::LockMode::Share);
+      }
+    }
   }
   return taken.take();
+}
+
+bool works_under_lock(const sql::Statement& statement, const SchemaState& schema,
+                      const SessionFacts& session, int major) {
+  if (const auto* domain = statement.as<sql::AlterDomain>()) {
+    return domain_validates(*domain);
+  }
+  for (const Op op : operations_of(statement, schema, session)) {
+    if (const auto e = effect_of(op, major); e && (e->scan || e->rewrite)) {
+      return true;
+    }
+  }
+  return false;
 }
 
 bool blocks_reads(sql::LockMode mode) {

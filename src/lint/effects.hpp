@@ -145,9 +145,23 @@ struct TableLock {
 
 // The relation-level locks a statement takes on the tables it names on PostgreSQL `major`
 // (strongest per table). An index is resolved to its table when `schema` knows it. Statements
-// the table has no row for take ACCESS EXCLUSIVE when they change a table (ALTER TABLE).
+// the table has no row for take ACCESS EXCLUSIVE when they change a table (ALTER TABLE). Beyond
+// the table's rows: ATTACH / DETACH PARTITION also lock the partition (the row's other lock);
+// DROP SCHEMA ... CASCADE takes ACCESS EXCLUSIVE on each table `schema` knows in it; ALTER
+// DOMAIN ... ADD CONSTRAINT (validated), VALIDATE CONSTRAINT and SET NOT NULL take SHARE on each
+// table with a column of the domain; REINDEX SCHEMA / DATABASE lock one table at a time (not
+// listed). PostgreSQL documentation, "REINDEX", "DROP SCHEMA", "ALTER DOMAIN"; checked on real
+// servers by tests/unit/peer_rule_claims_test.cpp.
 std::vector<TableLock> locks_taken(const sql::Statement& statement, const SchemaState& schema,
                                    const SessionFacts& session, int major);
+
+// Whether the statement reads a whole table, writes a new copy of it or builds an index while it
+// holds its lock on PostgreSQL `major`, so that how long it runs (not only how long it waits)
+// blocks others: a row of the table with a scan or a rewrite (CREATE INDEX, REINDEX, VACUUM FULL,
+// CLUSTER, constraints validated when added, SET NOT NULL, ALTER COLUMN ... TYPE, ...), and the
+// ALTER DOMAIN checks. A type change `schema` cannot prove binary-coercible counts.
+bool works_under_lock(const sql::Statement& statement, const SchemaState& schema,
+                      const SessionFacts& session, int major);
 
 // Blocks ordinary reads (SELECT) — ACCESS EXCLUSIVE only.
 bool blocks_reads(sql::LockMode mode);

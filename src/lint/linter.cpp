@@ -141,7 +141,7 @@ void Linter::lint_script(const source::Migration& migration, core::Phase phase,
   for (const auto& [name, value] : migration.session_settings) {
     session[name] = value; // env.py runs after the role's defaults
   }
-  ctx.begin_script(script, parsed.statements.size() + parsed.errors.size(), session);
+  ctx.begin_script(script, parsed.statements.size() + parsed.errors.size(), session, phase);
   for (const auto& statement : parsed.statements) {
     if (out != nullptr) {
       for (const auto& rule : m_rules) {

@@ -40,4 +40,34 @@ inline std::string column_ref(const sql::QualifiedName& table, const std::string
   return quoted(table.display() + "." + column);
 }
 
+// A column type a statement declares (for the type-style rules).
+struct DeclaredType {
+  const sql::QualifiedName& table;
+  const std::string& column;
+  const sql::TypeName& type;
+  const sql::ColumnDef* def; // the column's definition; null for ALTER COLUMN ... TYPE
+  uint32_t location;         // where to report (the column definition, or the ALTER)
+};
+
+// Calls fn(DeclaredType) for each column type written in a CREATE TABLE, an ADD COLUMN or an
+// ALTER COLUMN ... TYPE of the statement, new tables included.
+template <typename Fn>
+void for_each_declared_type(const sql::Statement& statement, Fn&& fn) {
+  if (const auto* create = statement.as<sql::CreateTable>()) {
+    for (const auto& col : create->columns) {
+      fn(DeclaredType{create->table, col.name, col.type, &col, col.location});
+    }
+  } else if (const auto* alter = statement.as<sql::AlterTable>();
+             alter != nullptr && alter->relation_kind == sql::RelationKind::Table) {
+    for (const auto& cmd : alter->cmds) {
+      if (cmd.kind == sql::AlterKind::AddColumn && cmd.column_def) {
+        fn(DeclaredType{alter->table, cmd.column_def->name, cmd.column_def->type, &*cmd.column_def,
+                        cmd.column_def->location});
+      } else if (cmd.kind == sql::AlterKind::AlterColumnType && cmd.type) {
+        fn(DeclaredType{alter->table, cmd.column, *cmd.type, nullptr, statement.span.begin});
+      }
+    }
+  }
+}
+
 } // namespace miglint::lint

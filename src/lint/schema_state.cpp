@@ -52,6 +52,45 @@ SchemaState::table_of_index(const sql::QualifiedName& index) const {
   return it->second;
 }
 
+namespace {
+
+// The name a table key ("schema.name") stands for; tables of `public` are shown unqualified.
+sql::QualifiedName name_of_key(const std::string& key) {
+  const auto dot = key.find('.');
+  std::string schema = key.substr(0, dot);
+  return {schema == "public" ? std::string() : schema, key.substr(dot + 1)};
+}
+
+std::string schema_of_key(const std::string& key) {
+  return key.substr(0, key.find('.'));
+}
+
+} // namespace
+
+std::vector<sql::QualifiedName> SchemaState::tables_in_schema(const std::string& schema) const {
+  const std::string wanted = schema.empty() ? "public" : schema;
+  std::vector<sql::QualifiedName> out;
+  for (const auto& [key, info] : m_tables) {
+    if (schema_of_key(key) == wanted) {
+      out.push_back(name_of_key(key));
+    }
+  }
+  return out;
+}
+
+std::vector<std::pair<sql::QualifiedName, std::string>>
+SchemaState::columns_of_type(const sql::QualifiedName& type) const {
+  std::vector<std::pair<sql::QualifiedName, std::string>> out;
+  for (const auto& [key, info] : m_tables) {
+    for (const auto& col : info.columns) {
+      if (!col.type.names.empty() && col.type.names.back() == type.name) {
+        out.emplace_back(name_of_key(key), col.name);
+      }
+    }
+  }
+  return out;
+}
+
 void SchemaState::apply(const sql::Statement& statement) {
   if (const auto* create = statement.as<sql::CreateTable>()) {
     TableInfo info;
@@ -77,8 +116,15 @@ void SchemaState::apply(const sql::Statement& statement) {
         m_tables.erase(obj.key());
       } else if (drop->kind == sql::ObjectKind::Index) {
         m_index_tables.erase(obj.key());
+      } else if (drop->kind == sql::ObjectKind::Type) {
+        m_domains.erase(obj.key());
+      } else if (drop->kind == sql::ObjectKind::Schema && drop->cascade) {
+        std::erase_if(m_tables,
+                      [&](const auto& entry) { return schema_of_key(entry.first) == obj.name; });
       }
     }
+  } else if (const auto* domain = statement.as<sql::CreateDomain>()) {
+    m_domains.insert(domain->name.key());
   } else if (const auto* rename = statement.as<sql::Rename>()) {
     if (rename->kind == sql::ObjectKind::Table) {
       auto node = m_tables.extract(rename->relation.key());

@@ -4,6 +4,7 @@
 
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -39,12 +40,23 @@ public:
   const TableInfo* table(const sql::QualifiedName& name) const;
   // The table an index belongs to, when the index's creation was seen.
   std::optional<sql::QualifiedName> table_of_index(const sql::QualifiedName& index) const;
+  // The known tables of a schema ("" = public), in name order.
+  std::vector<sql::QualifiedName> tables_in_schema(const std::string& schema) const;
+  // The known tables with a column of type `type` (matched by its unqualified name, as a
+  // column's type is usually written), with those columns: "orders.amount".
+  std::vector<std::pair<sql::QualifiedName, std::string>>
+  columns_of_type(const sql::QualifiedName& type) const;
+  // Whether a CREATE DOMAIN of this name was seen (and not dropped).
+  bool has_domain(const sql::QualifiedName& domain) const {
+    return m_domains.contains(domain.key());
+  }
 
 private:
   void apply_alter(const sql::AlterTable& alter);
 
   std::map<std::string, TableInfo> m_tables;                // by QualifiedName::key()
   std::map<std::string, sql::QualifiedName> m_index_tables; // index key -> table
+  std::set<std::string> m_domains;                          // QualifiedName::key()
 };
 
 } // namespace miglint::lint

@@ -35,6 +35,11 @@ uint32_t OriginMap::to_file(uint32_t sql_offset) const {
   return std::min(seg->file_begin + (sql_offset - seg->sql_begin), seg->file_end);
 }
 
+bool OriginMap::copied_from_file(uint32_t sql_offset) const {
+  const OriginSegment* seg = segment_for(sql_offset);
+  return seg != nullptr && seg->exact && sql_offset >= seg->sql_begin && sql_offset < seg->sql_end;
+}
+
 core::Location OriginMap::locate(uint32_t sql_begin, uint32_t sql_end) const {
   const OriginSegment* seg = segment_for(sql_begin);
   if (seg == nullptr) {

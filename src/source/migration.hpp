@@ -38,6 +38,10 @@ public:
   const core::SourceFilePtr& file() const { return m_file; }
   core::Location locate(uint32_t sql_begin, uint32_t sql_end) const;
   uint32_t to_file(uint32_t sql_offset) const;
+  // Whether the SQL byte at `sql_offset` is copied byte for byte from the file: SQL the user
+  // wrote (a .sql file, the string of an `op.execute("...")`), not SQL miglint derived from code
+  // (an `op.add_column(...)`, the COMMIT/BEGIN Alembic wraps an autocommit_block() in).
+  bool copied_from_file(uint32_t sql_offset) const;
 
 private:
   const OriginSegment* segment_for(uint32_t sql_offset) const;

@@ -107,6 +107,7 @@ struct AlterTableCmd {
   AlterKind kind = AlterKind::Other;
   std::string column;                   // the column concerned, if any
   std::string name;                     // constraint name (validate / drop), partition, ...
+  QualifiedName partition;              // ATTACH / DETACH PARTITION: the partition
   std::optional<ColumnDef> column_def;  // ADD COLUMN
   std::optional<Constraint> constraint; // ADD CONSTRAINT
   std::optional<TypeName> type;         // ALTER COLUMN TYPE
@@ -175,9 +176,9 @@ enum class ObjectKind {
   Other,
 };
 
-struct Drop {
+struct Drop { // DROP TABLE / INDEX / SCHEMA / ...
   ObjectKind kind = ObjectKind::Other;
-  std::vector<QualifiedName> objects;
+  std::vector<QualifiedName> objects; // a schema: its name in `name`
   bool concurrent = false;
   bool cascade = false;
   bool missing_ok = false;
@@ -208,10 +209,13 @@ struct Transaction {
   TxKind kind = TxKind::Other;
 };
 
+enum class ReindexKind { Index, Table, Schema, Database, System };
+
 struct Reindex {
-  QualifiedName target;
+  QualifiedName target; // the index or table; for SCHEMA / DATABASE / SYSTEM its name in `name`
+  ReindexKind kind = ReindexKind::Table;
   bool concurrent = false;
-  bool is_index = false; // REINDEX INDEX (else TABLE, SCHEMA, ...)
+  bool is_index = false; // REINDEX INDEX (kind == Index)
 };
 
 struct CreateTrigger {
@@ -234,10 +238,12 @@ struct LockTable {
   LockMode mode = LockMode::AccessExclusive;
 };
 
-struct Vacuum { // VACUUM FULL, CLUSTER
-  std::vector<QualifiedName> tables;
+struct Vacuum {                      // VACUUM [FULL], CLUSTER
+  std::vector<QualifiedName> tables; // empty: every table of the database (CLUSTER: every
+                                     // table clustered before)
   bool full = false;
   bool cluster = false;
+  std::string index; // CLUSTER ... USING index
 };
 
 struct CreateEnum { // CREATE TYPE ... AS ENUM
@@ -245,11 +251,46 @@ struct CreateEnum { // CREATE TYPE ... AS ENUM
   std::vector<std::string> labels;
 };
 
+struct CreateDomain { // CREATE DOMAIN name AS type [constraints]
+  QualifiedName name;
+  TypeName type;
+  std::vector<Constraint> constraints; // CHECK constraints (NOT NULL is `not_null`)
+  bool not_null = false;
+};
+
+enum class AlterDomainKind {
+  AddConstraint,      // ADD [CONSTRAINT name] CHECK (...) [NOT VALID]
+  ValidateConstraint, // VALIDATE CONSTRAINT name
+  DropConstraint,
+  SetNotNull,
+  DropNotNull,
+  SetDefault, // SET DEFAULT / DROP DEFAULT
+  Other,
+};
+
+struct AlterDomain {
+  QualifiedName domain;
+  AlterDomainKind kind = AlterDomainKind::Other;
+  std::string name;                     // VALIDATE / DROP CONSTRAINT: the constraint
+  std::optional<Constraint> constraint; // ADD CONSTRAINT
+};
+
+struct DropDatabase { // DROP DATABASE (never inside a transaction block)
+  std::string name;
+  bool missing_ok = false;
+};
+
+struct CreateSchema {
+  std::string name;
+  bool if_not_exists = false;
+};
+
 struct Other {};
 
 using StatementNode =
     std::variant<Other, AlterTable, CreateTable, CreateTableAs, CreateIndex, Drop, Rename, Truncate,
-                 SetVariable, Transaction, Reindex, CreateTrigger, LockTable, Vacuum, CreateEnum>;
+                 SetVariable, Transaction, Reindex, CreateTrigger, LockTable, Vacuum, CreateEnum,
+                 CreateDomain, AlterDomain, CreateSchema, DropDatabase>;
 
 struct Statement {
   Span span;       // the statement's text, without leading comments or the final semicolon

@@ -538,7 +538,8 @@ public:
           subtype == "AT_AttachPartition" ? AlterKind::AttachPartition : AlterKind::DetachPartition;
       out.column.clear();
       if (def.is("PartitionCmd")) {
-        out.name = range_var(def.fields, "name").display();
+        out.partition = range_var(def.fields, "name");
+        out.name = out.partition.display();
         if (flag(def.fields, "concurrent") && out.kind == AlterKind::DetachPartition) {
           out.kind = AlterKind::DetachPartitionConcurrently;
         }
@@ -690,7 +691,13 @@ public:
       object rel;
       out.target =
           sub(f, "relation", rel) ? range_var(rel) : QualifiedName{"", std::string(str(f, "name"))};
-      out.is_index = str(f, "kind") == "REINDEX_OBJECT_INDEX";
+      const std::string_view kind = str(f, "kind");
+      out.kind = kind == "REINDEX_OBJECT_INDEX"      ? ReindexKind::Index
+                 : kind == "REINDEX_OBJECT_SCHEMA"   ? ReindexKind::Schema
+                 : kind == "REINDEX_OBJECT_DATABASE" ? ReindexKind::Database
+                 : kind == "REINDEX_OBJECT_SYSTEM"   ? ReindexKind::System
+                                                     : ReindexKind::Table;
+      out.is_index = out.kind == ReindexKind::Index;
       out.concurrent = has_option(list(f, "params"), "concurrently");
       return out;
     }
@@ -733,6 +740,52 @@ public:
       out.cluster = true;
       if (has(f, "relation")) {
         out.tables.push_back(range_var(f, "relation"));
+      }
+      out.index = std::string(str(f, "indexname"));
+      return out;
+    }
+    if (tag == "DropdbStmt") {
+      return DropDatabase{std::string(str(f, "dbname")), flag(f, "missing_ok")};
+    }
+    if (tag == "CreateSchemaStmt") {
+      return CreateSchema{std::string(str(f, "schemaname")), flag(f, "if_not_exists")};
+    }
+    if (tag == "CreateDomainStmt") {
+      CreateDomain out;
+      out.name = name_from_parts(strings_of(list(f, "domainname")));
+      out.type = type_of(f, "typeName");
+      for (element e : list(f, "constraints")) {
+        const Node c = node(e);
+        if (!c.is("Constraint")) {
+          continue;
+        }
+        const std::string_view type = str(c.fields, "contype");
+        if (type == "CONSTR_NOTNULL") {
+          out.not_null = true;
+        } else if (type == "CONSTR_CHECK") {
+          out.constraints.push_back(constraint_of(c.fields));
+        }
+      }
+      return out;
+    }
+    if (tag == "AlterDomainStmt") {
+      AlterDomain out;
+      out.domain = name_from_parts(strings_of(list(f, "typeName")));
+      out.name = std::string(str(f, "name"));
+      // AlterDomainStmt.subtype: T = SET/DROP DEFAULT, N = DROP NOT NULL, O = SET NOT NULL,
+      // C = ADD CONSTRAINT, X = DROP CONSTRAINT, V = VALIDATE CONSTRAINT (parsenodes.h).
+      const std::string_view subtype = str(f, "subtype");
+      out.kind = subtype == "C"   ? AlterDomainKind::AddConstraint
+                 : subtype == "V" ? AlterDomainKind::ValidateConstraint
+                 : subtype == "X" ? AlterDomainKind::DropConstraint
+                 : subtype == "O" ? AlterDomainKind::SetNotNull
+                 : subtype == "N" ? AlterDomainKind::DropNotNull
+                 : subtype == "T" ? AlterDomainKind::SetDefault
+                                  : AlterDomainKind::Other;
+      const Node def = node(f, "def");
+      if (out.kind == AlterDomainKind::AddConstraint && def.is("Constraint")) {
+        out.constraint = constraint_of(def.fields);
+        out.name = out.constraint->name;
       }
       return out;
     }

@@ -196,5 +196,66 @@ TEST(Parser, TransformsOtherStatements) {
   EXPECT_EQ(create->columns[1].constraints[0].check->not_null_column, "v");
 }
 
+TEST(Parser, TransformsMaintenanceDomainAndDatabaseStatements) {
+  const auto parsed = parse("REINDEX (VERBOSE) INDEX CONCURRENTLY billing.ix;"
+                            "REINDEX TABLE t;"
+                            "REINDEX SCHEMA billing;"
+                            "REINDEX DATABASE app;"
+                            "VACUUM (FULL, ANALYZE) t, u;"
+                            "VACUUM t;"
+                            "CLUSTER t USING ix;"
+                            "CLUSTER;"
+                            "ALTER TABLE p DETACH PARTITION s.p1 CONCURRENTLY;"
+                            "CREATE DOMAIN s.code AS text NOT NULL CHECK (VALUE <> '');"
+                            "ALTER DOMAIN s.code ADD CONSTRAINT c CHECK (VALUE ~ 'x') NOT VALID;"
+                            "ALTER DOMAIN code VALIDATE CONSTRAINT c;"
+                            "ALTER DOMAIN code SET NOT NULL;"
+                            "DROP DATABASE IF EXISTS old WITH (FORCE);"
+                            "CREATE SCHEMA IF NOT EXISTS s;");
+  ASSERT_EQ(parsed.statements.size(), 15u);
+  const auto* reindex = parsed.statements[0].as<Reindex>();
+  ASSERT_NE(reindex, nullptr);
+  EXPECT_EQ(reindex->kind, ReindexKind::Index);
+  EXPECT_TRUE(reindex->concurrent && reindex->is_index);
+  EXPECT_EQ(reindex->target.display(), "billing.ix");
+  EXPECT_EQ(parsed.statements[1].as<Reindex>()->kind, ReindexKind::Table);
+  EXPECT_EQ(parsed.statements[2].as<Reindex>()->kind, ReindexKind::Schema);
+  EXPECT_EQ(parsed.statements[2].as<Reindex>()->target.name, "billing");
+  EXPECT_EQ(parsed.statements[3].as<Reindex>()->kind, ReindexKind::Database);
+  const auto* full = parsed.statements[4].as<Vacuum>();
+  EXPECT_TRUE(full->full && !full->cluster);
+  EXPECT_EQ(full->tables.size(), 2u);
+  EXPECT_FALSE(parsed.statements[5].as<Vacuum>()->full);
+  const auto* cluster = parsed.statements[6].as<Vacuum>();
+  EXPECT_TRUE(cluster->cluster);
+  EXPECT_EQ(cluster->index, "ix");
+  EXPECT_TRUE(parsed.statements[7].as<Vacuum>()->tables.empty());
+  const auto& detach = parsed.statements[8].as<AlterTable>()->cmds.at(0);
+  EXPECT_EQ(detach.kind, AlterKind::DetachPartitionConcurrently);
+  EXPECT_EQ(detach.partition.display(), "s.p1");
+  const auto* domain = parsed.statements[9].as<CreateDomain>();
+  ASSERT_NE(domain, nullptr);
+  EXPECT_EQ(domain->name.display(), "s.code");
+  EXPECT_TRUE(domain->not_null);
+  EXPECT_EQ(domain->constraints.size(), 1u);
+  const auto* add = parsed.statements[10].as<AlterDomain>();
+  ASSERT_NE(add, nullptr);
+  EXPECT_EQ(add->kind, AlterDomainKind::AddConstraint);
+  EXPECT_TRUE(add->constraint->not_valid);
+  EXPECT_EQ(add->name, "c");
+  EXPECT_EQ(add->domain.display(), "s.code");
+  EXPECT_EQ(parsed.statements[11].as<AlterDomain>()->kind, AlterDomainKind::ValidateConstraint);
+  EXPECT_EQ(parsed.statements[11].as<AlterDomain>()->name, "c");
+  EXPECT_EQ(parsed.statements[12].as<AlterDomain>()->kind, AlterDomainKind::SetNotNull);
+  const auto* db = parsed.statements[13].as<DropDatabase>();
+  ASSERT_NE(db, nullptr);
+  EXPECT_TRUE(db->missing_ok);
+  EXPECT_EQ(db->name, "old");
+  const auto* schema = parsed.statements[14].as<CreateSchema>();
+  ASSERT_NE(schema, nullptr);
+  EXPECT_EQ(schema->name, "s");
+  EXPECT_TRUE(schema->if_not_exists);
+}
+
 } // namespace
 } // namespace miglint::sql

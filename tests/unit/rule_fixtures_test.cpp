@@ -126,15 +126,16 @@ TEST_P(RuleFixture, FindingsMatchExpectations) {
         migrations.push_back(std::move(m));
       }
     }
-    lint::LintOptions options;
-    options.pg_version = c.pg_version;
-    options.downgrade = true;
-    const auto findings = lint::Linter(options).lint(migrations);
-
     std::set<std::string> checked = {rule};
     for (const auto& e : c.expected) {
       checked.insert(e.second);
     }
+    lint::LintOptions options;
+    options.pg_version = c.pg_version;
+    options.downgrade = true;
+    options.selection.extend.insert(checked.begin(), checked.end()); // rules off by default too
+    const auto findings = lint::Linter(options).lint(migrations);
+
     std::multiset<std::pair<uint32_t, std::string>> actual;
     std::map<uint32_t, std::string> messages;
     for (const auto& f : findings) {

@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <memory>
+#include <set>
 #include <string>
 #include <sys/wait.h>
 #include <vector>
@@ -89,13 +90,16 @@ inline std::vector<source::Migration> history_of(const core::SourceFilePtr& file
   return out;
 }
 
-// Lints `sql` with every rule and both phases, as the history `history_of` reads in it.
+// Lints `sql` with every rule on by default (and those `extend` names) and both phases, as the
+// history `history_of` reads in it.
 inline std::vector<core::Finding> lint_sql(const std::string& sql, int pg_version = 15,
-                                           source::TxMode tx = source::TxMode::PerScript) {
+                                           source::TxMode tx = source::TxMode::PerScript,
+                                           const std::set<std::string, std::less<>>& extend = {}) {
   auto file = std::make_shared<core::SourceFile>("test.sql", sql);
   lint::LintOptions options;
   options.pg_version = pg_version;
   options.downgrade = true;
+  options.selection.extend = extend;
   return lint::Linter(options).lint(history_of(file, 0, sql.size(), tx));
 }
 
@@ -127,11 +131,13 @@ struct Checked {
   std::vector<core::Finding> findings;
 };
 
-inline Checked discover_and_lint(const std::vector<std::string>& paths, bool downgrade = true) {
+inline Checked discover_and_lint(const std::vector<std::string>& paths, bool downgrade = true,
+                                 const std::set<std::string, std::less<>>& extend = {}) {
   Checked r;
   r.discovery = discover::discover(paths);
   lint::LintOptions options;
   options.downgrade = downgrade;
+  options.selection.extend = extend;
   const lint::Linter linter(options);
   r.findings = linter.lint(r.discovery.migrations);
   auto extra = r.discovery.findings;
