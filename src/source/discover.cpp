@@ -72,7 +72,7 @@ Script whole_file_script(const core::SourceFilePtr& file, TxMode tx) {
   if (tx != TxMode::None && first_line_says_no_transaction(sql)) {
     tx = TxMode::None; // sqlx: `-- no-transaction` on the first line
   }
-  return Script{std::move(sql), OriginMap::verbatim(file, 0, size), tx, {file, 0, 0}, {}};
+  return Script{std::move(sql), OriginMap::verbatim(file, 0, size), tx, {file, 0, 0}, {}, {}};
 }
 
 // A dbmate marker line: `-- migrate:up` / `-- migrate:down`, possibly with `transaction:false`.
@@ -245,6 +245,7 @@ struct Collector {
                                      static_cast<uint32_t>(end - mk.body_begin)),
                  mk.no_transaction ? TxMode::None : TxMode::PerScript,
                  {file, static_cast<uint32_t>(mk.line_begin), static_cast<uint32_t>(mk.body_begin)},
+                 {},
                  {}};
         auto& slot = mk.up ? m.upgrade : m.downgrade;
         if (slot) {
