@@ -91,6 +91,7 @@ public:
   // Whether the code the script was derived from declared `type` a native enum type (Alembic's
   // sa.Enum / postgresql.ENUM): see source::Script::enum_types.
   bool declared_enum(const sql::QualifiedName& type) const;
+  bool declares_enums() const { return m_script != nullptr && !m_script->enum_types.empty(); }
   // Whether code earlier in the history (or anywhere in this script) could not be analysed, so
   // that objects may exist which the schema model never saw created.
   bool history_has_gaps() const { return m_history_gaps; }

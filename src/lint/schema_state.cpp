@@ -55,7 +55,7 @@ const EnumInfo* SchemaState::enum_type(const sql::QualifiedName& name) const {
 }
 
 bool SchemaState::type_dropped(const sql::QualifiedName& name) const {
-  return m_dropped_types.contains(name.key());
+  return !m_dropped_types.empty() && m_dropped_types.contains(name.key());
 }
 
 void SchemaState::create_enum(const sql::QualifiedName& name, std::vector<std::string> labels) {

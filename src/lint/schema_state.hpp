@@ -62,6 +62,7 @@ public:
   // Whether the history dropped this type (DROP TYPE, DROP SCHEMA ... CASCADE) and has not
   // created it again: it does not exist, whatever the database held before the history.
   bool type_dropped(const sql::QualifiedName& name) const;
+  bool any_type_dropped() const { return !m_dropped_types.empty(); }
 
 private:
   void apply_alter(const sql::AlterTable& alter);

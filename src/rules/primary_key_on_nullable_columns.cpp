@@ -1,6 +1,8 @@
 #include "lint/rule.hpp"
 #include "lint/rule_support.hpp"
 
+#include <algorithm>
+
 namespace miglint::rules {
 namespace {
 
@@ -13,10 +15,20 @@ public:
   std::string_view id() const override { return "primary-key-on-nullable-columns"; }
 
   void check(const sql::Statement& statement, lint::Context& ctx) const override {
+    const auto* stmt = statement.as<sql::AlterTable>();
+    if (stmt == nullptr) {
+      return;
+    }
+    const auto using_index = [](const sql::AlterTableCmd& cmd) {
+      return cmd.kind == sql::AlterKind::AddConstraint && cmd.constraint &&
+             cmd.constraint->kind == sql::ConstraintKind::PrimaryKey &&
+             !cmd.constraint->using_index.empty();
+    };
+    if (std::none_of(stmt->cmds.begin(), stmt->cmds.end(), using_index)) {
+      return; // most ALTERs: no need to ask whether the table is new
+    }
     lint::for_each_existing_alter(statement, ctx, [&](const auto& alter, const auto& cmd) {
-      if (cmd.kind != sql::AlterKind::AddConstraint || !cmd.constraint ||
-          cmd.constraint->kind != sql::ConstraintKind::PrimaryKey ||
-          cmd.constraint->using_index.empty()) {
+      if (!using_index(cmd)) {
         return;
       }
       const lint::IndexInfo* index =

@@ -12,15 +12,19 @@ public:
   std::string_view id() const override { return "validate-same-transaction"; }
 
   void check(const sql::Statement& statement, lint::Context& ctx) const override {
-    lint::for_each_existing_alter(statement, ctx, [&](const auto& alter, const auto& cmd) {
+    const auto* alter = statement.as<sql::AlterTable>();
+    if (alter == nullptr || alter->relation_kind != sql::RelationKind::Table) {
+      return;
+    }
+    for (const auto& cmd : alter->cmds) {
       if (cmd.kind != sql::AlterKind::ValidateConstraint) {
+        continue;
+      }
+      const lint::Context::HeldLock* held = ctx.held_lock(alter->table);
+      if (held == nullptr || !lint::blocks_writes(held->mode) || ctx.is_new_table(alter->table)) {
         return;
       }
-      const lint::Context::HeldLock* held = ctx.held_lock(alter.table);
-      if (held == nullptr || !lint::blocks_writes(held->mode)) {
-        return;
-      }
-      const std::string table = lint::quoted(alter.table.display());
+      const std::string table = lint::quoted(alter->table.display());
       const std::string blocked = lint::blocks_reads(held->mode) ? "reads and writes" : "writes";
       ctx.report(statement, "VALIDATE CONSTRAINT " + lint::quoted(cmd.name) + " scans " + table +
                                 " while this transaction still holds the " +
@@ -30,7 +34,7 @@ public:
                                 " took on it: " + blocked + " of " + table +
                                 " wait for the whole validation, which is what NOT VALID was "
                                 "meant to avoid");
-    });
+    }
   }
 };
 

@@ -731,10 +731,12 @@ public:
         out.has_where = true;
         out.pins_rows = pins_rows(where);
       }
-      for (const char* part : {"whereClause", "withClause", "fromClause", "usingClause"}) {
-        element e;
-        if (f[part].get(e) == simdjson::SUCCESS && has_limit(e)) {
-          out.batched = true;
+      if (out.kind != DmlKind::Insert && !out.pins_rows) {
+        for (const char* part : {"whereClause", "withClause", "fromClause", "usingClause"}) {
+          element e;
+          if (f[part].get(e) == simdjson::SUCCESS && has_limit(e)) {
+            out.batched = true;
+          }
         }
       }
       if (out.kind == DmlKind::Insert) {
@@ -828,20 +830,26 @@ private:
   static bool has_limit(element e) {
     object o;
     array a;
-    if (e.get(o) == simdjson::SUCCESS) {
+    switch (e.type()) {
+    case simdjson::dom::element_type::OBJECT:
+      o = e.get_object().value_unsafe();
       for (auto field : o) {
         if (field.key == "limitCount" || has_limit(field.value)) {
           return true;
         }
       }
-    } else if (e.get(a) == simdjson::SUCCESS) {
+      return false;
+    case simdjson::dom::element_type::ARRAY:
+      a = e.get_array().value_unsafe();
       for (element item : a) {
         if (has_limit(item)) {
           return true;
         }
       }
+      return false;
+    default:
+      return false;
     }
-    return false;
   }
 
   // Whether a WHERE clause pins rows by value (see Dml::pins_rows).
