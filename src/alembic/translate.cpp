@@ -285,6 +285,7 @@ public:
         m_rev.file, fn->span.begin,
         static_cast<uint32_t>(line_end == std::string::npos ? fn->span.end : line_end)};
     script.body_note = m_body_note;
+    script.enum_types = std::move(m_enum_types);
     out.script = std::move(script);
     out.findings = std::move(m_findings);
     out.asked_schema = m_asked_schema;
@@ -1967,9 +1968,20 @@ private:
       }
       en.name = *n;
       en.schema = opt_str_kw(c, "schema").value_or("");
-      en.create = bool_value(kw(c, "create_type")).value_or(true) &&
-                  bool_value(kw(c, "native_enum")).value_or(true);
+      if (!bool_value(kw(c, "native_enum")).value_or(true)) {
+        // A VARCHAR as long as the longest label (SQLAlchemy's Enum.length), no type.
+        size_t longest = 0;
+        for (const auto& l : en.labels) {
+          longest = std::max(longest, l.size());
+        }
+        t.sql = "VARCHAR(" +
+                std::to_string(int_value(kw(c, "length")).value_or(static_cast<int64_t>(longest))) +
+                ")";
+        break;
+      }
+      en.create = bool_value(kw(c, "create_type")).value_or(true);
       t.sql = qualified(en.schema, en.name);
+      m_enum_types.insert((en.schema.empty() ? std::string("public") : en.schema) + "." + en.name);
       t.enum_type = std::move(en);
       break;
     }
@@ -2425,11 +2437,12 @@ private:
         }
       }
     }
-    // Enum types first, once each.
-    std::set<std::string> enums;
+    // Enum types first, once each per migration context: SQLAlchemy's ENUM notes the types it
+    // created in the DDL runner's memo (Alembic's impl, one per run), and skips those on the next
+    // create_table. An explicit .create(bind) does not note it.
     for (const auto& col : cols) {
       if (col.type.enum_type && col.type.enum_type->create &&
-          enums.insert(col.type.enum_type->name).second) {
+          m_enum_memo.insert(col.type.enum_type->schema + "." + col.type.enum_type->name).second) {
         create_enum(*col.type.enum_type, at);
       }
     }
@@ -2764,7 +2777,9 @@ private:
   std::map<std::string, ValuePtr> m_inspector_cache;
   size_t m_schema_changes = 0; // DDL statements run so far (probed code included)
   int m_probing = 0;
-  mutable int m_type_depth = 0; // project types defined by other project types
+  mutable int m_type_depth = 0;               // project types defined by other project types
+  mutable std::set<std::string> m_enum_types; // native enum types the code declares (keys)
+  std::set<std::string> m_enum_memo; // "schema.name" of the enum types create_table created
   int m_inspectors = 0;
   bool m_running = false;
   bool m_asked_schema = false;

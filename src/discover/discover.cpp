@@ -73,7 +73,7 @@ source::Script whole_file_script(const core::SourceFilePtr& file, source::TxMode
     tx = source::TxMode::None; // sqlx: `-- no-transaction` on the first line
   }
   return source::Script{
-      std::move(sql), source::OriginMap::verbatim(file, 0, size), tx, {file, 0, 0}, {}};
+      std::move(sql), source::OriginMap::verbatim(file, 0, size), tx, {file, 0, 0}, {}, {}};
 }
 
 // A dbmate marker line: `-- migrate:up` / `-- migrate:down`, possibly with `transaction:false`.
@@ -247,6 +247,7 @@ struct Collector {
                                         static_cast<uint32_t>(end - mk.body_begin)),
             mk.no_transaction ? source::TxMode::None : source::TxMode::PerScript,
             {file, static_cast<uint32_t>(mk.line_begin), static_cast<uint32_t>(mk.body_begin)},
+            {},
             {}};
         auto& slot = mk.up ? m.upgrade : m.downgrade;
         if (slot) {

@@ -1,5 +1,6 @@
 #include "lint/context.hpp"
 
+#include <algorithm>
 #include <utility>
 
 namespace miglint::lint {
@@ -30,6 +31,58 @@ std::vector<TableLock> Context::locks_on_existing(const sql::Statement& statemen
   auto locks = locks_taken(statement, m_schema, session(), m_pg_version);
   std::erase_if(locks, [&](const TableLock& l) { return is_new_table(l.table); });
   return locks;
+}
+
+const Context::HeldLock* Context::held_lock(const sql::QualifiedName& table) const {
+  auto it = m_held_locks.find(table.key());
+  return it == m_held_locks.end() ? nullptr : &it->second;
+}
+
+bool Context::type_created_in_transaction(const sql::QualifiedName& type) const {
+  return m_types_created_in_tx.contains(type.key());
+}
+
+std::string_view Context::text_of(const sql::Statement& statement) const {
+  if (m_script == nullptr || statement.span.end > m_script->sql.size() ||
+      statement.span.begin > statement.span.end) {
+    return {};
+  }
+  return std::string_view(m_script->sql)
+      .substr(statement.span.begin, statement.span.end - statement.span.begin);
+}
+
+bool Context::declared_enum(const sql::QualifiedName& type) const {
+  return m_script != nullptr && m_script->enum_types.contains(type.key());
+}
+
+void Context::end_transaction() {
+  m_held_locks.clear();
+  m_types_created_in_tx.clear();
+  m_enum_values_added.clear();
+}
+
+void Context::track_transaction(const sql::Statement& statement) {
+  if (!m_in_transaction) {
+    return; // each statement commits on its own: nothing is held after it
+  }
+  for (const auto& lock : locks_taken(statement, m_schema, session(), m_pg_version)) {
+    auto [it, inserted] =
+        m_held_locks.try_emplace(lock.table.key(), HeldLock{lock.mode, statement.span});
+    if (!inserted && lock.mode > it->second.mode) {
+      it->second = HeldLock{lock.mode, statement.span};
+    }
+  }
+  if (const auto* create = statement.as<sql::CreateEnum>()) {
+    m_types_created_in_tx.insert(create->name.key());
+  } else if (const auto* alter = statement.as<sql::AlterEnum>();
+             alter != nullptr && !alter->is_rename()) {
+    const EnumInfo* known = m_schema.enum_type(alter->type);
+    const bool exists = known != nullptr && std::find(known->labels.begin(), known->labels.end(),
+                                                      alter->value) != known->labels.end();
+    if (!(exists && alter->if_not_exists)) {
+      m_enum_values_added.push_back({alter->type, alter->value, statement.span});
+    }
+  }
 }
 
 void Context::report(const sql::Statement& statement, std::string message) {
@@ -73,10 +126,13 @@ void Context::begin_script(const source::Script& script, size_t statement_count,
   const source::TxMode tx = script.tx;
   m_phase = phase;
   m_origin = &script.origin;
+  m_script = &script;
+  end_transaction();
   m_columns_added.clear();
   m_columns_dropped.clear();
   m_tables_created.clear();
   m_tables_dropped.clear();
+  m_enums_created.clear();
   m_in_transaction =
       tx == source::TxMode::PerScript || (tx == source::TxMode::Implicit && statement_count > 1);
   m_transaction_origin =
@@ -128,6 +184,8 @@ void Context::remember_changes(const sql::Statement& statement) {
       change.columns.push_back({col.name, col.type, col.not_null});
     }
     m_tables_created.push_back(std::move(change));
+  } else if (const auto* create_enum = statement.as<sql::CreateEnum>()) {
+    m_enums_created.emplace_back(create_enum->name, statement.span);
   } else if (const auto* drop = statement.as<sql::Drop>();
              drop && drop->kind == sql::ObjectKind::Table) {
     for (const auto& table : drop->objects) {
@@ -139,9 +197,13 @@ void Context::remember_changes(const sql::Statement& statement) {
 }
 
 void Context::after_statement(const sql::Statement& statement) {
-  remember_changes(statement); // before the schema forgets what was dropped
+  remember_changes(statement);  // before the schema forgets what was dropped
+  track_transaction(statement); // before the schema learns the statement's effects
   if (const auto* tx = statement.as<sql::Transaction>()) {
     if (tx->kind == sql::TxKind::Begin) {
+      if (!m_in_transaction) { // BEGIN inside a transaction only warns
+        end_transaction();
+      }
       if (!written_as_sql(statement)) {
         // The migration tool's own BEGIN (Alembic's, after an autocommit_block()).
         m_tx_origin = TxOrigin::Tool;
@@ -159,6 +221,7 @@ void Context::after_statement(const sql::Statement& statement) {
       m_timezone_utc_local.reset();
       m_local_statement_timeout = false;
       m_local_transaction_timeout = false;
+      end_transaction();
     }
   } else if (const auto* set = statement.as<sql::SetVariable>()) {
     const bool on = enables_timeout(*set);

@@ -110,11 +110,44 @@ public:
     return combined_effect(operations(alter, cmd), m_pg_version);
   }
 
+  // --- the current transaction block (all empty outside one) ---
+  struct HeldLock {
+    sql::LockMode mode;
+    sql::Span statement; // the earlier statement that took it
+  };
+  // The strongest lock earlier statements of the current transaction took on `table` (from the
+  // lock table in effects.hpp); PostgreSQL holds it until the transaction ends. Null outside a
+  // transaction block or when no earlier statement locked the table.
+  const HeldLock* held_lock(const sql::QualifiedName& table) const;
+  // Whether an earlier statement of the current transaction created this enum type.
+  bool type_created_in_transaction(const sql::QualifiedName& type) const;
+  struct AddedEnumValue {
+    sql::QualifiedName type;
+    std::string value;
+    sql::Span statement; // the ALTER TYPE ... ADD VALUE
+  };
+  // Labels ALTER TYPE ... ADD VALUE added earlier in the current transaction (not yet committed).
+  const std::vector<AddedEnumValue>& enum_values_added() const { return m_enum_values_added; }
+
+  // The statement's SQL text, as the script has it.
+  std::string_view text_of(const sql::Statement& statement) const;
+  // Whether the code the script was derived from declared `type` a native enum type (Alembic's
+  // sa.Enum / postgresql.ENUM): see source::Script::enum_types.
+  bool declared_enum(const sql::QualifiedName& type) const;
+  bool declares_enums() const { return m_script != nullptr && !m_script->enum_types.empty(); }
+  // Whether code earlier in the history (or anywhere in this script) could not be analysed, so
+  // that objects may exist which the schema model never saw created.
+  bool history_has_gaps() const { return m_history_gaps; }
+
   // Changes made earlier in this script (this statement's own are not there yet).
   const std::vector<ColumnChange>& columns_added() const { return m_columns_added; }
   const std::vector<ColumnChange>& columns_dropped() const { return m_columns_dropped; }
   const std::vector<TableChange>& tables_created() const { return m_tables_created; }
   const std::vector<TableChange>& tables_dropped() const { return m_tables_dropped; }
+  // Enum types created earlier in this script (CREATE TYPE ... AS ENUM), with the statement.
+  const std::vector<std::pair<sql::QualifiedName, sql::Span>>& enums_created() const {
+    return m_enums_created;
+  }
   // The 1-based line in the user's file where a span of the script starts.
   uint32_t line_of(sql::Span span) const;
 
@@ -133,12 +166,16 @@ public:
                     const std::map<std::string, std::string>& session = {},
                     core::Phase phase = core::Phase::Upgrade);
   void set_rule(std::string_view id) { m_rule = id; }
+  // The script (or the history before it) holds code miglint could not analyse; stays set.
+  void note_history_gap() { m_history_gaps = true; }
   void after_statement(const sql::Statement& statement); // update state with its effects
   std::vector<RawFinding> take_findings();
   SchemaState& mutable_schema() { return m_schema; }
 
 private:
   void remember_changes(const sql::Statement& statement);
+  void track_transaction(const sql::Statement& statement); // before the schema learns from it
+  void end_transaction();
 
   int m_pg_version;
   core::Phase m_phase = core::Phase::Upgrade;
@@ -162,7 +199,13 @@ private:
   std::vector<ColumnChange> m_columns_dropped;
   std::vector<TableChange> m_tables_created;
   std::vector<TableChange> m_tables_dropped;
+  std::vector<std::pair<sql::QualifiedName, sql::Span>> m_enums_created;
   const source::OriginMap* m_origin = nullptr;
+  const source::Script* m_script = nullptr;
+  bool m_history_gaps = false;
+  std::map<std::string, HeldLock> m_held_locks; // QualifiedName::key() of the table
+  std::set<std::string> m_types_created_in_tx;  // QualifiedName::key()
+  std::vector<AddedEnumValue> m_enum_values_added;
   SchemaState m_schema;
   std::string_view m_rule;
   std::vector<RawFinding> m_findings;

@@ -142,6 +142,15 @@ void Linter::lint_script(const source::Migration& migration, core::Phase phase,
     session[name] = value; // env.py runs after the role's defaults
   }
   ctx.begin_script(script, parsed.statements.size() + parsed.errors.size(), session, phase);
+  const bool gap =
+      !parsed.errors.empty() ||
+      std::any_of(migration.findings.begin(), migration.findings.end(),
+                  [&](const core::Finding& f) {
+                    return f.rule == "unanalyzable-code" && (!f.phase || *f.phase == phase);
+                  });
+  if (gap) {
+    ctx.note_history_gap(); // SQL miglint could not read may have created anything
+  }
   for (const auto& statement : parsed.statements) {
     if (out != nullptr) {
       for (const auto& rule : m_rules) {

@@ -6,6 +6,7 @@
 #include "sql/statement.hpp"
 
 #include <string>
+#include <string_view>
 
 namespace miglint::lint {
 
@@ -68,6 +69,54 @@ void for_each_declared_type(const sql::Statement& statement, Fn&& fn) {
       }
     }
   }
+}
+
+// Whether `sql` holds the string literal 'value' (also E'...'), outside comments. Dollar-quoted
+// bodies are read as SQL too, so a literal inside a DO block counts.
+inline bool has_string_literal(std::string_view sql, std::string_view value) {
+  size_t i = 0;
+  while (i < sql.size()) {
+    const char c = sql[i];
+    if (c == '-' && i + 1 < sql.size() && sql[i + 1] == '-') {
+      const size_t eol = sql.find('\n', i);
+      i = eol == std::string_view::npos ? sql.size() : eol + 1;
+    } else if (c == '/' && i + 1 < sql.size() && sql[i + 1] == '*') {
+      const size_t end = sql.find("*/", i + 2);
+      i = end == std::string_view::npos ? sql.size() : end + 2;
+    } else if (c == '\'') {
+      std::string literal;
+      ++i;
+      while (i < sql.size()) {
+        if (sql[i] == '\'' && i + 1 < sql.size() && sql[i + 1] == '\'') {
+          literal += '\'';
+          i += 2;
+        } else if (sql[i] == '\'') {
+          ++i;
+          break;
+        } else {
+          literal += sql[i++];
+        }
+      }
+      if (literal == value) {
+        return true;
+      }
+    } else {
+      ++i;
+    }
+  }
+  return false;
+}
+
+// The name a type is written with, as a catalog name ({"public", "status"} for `status`).
+inline sql::QualifiedName type_name(const sql::TypeName& type) {
+  sql::QualifiedName q;
+  if (!type.names.empty()) {
+    q.name = type.names.back();
+    if (type.names.size() >= 2) {
+      q.schema = type.names[type.names.size() - 2];
+    }
+  }
+  return q;
 }
 
 } // namespace miglint::lint

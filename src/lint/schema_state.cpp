@@ -1,6 +1,7 @@
 #include "lint/schema_state.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <utility>
 
 namespace miglint::lint {
@@ -43,13 +44,147 @@ const TableInfo* SchemaState::table(const sql::QualifiedName& name) const {
   return it == m_tables.end() ? nullptr : &it->second;
 }
 
+const IndexInfo* SchemaState::index(const sql::QualifiedName& name) const {
+  auto it = m_indexes.find(name.key());
+  return it == m_indexes.end() ? nullptr : &it->second;
+}
+
+const EnumInfo* SchemaState::enum_type(const sql::QualifiedName& name) const {
+  auto it = m_enums.find(name.key());
+  return it == m_enums.end() ? nullptr : &it->second;
+}
+
+bool SchemaState::type_dropped(const sql::QualifiedName& name) const {
+  return !m_dropped_types.empty() && m_dropped_types.contains(name.key());
+}
+
+void SchemaState::create_enum(const sql::QualifiedName& name, std::vector<std::string> labels) {
+  m_enums[name.key()] = EnumInfo{name, std::move(labels)};
+  m_dropped_types.erase(name.key());
+}
+
+void SchemaState::drop_type(const sql::QualifiedName& name) {
+  m_enums.erase(name.key());
+  m_dropped_types.insert(name.key());
+}
+
+namespace {
+
+// A lower-case copy, for reading code miglint does not parse.
+std::string lower_copy(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) {
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  }
+  return out;
+}
+
+bool is_space(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+// Reads a possibly qualified, possibly quoted name at `pos` of lower-cased `text`; a quoted part
+// keeps its case from `original`, of which `text` is a lower-case copy.
+std::optional<sql::QualifiedName> read_name(std::string_view original, std::string_view text,
+                                            size_t& pos) {
+  std::vector<std::string> parts;
+  while (true) {
+    while (pos < text.size() && is_space(text[pos])) {
+      ++pos;
+    }
+    std::string part;
+    if (pos < text.size() && text[pos] == '"') {
+      const size_t end = text.find('"', pos + 1);
+      if (end == std::string_view::npos) {
+        return std::nullopt;
+      }
+      part = std::string(original.substr(pos + 1, end - pos - 1));
+      pos = end + 1;
+    } else {
+      while (pos < text.size() &&
+             (std::isalnum(static_cast<unsigned char>(text[pos])) || text[pos] == '_')) {
+        part += text[pos++];
+      }
+    }
+    if (part.empty()) {
+      return std::nullopt;
+    }
+    parts.push_back(std::move(part));
+    if (pos < text.size() && text[pos] == '.') {
+      ++pos;
+      continue;
+    }
+    break;
+  }
+  sql::QualifiedName q;
+  q.name = parts.back();
+  if (parts.size() >= 2) {
+    q.schema = parts[parts.size() - 2];
+  }
+  return q;
+}
+
+// Whether `word` follows at `pos` (after blanks), consuming it.
+bool read_word(std::string_view text, size_t& pos, std::string_view word) {
+  size_t p = pos;
+  while (p < text.size() && is_space(text[p])) {
+    ++p;
+  }
+  if (text.substr(p, word.size()) != word) {
+    return false;
+  }
+  pos = p + word.size();
+  return true;
+}
+
+} // namespace
+
+void SchemaState::apply_do_block(const sql::DoBlock& block) {
+  // The common idiom creates an enum type only if it is missing:
+  //   DO $$ BEGIN CREATE TYPE s AS ENUM (...); EXCEPTION WHEN duplicate_object THEN null; END $$
+  // Whichever branch runs, the type exists afterwards. DROP TYPE in a block removes it.
+  const std::string text = lower_copy(block.body);
+  for (size_t at = text.find("type"); at != std::string::npos; at = text.find("type", at + 4)) {
+    size_t before = at;
+    while (before > 0 && is_space(text[before - 1])) {
+      --before;
+    }
+    const bool create = before >= 6 && text.compare(before - 6, 6, "create") == 0;
+    const bool drop = before >= 4 && text.compare(before - 4, 4, "drop") == 0;
+    if (!create && !drop) {
+      continue;
+    }
+    size_t pos = at + 4;
+    if (pos < text.size() && !is_space(text[pos]) && text[pos] != '"') {
+      continue; // "types", "type_name": not the keyword
+    }
+    if (drop) {
+      size_t p = pos;
+      if (read_word(text, p, "if") && read_word(text, p, "exists")) {
+        pos = p;
+      }
+    }
+    const auto name = read_name(block.body, text, pos);
+    if (!name) {
+      continue;
+    }
+    if (drop) {
+      drop_type(*name);
+    } else if (size_t p = pos; read_word(text, p, "as") && read_word(text, p, "enum")) {
+      create_enum(*name, {});
+    } else {
+      m_dropped_types.erase(name->key()); // a composite, range or base type of that name
+    }
+  }
+}
+
 std::optional<sql::QualifiedName>
 SchemaState::table_of_index(const sql::QualifiedName& index) const {
-  auto it = m_index_tables.find(index.key());
-  if (it == m_index_tables.end()) {
+  const IndexInfo* info = this->index(index);
+  if (info == nullptr) {
     return std::nullopt;
   }
-  return it->second;
+  return info->table;
 }
 
 namespace {
@@ -105,8 +240,15 @@ void SchemaState::apply(const sql::Statement& statement) {
     for (const auto& c : create->constraints) {
       if (c.kind == sql::ConstraintKind::Check) {
         info.checks[check_name(c, create->table.name, info.checks.size())] = check_info(c);
+      } else if (c.kind == sql::ConstraintKind::PrimaryKey) {
+        for (const auto& name : c.columns) { // a primary key makes its columns NOT NULL
+          if (ColumnInfo* col = info.column(name)) {
+            col->not_null = true;
+          }
+        }
       }
     }
+    info.partitioned = create->partitioned;
     m_tables[create->table.key()] = std::move(info);
   } else if (const auto* alter = statement.as<sql::AlterTable>()) {
     apply_alter(*alter);
@@ -115,12 +257,22 @@ void SchemaState::apply(const sql::Statement& statement) {
       if (drop->kind == sql::ObjectKind::Table) {
         m_tables.erase(obj.key());
       } else if (drop->kind == sql::ObjectKind::Index) {
-        m_index_tables.erase(obj.key());
+        m_indexes.erase(obj.key());
       } else if (drop->kind == sql::ObjectKind::Type) {
         m_domains.erase(obj.key());
-      } else if (drop->kind == sql::ObjectKind::Schema && drop->cascade) {
+        drop_type(obj);
+      } else if (drop->kind == sql::ObjectKind::Schema) {
+        // Not empty only with CASCADE, which drops its tables and types too.
         std::erase_if(m_tables,
                       [&](const auto& entry) { return schema_of_key(entry.first) == obj.name; });
+        for (auto it = m_enums.begin(); it != m_enums.end();) {
+          if (it->first.rfind(obj.name + ".", 0) == 0) {
+            m_dropped_types.insert(it->first);
+            it = m_enums.erase(it);
+          } else {
+            ++it;
+          }
+        }
       }
     }
   } else if (const auto* domain = statement.as<sql::CreateDomain>()) {
@@ -132,6 +284,20 @@ void SchemaState::apply(const sql::Statement& statement) {
         node.key() = sql::QualifiedName{rename->relation.schema, rename->new_name}.key();
         m_tables.insert(std::move(node));
       }
+    } else if (rename->kind == sql::ObjectKind::Type) {
+      auto node = m_enums.extract(rename->relation.key());
+      if (!node.empty()) {
+        sql::QualifiedName renamed{rename->relation.schema, rename->new_name};
+        node.mapped().name = renamed;
+        node.key() = renamed.key();
+        m_enums.insert(std::move(node));
+      }
+    } else if (rename->kind == sql::ObjectKind::Index) {
+      auto node = m_indexes.extract(rename->relation.key());
+      if (!node.empty()) {
+        node.key() = sql::QualifiedName{rename->relation.schema, rename->new_name}.key();
+        m_indexes.insert(std::move(node));
+      }
     } else if (rename->kind == sql::ObjectKind::Column) {
       auto it = m_tables.find(rename->relation.key());
       if (it != m_tables.end()) {
@@ -142,8 +308,24 @@ void SchemaState::apply(const sql::Statement& statement) {
     }
   } else if (const auto* index = statement.as<sql::CreateIndex>()) {
     if (!index->name.empty()) {
-      m_index_tables[sql::QualifiedName{index->table.schema, index->name}.key()] = index->table;
+      const std::string key = sql::QualifiedName{index->table.schema, index->name}.key();
+      m_indexes[key] = IndexInfo{index->table, index->columns, index->unique};
     }
+  } else if (const auto* create_enum_stmt = statement.as<sql::CreateEnum>()) {
+    create_enum(create_enum_stmt->name, create_enum_stmt->labels);
+  } else if (const auto* alter_enum = statement.as<sql::AlterEnum>()) {
+    if (auto it = m_enums.find(alter_enum->type.key()); it != m_enums.end()) {
+      auto& labels = it->second.labels;
+      if (alter_enum->is_rename()) {
+        std::replace(labels.begin(), labels.end(), alter_enum->old_value, alter_enum->value);
+      } else if (std::find(labels.begin(), labels.end(), alter_enum->value) == labels.end()) {
+        labels.push_back(alter_enum->value);
+      }
+    }
+  } else if (const auto* type = statement.as<sql::CreateType>()) {
+    m_dropped_types.erase(type->name.key()); // exists again, as another kind of type
+  } else if (const auto* block = statement.as<sql::DoBlock>()) {
+    apply_do_block(*block);
   }
 }
 
@@ -180,6 +362,25 @@ void SchemaState::apply_alter(const sql::AlterTable& alter) {
       if (cmd.constraint && cmd.constraint->kind == sql::ConstraintKind::Check) {
         table.checks[check_name(*cmd.constraint, alter.table.name, table.checks.size())] =
             check_info(*cmd.constraint);
+      } else if (cmd.constraint && cmd.constraint->kind == sql::ConstraintKind::PrimaryKey) {
+        // The key columns become NOT NULL; USING INDEX renames the index to the constraint.
+        std::vector<std::string> columns = cmd.constraint->columns;
+        if (!cmd.constraint->using_index.empty()) {
+          const sql::QualifiedName index{alter.table.schema, cmd.constraint->using_index};
+          auto node = m_indexes.extract(index.key());
+          if (!node.empty()) {
+            columns = node.mapped().columns;
+            if (!cmd.constraint->name.empty()) {
+              node.key() = sql::QualifiedName{alter.table.schema, cmd.constraint->name}.key();
+            }
+            m_indexes.insert(std::move(node));
+          }
+        }
+        for (const auto& name : columns) {
+          if (ColumnInfo* col = table.column(name)) {
+            col->not_null = true;
+          }
+        }
       }
       break;
     case sql::AlterKind::ValidateConstraint:

@@ -24,11 +24,25 @@ struct CheckInfo {
 struct TableInfo {
   std::vector<ColumnInfo> columns;
   std::map<std::string, CheckInfo> checks; // by constraint name
+  // Created with PARTITION BY: its rows live in partitions, and its indexes are partitioned
+  // indexes (PostgreSQL >= 11), which CREATE/DROP INDEX CONCURRENTLY refuse.
+  bool partitioned = false;
 
   const ColumnInfo* column(std::string_view name) const;
   ColumnInfo* column(std::string_view name);
   // A validated CHECK (col IS NOT NULL) exists (PostgreSQL >= 12 then skips the SET NOT NULL scan).
   bool has_validated_not_null_check(std::string_view column) const;
+};
+
+struct IndexInfo {
+  sql::QualifiedName table;
+  std::vector<std::string> columns; // key columns in order; "" for an expression
+  bool unique = false;
+};
+
+struct EnumInfo {
+  sql::QualifiedName name;
+  std::vector<std::string> labels; // as far as miglint saw them (ADD VALUE appends)
 };
 
 // What miglint knows of the schema from the migrations it has read so far, in order. It only
@@ -50,13 +64,27 @@ public:
   bool has_domain(const sql::QualifiedName& domain) const {
     return m_domains.contains(domain.key());
   }
+  // The index, when its creation was seen (an unqualified name is looked up in "public").
+  const IndexInfo* index(const sql::QualifiedName& name) const;
+  // An enum type the history created (CREATE TYPE ... AS ENUM, also inside a DO block) and has
+  // not dropped since; null otherwise.
+  const EnumInfo* enum_type(const sql::QualifiedName& name) const;
+  // Whether the history dropped this type (DROP TYPE, DROP SCHEMA ... CASCADE) and has not
+  // created it again: it does not exist, whatever the database held before the history.
+  bool type_dropped(const sql::QualifiedName& name) const;
+  bool any_type_dropped() const { return !m_dropped_types.empty(); }
 
 private:
   void apply_alter(const sql::AlterTable& alter);
+  void apply_do_block(const sql::DoBlock& block);
+  void create_enum(const sql::QualifiedName& name, std::vector<std::string> labels);
+  void drop_type(const sql::QualifiedName& name);
 
-  std::map<std::string, TableInfo> m_tables;                // by QualifiedName::key()
-  std::map<std::string, sql::QualifiedName> m_index_tables; // index key -> table
-  std::set<std::string> m_domains;                          // QualifiedName::key()
+  std::map<std::string, TableInfo> m_tables;  // by QualifiedName::key()
+  std::map<std::string, IndexInfo> m_indexes; // by QualifiedName::key()
+  std::map<std::string, EnumInfo> m_enums;    // by QualifiedName::key()
+  std::set<std::string> m_dropped_types;      // QualifiedName::key()
+  std::set<std::string> m_domains;            // QualifiedName::key()
 };
 
 } // namespace miglint::lint

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -61,6 +62,10 @@ struct Script {
   core::Location anchor; // the script as a whole: its file's start, or Alembic's `def downgrade`
   std::string body_note; // why a script has no SQL: "is `pass`", "raises NotImplementedError",
                          // k_runs_no_sql
+  // Types the code that derived the SQL declared as native enum types (Alembic: sa.Enum and
+  // postgresql.ENUM), as "schema.name" ("public" when unqualified). The SQL names a type the same
+  // way whatever it is; this says which names are enums the code expects to exist.
+  std::set<std::string> enum_types;
 };
 
 struct Migration {

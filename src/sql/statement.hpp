@@ -143,6 +143,8 @@ struct CreateTable {
   bool if_not_exists = false;
   bool temporary = false;
   bool partition_of = false;
+  QualifiedName parent;     // PARTITION OF parent: the partitioned table
+  bool partitioned = false; // PARTITION BY: a partitioned table (its rows live in partitions)
 };
 
 struct CreateTableAs { // CREATE TABLE AS / SELECT INTO / CREATE MATERIALIZED VIEW
@@ -285,12 +287,51 @@ struct CreateSchema {
   bool if_not_exists = false;
 };
 
+struct CreateType { // CREATE TYPE of a composite, range or base type (not an enum)
+  QualifiedName name;
+};
+
+struct AlterEnum { // ALTER TYPE ... ADD VALUE / RENAME VALUE
+  QualifiedName type;
+  std::string value;     // ADD VALUE: the new label; RENAME VALUE: the new name
+  std::string old_value; // RENAME VALUE: the label renamed; empty for ADD VALUE
+  std::string neighbor;  // ADD VALUE ... BEFORE/AFTER this label; empty when not written
+  bool after = false;    // AFTER (else BEFORE) `neighbor`
+  bool if_not_exists = false;
+  bool is_rename() const { return !old_value.empty(); }
+};
+
+enum class DmlKind { Insert, Update, Delete };
+
+// INSERT / UPDATE / DELETE (also MERGE is left as Other).
+struct Dml {
+  DmlKind kind = DmlKind::Insert;
+  QualifiedName table; // the target
+  bool has_where = false;
+  // The WHERE pins rows by value: one of its top-level AND terms compares a column with `=`,
+  // `IN (...)` or `= ANY(...)` to constants only (`id = 5`, `name IN ('a', 'b')`). Without it an
+  // UPDATE or DELETE may touch every row: no WHERE, `c IS NULL`, a join, a subquery.
+  bool pins_rows = false;
+  // A LIMIT in a subquery or WITH query of the statement bounds the rows it touches: one batch of
+  // a backfill loop (`WHERE id IN (SELECT id ... LIMIT 500)`).
+  bool batched = false;
+  bool from_query = false; // INSERT ... SELECT (rows read from tables), not VALUES
+  // Neither pinned nor batched: it may touch every row of the table.
+  bool whole_table() const { return !pins_rows && !batched; }
+};
+
+struct DoBlock { // DO $$ ... $$: code miglint does not run; its body, as written
+  std::string body;
+  std::string language; // lower-case; empty for the default (plpgsql)
+};
+
 struct Other {};
 
 using StatementNode =
     std::variant<Other, AlterTable, CreateTable, CreateTableAs, CreateIndex, Drop, Rename, Truncate,
                  SetVariable, Transaction, Reindex, CreateTrigger, LockTable, Vacuum, CreateEnum,
-                 CreateDomain, AlterDomain, CreateSchema, DropDatabase>;
+                 CreateDomain, AlterDomain, CreateSchema, DropDatabase, AlterEnum, Dml, DoBlock,
+                 CreateType>;
 
 struct Statement {
   Span span;       // the statement's text, without leading comments or the final semicolon

@@ -571,6 +571,14 @@ public:
       object rel;
       out.temporary = sub(f, "relation", rel) && str(rel, "relpersistence") == "t";
       out.partition_of = has(f, "partbound");
+      out.partitioned = has(f, "partspec");
+      if (out.partition_of) {
+        for (element e : list(f, "inhRelations")) {
+          if (const Node rv = node(e); rv.is("RangeVar")) {
+            out.parent = range_var(rv.fields);
+          }
+        }
+      }
       for (element e : list(f, "tableElts")) {
         const Node elt = node(e);
         if (elt.is("ColumnDef")) {
@@ -707,6 +715,69 @@ public:
       out.labels = strings_of(list(f, "vals"));
       return out;
     }
+    if (tag == "CompositeTypeStmt") {
+      return CreateType{range_var(f, "typevar")};
+    }
+    if (tag == "CreateRangeStmt") {
+      return CreateType{name_from_parts(strings_of(list(f, "typeName")))};
+    }
+    if (tag == "DefineStmt" && str(f, "kind") == "OBJECT_TYPE") {
+      return CreateType{name_from_parts(strings_of(list(f, "defnames")))};
+    }
+    if (tag == "AlterEnumStmt") {
+      AlterEnum out;
+      out.type = name_from_parts(strings_of(list(f, "typeName")));
+      out.value = std::string(str(f, "newVal"));
+      out.old_value = std::string(str(f, "oldVal"));
+      out.neighbor = std::string(str(f, "newValNeighbor"));
+      out.after = flag(f, "newValIsAfter");
+      out.if_not_exists = flag(f, "skipIfNewValExists");
+      return out;
+    }
+    if (tag == "UpdateStmt" || tag == "DeleteStmt" || tag == "InsertStmt") {
+      Dml out;
+      out.kind = tag == "UpdateStmt"   ? DmlKind::Update
+                 : tag == "DeleteStmt" ? DmlKind::Delete
+                                       : DmlKind::Insert;
+      out.table = range_var(f, "relation");
+      element where;
+      if (f["whereClause"].get(where) == simdjson::SUCCESS) {
+        out.has_where = true;
+        out.pins_rows = pins_rows(where);
+      }
+      if (out.kind != DmlKind::Insert && !out.pins_rows) {
+        for (const char* part : {"whereClause", "withClause", "fromClause", "usingClause"}) {
+          element e;
+          if (f[part].get(e) == simdjson::SUCCESS && has_limit(e)) {
+            out.batched = true;
+          }
+        }
+      }
+      if (out.kind == DmlKind::Insert) {
+        const Node select = node(f, "selectStmt");
+        out.from_query = select.is("SelectStmt") && !has(select.fields, "valuesLists");
+      }
+      return out;
+    }
+    if (tag == "DoStmt") {
+      DoBlock out;
+      for (element e : list(f, "args")) {
+        const Node d = node(e);
+        if (!d.is("DefElem")) {
+          continue;
+        }
+        element arg;
+        if (d.fields["arg"].get(arg) != simdjson::SUCCESS) {
+          continue;
+        }
+        if (str(d.fields, "defname") == "as") {
+          out.body = string_of(arg);
+        } else if (str(d.fields, "defname") == "language") {
+          out.language = lower(string_of(arg));
+        }
+      }
+      return out;
+    }
     if (tag == "CreateTrigStmt") {
       return CreateTrigger{range_var(f, "relation")};
     }
@@ -793,6 +864,88 @@ public:
   }
 
 private:
+  // A constant operand: a literal, a parameter, a cast of one, or an ARRAY[...] of them.
+  static bool is_constant(element e) {
+    const Node n = node(e);
+    if (n.is("A_Const") || n.is("ParamRef")) {
+      return true;
+    }
+    element arg;
+    if (n.is("TypeCast") && n.fields["arg"].get(arg) == simdjson::SUCCESS) {
+      return is_constant(arg);
+    }
+    if (n.is("A_ArrayExpr") || n.is("List")) {
+      const array items = list(n.fields, n.is("List") ? "items" : "elements");
+      for (element item : items) {
+        if (!is_constant(item)) {
+          return false;
+        }
+      }
+      return items.size() > 0;
+    }
+    return false;
+  }
+
+  // Whether a LIMIT occurs anywhere in the tree (a subquery's or a WITH query's).
+  static bool has_limit(element e) {
+    object o;
+    array a;
+    switch (e.type()) {
+    case simdjson::dom::element_type::OBJECT:
+      o = e.get_object().value_unsafe();
+      for (auto field : o) {
+        if (field.key == "limitCount" || has_limit(field.value)) {
+          return true;
+        }
+      }
+      return false;
+    case simdjson::dom::element_type::ARRAY:
+      a = e.get_array().value_unsafe();
+      for (element item : a) {
+        if (has_limit(item)) {
+          return true;
+        }
+      }
+      return false;
+    default:
+      return false;
+    }
+  }
+
+  // Whether a WHERE clause pins rows by value (see Dml::pins_rows).
+  static bool pins_rows(element where) {
+    const Node n = node(where);
+    if (n.is("BoolExpr")) {
+      if (str(n.fields, "boolop") != "AND_EXPR") {
+        return false;
+      }
+      for (element arg : list(n.fields, "args")) {
+        if (pins_rows(arg)) {
+          return true;
+        }
+      }
+      return false;
+    }
+    if (!n.is("A_Expr")) {
+      return false;
+    }
+    const std::string_view kind = str(n.fields, "kind");
+    const auto op = strings_of(list(n.fields, "name"));
+    if (op.size() != 1 || op[0] != "=" ||
+        (kind != "AEXPR_OP" && kind != "AEXPR_IN" && kind != "AEXPR_OP_ANY")) {
+      return false;
+    }
+    element l;
+    element r;
+    if (n.fields["lexpr"].get(l) != simdjson::SUCCESS ||
+        n.fields["rexpr"].get(r) != simdjson::SUCCESS) {
+      return false;
+    }
+    const bool l_col = node(l).is("ColumnRef");
+    const bool r_col = node(r).is("ColumnRef");
+    return (l_col && is_constant(r)) || (kind == "AEXPR_OP" && r_col && is_constant(l));
+  }
+
   static bool has_option(array options, std::string_view name) {
     for (element e : options) {
       const Node o = node(e);

@@ -42,6 +42,7 @@ inline source::Script script_of(const core::SourceFilePtr& file, size_t begin, s
                         source::OriginMap::verbatim(file, b, e - b),
                         tx,
                         {file, b, b},
+                        {},
                         {}};
 }
 
