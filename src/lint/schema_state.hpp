@@ -4,6 +4,7 @@
 
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -23,6 +24,10 @@ struct CheckInfo {
 struct TableInfo {
   std::vector<ColumnInfo> columns;
   std::map<std::string, CheckInfo> checks; // by constraint name
+  // Its CREATE TABLE was read, so `columns` lists every column (otherwise only those the
+  // migrations added after a creation miglint did not see).
+  bool complete = false;
+  bool partitioned = false; // PARTITION BY (PostgreSQL 10+): indexes on it are partitioned indexes
 
   const ColumnInfo* column(std::string_view name) const;
   ColumnInfo* column(std::string_view name);
@@ -39,12 +44,21 @@ public:
   const TableInfo* table(const sql::QualifiedName& name) const;
   // The table an index belongs to, when the index's creation was seen.
   std::optional<sql::QualifiedName> table_of_index(const sql::QualifiedName& index) const;
+  // Whether the history created this index (CREATE INDEX, or a named UNIQUE / PRIMARY KEY
+  // constraint, whose index has the constraint's name) and has not dropped it since.
+  bool has_index(const sql::QualifiedName& index) const {
+    return m_index_tables.contains(index.key());
+  }
+  // Whether the history created this enum type (CREATE TYPE ... AS ENUM) and has not dropped it.
+  bool has_type(const sql::QualifiedName& type) const { return m_types.contains(type.key()); }
 
 private:
   void apply_alter(const sql::AlterTable& alter);
+  void add_constraint_index(const sql::Constraint& c, const sql::QualifiedName& table);
 
   std::map<std::string, TableInfo> m_tables;                // by QualifiedName::key()
   std::map<std::string, sql::QualifiedName> m_index_tables; // index key -> table
+  std::set<std::string> m_types;                            // enum types, by key
 };
 
 } // namespace miglint::lint

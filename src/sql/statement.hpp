@@ -141,11 +141,13 @@ struct CreateTable {
   bool if_not_exists = false;
   bool temporary = false;
   bool partition_of = false;
+  bool partitioned = false; // PARTITION BY: a partitioned table (no storage of its own)
 };
 
 struct CreateTableAs { // CREATE TABLE AS / SELECT INTO / CREATE MATERIALIZED VIEW
   QualifiedName table;
   bool materialized_view = false;
+  bool temporary = false;
 };
 
 struct CreateIndex {
@@ -154,6 +156,7 @@ struct CreateIndex {
   bool unique = false;
   bool concurrent = false;
   bool if_not_exists = false;
+  bool only = false;                // ON ONLY: the partitioned parent alone, not its partitions
   std::vector<std::string> columns; // key columns in order; "" for an expression
 };
 
@@ -250,10 +253,20 @@ using StatementNode =
     std::variant<Other, AlterTable, CreateTable, CreateTableAs, CreateIndex, Drop, Rename, Truncate,
                  SetVariable, Transaction, Reindex, CreateTrigger, LockTable, Vacuum, CreateEnum>;
 
+// What a data statement (INSERT, UPDATE, DELETE, SELECT, MERGE, CREATE TABLE AS) names: every
+// table it reads or writes and every column it refers to (`*` for a star), so that rules can
+// tell whether a migration copied a column's data before dropping it.
+struct DataAccess {
+  QualifiedName written; // INSERT / UPDATE / DELETE / MERGE: the target table; else empty
+  std::vector<QualifiedName> tables;
+  std::vector<std::string> columns; // the last field of each column reference, as written
+};
+
 struct Statement {
   Span span;       // the statement's text, without leading comments or the final semicolon
   std::string tag; // libpg_query's node name ("AlterTableStmt"), for messages and debugging
   StatementNode node;
+  std::optional<DataAccess> data; // set for data statements only
 
   template <typename T>
   const T* as() const {
