@@ -53,6 +53,7 @@ struct CheckOptions {
   std::string database_url_env = "DATABASE_URL";
   std::map<std::string, core::Severity, std::less<>> severity;
   std::map<std::string, std::string> session_settings; // from the configuration
+  bool foreign_markers = true; // honour other linters' reviewed markers (configuration)
 };
 
 namespace fs = std::filesystem;
@@ -99,6 +100,7 @@ void apply_config(const Config& c, const CLI::App& cmd, CheckOptions& o) {
   }
   o.severity.insert(c.severity.begin(), c.severity.end());
   o.session_settings = c.session_settings;
+  o.foreign_markers = c.foreign_markers.value_or(true);
 }
 
 // Whether `file` matches `glob` taken relative to `base`: a glob without a slash matches a file
@@ -335,6 +337,7 @@ int run_check(const CheckOptions& o) {
   lint_options.selection.ignore = split_ids(o.ignore);
   lint_options.severity = o.severity;
   lint_options.session_settings = o.session_settings;
+  lint_options.foreign_markers = o.foreign_markers;
   for (const auto* ids : {&lint_options.selection.select, &lint_options.selection.ignore}) {
     for (const auto& id : *ids) {
       if (!lint::is_rule_or_group(id)) {
@@ -384,7 +387,9 @@ int run_check(const CheckOptions& o) {
 
   const lint::Linter linter(lint_options);
   report::Report report;
-  report.findings = linter.lint(discovery.migrations);
+  lint::LintStats lint_stats;
+  report.findings = linter.lint(discovery.migrations, &lint_stats);
+  report.honoured_markers = lint_stats.honoured_markers;
   linter.finish(discovery.findings);
   report.findings.insert(report.findings.end(), discovery.findings.begin(),
                          discovery.findings.end());

@@ -106,6 +106,12 @@ public:
         c.fail_on = string(v, key, {"error", "warning", "info", "never"});
       } else if (key == "phase") {
         c.phase = string(v, key, {"upgrade", "downgrade", "both"});
+      } else if (key == "foreign-markers") {
+        if (const auto* b = v.as_boolean()) {
+          c.foreign_markers = b->get();
+        } else {
+          error(v.source(), "`foreign-markers` must be true or false");
+        }
       } else if (key == "severity") {
         read_severity(v);
       } else if (key == "session-settings") {
@@ -269,6 +275,11 @@ fail-on = "error"
 # Run only these rules, or skip these (`miglint rules` lists them).
 # select = ["add-column-not-null-no-default", "concurrently-in-transaction"]
 # ignore = ["rename-column"]
+
+# Findings under other linters' reviewed markers (-- atlas:nolint, -- squawk-ignore,
+# -- eugene: ignore, diesel-guard's -- safety-assured:start/end) are left out, for the miglint
+# rules their codes correspond to; false reports them anyway.
+# foreign-markers = true
 
 # Session settings your deployment makes outside the migrations (ALTER ROLE ... SET, connection
 # options); miglint reads those your Alembic env.py sets on its own.
