@@ -273,7 +273,12 @@ public:
       m_body_note = ended;
     }
     if (m_body_note.empty() && m_segments.empty()) {
-      m_body_note = is_trivial(fn->body) ? "is `pass`" : source::k_runs_no_sql;
+      const bool has_pass = std::any_of(fn->body.begin(), fn->body.end(),
+                                        [](const Stmt& st) { return st.kind == StmtKind::Pass; });
+      // A body of only a docstring (or `...`) is empty; saying `pass` would misquote it.
+      m_body_note = !is_trivial(fn->body) ? source::k_runs_no_sql
+                    : has_pass            ? "is `pass`"
+                                          : "is empty";
     }
     source::Script script;
     script.sql = std::move(m_sql);

@@ -180,7 +180,9 @@ Outcome run(const Options& o) {
 
   report::Report& report = out.report;
   const lint::Linter linter(o.lint);
-  report.findings = linter.lint(discovery.migrations);
+  lint::LintStats lint_stats;
+  report.findings = linter.lint(discovery.migrations, &lint_stats);
+  report.honoured_markers = lint_stats.honoured_markers;
   linter.finish(discovery.findings);
   report.findings.insert(report.findings.end(), discovery.findings.begin(),
                          discovery.findings.end());

@@ -104,6 +104,9 @@ void apply_config(const Config& c, const CLI::App& cmd, CheckCommand& o) {
   }
   run.lint.severity.insert(c.severity.begin(), c.severity.end());
   run.lint.session_settings = c.session_settings;
+  if (c.foreign_markers) {
+    run.lint.foreign_markers = *c.foreign_markers;
+  }
 }
 
 std::set<std::string, std::less<>> split_ids(const std::vector<std::string>& values) {

@@ -108,6 +108,12 @@ public:
         c.fail_on = string(v, key, {"error", "warning", "info", "never"});
       } else if (key == "phase") {
         c.phase = string(v, key, {"upgrade", "downgrade", "both"});
+      } else if (key == "foreign-markers") {
+        if (const auto* b = v.as_boolean()) {
+          c.foreign_markers = b->get();
+        } else {
+          error(v.source(), "`foreign-markers` must be true or false");
+        }
       } else if (key == "severity") {
         read_severity(v);
       } else if (key == "session-settings") {
@@ -305,6 +311,11 @@ fail-on = "error"
 # Add rules or groups (a kind or a tag, like "locks") on top of the default or selected ones:
 # the way to turn on rules that are off by default, such as the "style" group.
 # extend-select = ["locks"]
+
+# Findings under other linters' reviewed markers (-- atlas:nolint, -- squawk-ignore,
+# -- eugene: ignore, diesel-guard's -- safety-assured:start/end) are left out, for the miglint
+# rules their codes correspond to; false reports them anyway.
+# foreign-markers = true
 
 # Session settings your deployment makes outside the migrations (ALTER ROLE ... SET, connection
 # options); miglint reads those your Alembic env.py sets on its own.

@@ -26,6 +26,8 @@ struct Config {
   std::optional<int> pg_version;
   std::optional<std::string> fail_on;
   std::optional<std::string> phase;
+  // `foreign-markers = false`: do not honour other linters' markers (atlas:nolint, ...).
+  std::optional<bool> foreign_markers;
   std::optional<std::string> postgres;            // [round-trip] provider
   std::optional<std::string> python;              // [round-trip] interpreter
   std::optional<std::string> database_url_env;    // [round-trip] environment variable to read

@@ -1,9 +1,151 @@
 #include "lint/context.hpp"
 
 #include <algorithm>
+#include <functional>
 #include <utility>
 
 namespace miglint::lint {
+
+bool needs_empty_table(const sql::ColumnDef& col) {
+  const bool has_default = col.default_value && !col.default_value->is_null;
+  return col.not_null && !has_default && !col.identity && !col.generated_stored &&
+         !col.type.is_serial();
+}
+
+namespace {
+
+std::string column_key(const sql::QualifiedName& table, const std::string& column) {
+  return table.key() + "\n" + column;
+}
+
+// The ALTER TABLE adds a NOT NULL column without a DEFAULT to `table`: it fails on any row.
+bool adds_column_needing_empty(const sql::Statement& statement, const sql::QualifiedName& table) {
+  const auto* alter = statement.as<sql::AlterTable>();
+  if (alter == nullptr || alter->relation_kind != sql::RelationKind::Table ||
+      alter->table.key() != table.key()) {
+    return false;
+  }
+  return std::any_of(alter->cmds.begin(), alter->cmds.end(), [](const sql::AlterTableCmd& cmd) {
+    return cmd.kind == sql::AlterKind::AddColumn && cmd.column_def && !cmd.missing_ok &&
+           needs_empty_table(*cmd.column_def);
+  });
+}
+
+} // namespace
+
+bool Context::is_new_column(const sql::QualifiedName& table, const std::string& column) const {
+  return m_new_columns.contains(column_key(table, column));
+}
+
+bool Context::known_empty(const sql::QualifiedName& table) const {
+  const std::string key = table.key();
+  return m_new_tables.contains(key) || m_empty_tables.contains(key);
+}
+
+Context::AlterFacts& Context::facts_of(const sql::AlterTable& alter) const {
+  if (m_alter_facts.alter != &alter) {
+    m_alter_facts = AlterFacts{};
+    m_alter_facts.alter = &alter;
+  }
+  return m_alter_facts;
+}
+
+bool Context::alters_new_table(const sql::AlterTable& alter) const {
+  AlterFacts& facts = facts_of(alter);
+  if (!facts.new_ready) {
+    facts.table_new = is_new_table(alter.table);
+    facts.new_ready = true;
+  }
+  return facts.table_new;
+}
+
+bool Context::must_be_empty(const sql::QualifiedName& table,
+                            const sql::Statement& statement) const {
+  const auto* alter = statement.as<sql::AlterTable>();
+  if (alter == nullptr || &alter->table != &table) {
+    return known_empty(table) || adds_column_needing_empty(statement, table);
+  }
+  AlterFacts& facts = facts_of(*alter);
+  if (!facts.empty_ready) {
+    facts.empty = known_empty(table) || adds_column_needing_empty(statement, table);
+    facts.empty_ready = true;
+  }
+  return facts.empty;
+}
+
+bool Context::is_noop(const sql::AlterTable& alter, const sql::AlterTableCmd& cmd) const {
+  const sql::AlterTableCmd* first = alter.cmds.data();
+  const std::less<const sql::AlterTableCmd*> before;
+  if (before(&cmd, first) || !before(&cmd, first + alter.cmds.size())) {
+    return compute_noop(alter, cmd, m_schema.table(alter.table)); // not one of its subcommands
+  }
+  const auto index = static_cast<size_t>(&cmd - first);
+  AlterFacts& facts = facts_of(alter);
+  if (!facts.noop_ready) {
+    const TableInfo* table = m_schema.table(alter.table);
+    for (const auto& c : alter.cmds) {
+      facts.noop.push_back(compute_noop(alter, c, table) ? 1 : 0);
+    }
+    facts.noop_ready = true;
+  }
+  return facts.noop[index] != 0;
+}
+
+bool Context::compute_noop(const sql::AlterTable& alter, const sql::AlterTableCmd& cmd,
+                           const TableInfo* table) const {
+  if (table == nullptr || alter.relation_kind != sql::RelationKind::Table) {
+    return false;
+  }
+  if (cmd.kind == sql::AlterKind::SetNotNull) { // PostgreSQL does nothing when it already is
+    const ColumnInfo* col = table->column(cmd.column);
+    return col != nullptr && col->not_null;
+  }
+  if (!cmd.missing_ok) {
+    return false;
+  }
+  if (cmd.kind == sql::AlterKind::AddColumn && cmd.column_def) {
+    return table->column(cmd.column_def->name) != nullptr;
+  }
+  if (cmd.kind == sql::AlterKind::DropColumn) {
+    return table->complete && table->column(cmd.column) == nullptr;
+  }
+  return false;
+}
+
+std::optional<sql::Span> Context::copied_by(const sql::QualifiedName& table,
+                                            const std::string& column) const {
+  for (const auto& [span, access] : m_data_statements) {
+    const sql::DataAccess& data = *access;
+    const bool names_table =
+        std::any_of(data.tables.begin(), data.tables.end(),
+                    [&](const sql::QualifiedName& t) { return t.key() == table.key(); });
+    const bool names_column =
+        column.empty() ||
+        std::any_of(data.columns.begin(), data.columns.end(),
+                    [&](const std::string& c) { return c == column || c == "*"; });
+    if (names_table && names_column) {
+      return span;
+    }
+  }
+  return std::nullopt;
+}
+
+const UnanalysedPart* Context::unanalysed_before(uint32_t offset) const {
+  for (const auto& part : m_unanalysed) {
+    if (part.statement.begin <= offset) {
+      return &part;
+    }
+  }
+  return nullptr;
+}
+
+void Context::add_unanalysed(UnanalysedPart part) {
+  m_unanalysed.push_back(std::move(part));
+  std::stable_sort(m_unanalysed.begin(), m_unanalysed.end(),
+                   [](const UnanalysedPart& a, const UnanalysedPart& b) {
+                     return a.statement.begin < b.statement.begin;
+                   });
+}
 
 bool Context::is_new_table(const sql::QualifiedName& table) const {
   return m_new_tables.contains(table.key());
@@ -90,13 +232,24 @@ void Context::report(const sql::Statement& statement, std::string message) {
 }
 
 void Context::report(const sql::Statement& statement, sql::Span span, std::string message) {
+  report(statement, span, std::move(message), {});
+}
+
+void Context::report(const sql::Statement& statement, sql::Span span, std::string message,
+                     std::string help) {
   m_reported_rules.insert(std::string(m_rule));
-  m_findings.push_back({std::string(m_rule), span, statement.span.begin, std::move(message)});
+  m_findings.push_back(
+      {std::string(m_rule), span, statement.span.begin, std::move(message), std::move(help)});
 }
 
 void Context::report_on(sql::Span statement, std::string message) {
+  report_on(statement, std::move(message), {});
+}
+
+void Context::report_on(sql::Span statement, std::string message, std::string help) {
   m_reported_rules.insert(std::string(m_rule));
-  m_findings.push_back({std::string(m_rule), statement, statement.begin, std::move(message)});
+  m_findings.push_back(
+      {std::string(m_rule), statement, statement.begin, std::move(message), std::move(help)});
 }
 
 uint32_t Context::line_of(sql::Span span) const {
@@ -133,6 +286,7 @@ void Context::begin_script(const source::Script& script, size_t statement_count,
   m_tables_created.clear();
   m_tables_dropped.clear();
   m_enums_created.clear();
+  m_indexes_dropped.clear();
   m_in_transaction =
       tx == source::TxMode::PerScript || (tx == source::TxMode::Implicit && statement_count > 1);
   m_transaction_origin =
@@ -154,6 +308,11 @@ void Context::begin_script(const source::Script& script, size_t statement_count,
   m_new_types.clear();
   m_new_schemas.clear();
   m_reported_rules.clear();
+  m_new_columns.clear();
+  m_empty_tables.clear();
+  m_data_statements.clear();
+  m_unanalysed.clear();
+  m_noop_statements.clear();
 }
 
 namespace {
@@ -165,9 +324,31 @@ bool enables_timeout(const sql::SetVariable& set) {
 } // namespace
 
 void Context::remember_changes(const sql::Statement& statement) {
+  if (statement.data) {
+    m_data_statements.emplace_back(statement.span, &*statement.data);
+    // Rows the migration writes itself: the table may no longer be empty.
+    if (!statement.data->written.name.empty()) {
+      m_empty_tables.erase(statement.data->written.key());
+    }
+  }
+  if (statement.tag == "DoStmt" || statement.tag == "CallStmt") {
+    add_unanalysed(
+        {statement.span, std::string(statement.tag == "DoStmt" ? "the DO block" : "the CALL") +
+                             " on line " + std::to_string(line_of(statement.span))});
+  }
   if (const auto* alter = statement.as<sql::AlterTable>()) {
     const TableInfo* known = m_schema.table(alter->table);
+    if (m_in_transaction && !is_new_table(alter->table) &&
+        adds_column_needing_empty(statement, alter->table)) {
+      m_empty_tables.insert(alter->table.key());
+    }
     for (const auto& cmd : alter->cmds) {
+      if (is_noop(*alter, cmd)) {
+        continue;
+      }
+      if (cmd.kind == sql::AlterKind::AddColumn && cmd.column_def && !is_new_table(alter->table)) {
+        m_new_columns.insert(column_key(alter->table, cmd.column_def->name));
+      }
       if (cmd.kind == sql::AlterKind::AddColumn && cmd.column_def) {
         m_columns_added.push_back(
             {alter->table, cmd.column_def->name, cmd.column_def->type, statement.span});
@@ -186,17 +367,62 @@ void Context::remember_changes(const sql::Statement& statement) {
     m_tables_created.push_back(std::move(change));
   } else if (const auto* create_enum = statement.as<sql::CreateEnum>()) {
     m_enums_created.emplace_back(create_enum->name, statement.span);
-  } else if (const auto* drop = statement.as<sql::Drop>();
-             drop && drop->kind == sql::ObjectKind::Table) {
-    for (const auto& table : drop->objects) {
-      const TableInfo* known = m_schema.table(table);
-      m_tables_dropped.push_back(
-          {table, known ? known->columns : std::vector<ColumnInfo>{}, statement.span});
+  } else if (const auto* rename = statement.as<sql::Rename>();
+             rename && rename->kind == sql::ObjectKind::Column &&
+             m_new_columns.erase(column_key(rename->relation, rename->old_name)) > 0) {
+    m_new_columns.insert(column_key(rename->relation, rename->new_name));
+  } else if (const auto* truncate = statement.as<sql::Truncate>(); truncate && m_in_transaction) {
+    for (const auto& table : truncate->tables) {
+      m_empty_tables.insert(table.key());
+    }
+  } else if (const auto* drop = statement.as<sql::Drop>()) {
+    for (const auto& object : drop->objects) {
+      if (drop->kind == sql::ObjectKind::Index) {
+        IndexDrop d{object,
+                    m_schema.table_of_index(object),
+                    drop->concurrent,
+                    is_new_index(object),
+                    false,
+                    false,
+                    statement.span};
+        if (d.table) {
+          d.table_new = is_new_table(*d.table);
+          const TableInfo* known = m_schema.table(*d.table);
+          d.table_partitioned = known != nullptr && known->partitioned;
+        }
+        m_indexes_dropped.push_back(std::move(d));
+      } else if (drop->kind == sql::ObjectKind::Table) {
+        const TableInfo* known = m_schema.table(object);
+        m_tables_dropped.push_back(
+            {object, known ? known->columns : std::vector<ColumnInfo>{}, statement.span});
+      }
     }
   }
 }
 
+bool Context::changes_nothing(const sql::Statement& statement) const {
+  if (const auto* alter = statement.as<sql::AlterTable>()) {
+    return !alter->cmds.empty() &&
+           std::all_of(alter->cmds.begin(), alter->cmds.end(),
+                       [&](const sql::AlterTableCmd& cmd) { return is_noop(*alter, cmd); });
+  }
+  if (const auto* index = statement.as<sql::CreateIndex>()) {
+    return index->if_not_exists && !index->name.empty() &&
+           m_schema.has_index({index->table.schema, index->name});
+  }
+  if (const auto* create = statement.as<sql::CreateTable>()) {
+    return create->if_not_exists && m_schema.table(create->table) != nullptr;
+  }
+  return false;
+}
+
 void Context::after_statement(const sql::Statement& statement) {
+  const bool noop = changes_nothing(statement);
+  m_alter_facts = AlterFacts{}; // the next statement may reuse this one's address
+  if (noop) {
+    m_noop_statements.insert(statement.span.begin);
+    return; // the schema stays as it is; no table, index or column is new
+  }
   remember_changes(statement);  // before the schema forgets what was dropped
   track_transaction(statement); // before the schema learns the statement's effects
   if (const auto* tx = statement.as<sql::Transaction>()) {
@@ -222,6 +448,7 @@ void Context::after_statement(const sql::Statement& statement) {
       m_local_statement_timeout = false;
       m_local_transaction_timeout = false;
       end_transaction();
+      m_empty_tables.clear(); // other sessions may write to them now
     }
   } else if (const auto* set = statement.as<sql::SetVariable>()) {
     const bool on = enables_timeout(*set);

@@ -25,6 +25,7 @@ struct RawFinding {
   sql::Span span;
   uint32_t statement_begin = 0; // which statement it belongs to (for suppressions)
   std::string message;
+  std::string help; // empty: the rule's catalog help
 };
 
 // A column or table added or removed earlier in the same script (for rules about pairs).
@@ -47,6 +48,28 @@ enum class TxOrigin {
   Implicit, // the script is sent as one multi-statement query, which runs as one transaction
   Explicit, // an explicit BEGIN / START TRANSACTION earlier in the script
 };
+
+// An index dropped earlier in the same script, with what was known when it was dropped.
+struct IndexDrop {
+  sql::QualifiedName index;
+  std::optional<sql::QualifiedName> table; // when the history built the index
+  bool concurrent = false;
+  bool new_index = false;         // created earlier in the same script
+  bool table_new = false;         // its table was created earlier in the same script
+  bool table_partitioned = false; // its table is partitioned (PARTITION BY)
+  sql::Span statement;
+};
+
+// A part of a script miglint could not analyse: a statement that did not parse, a DO block or
+// CALL (procedural code it does not look into), or Alembic code the translator could not
+// evaluate. Rules whose claim rests on something being absent soften or stay silent after one.
+struct UnanalysedPart {
+  sql::Span statement; // {0, 0} when it cannot be placed in the script (Alembic code)
+  std::string what;    // "the DO block on line 12", "code miglint could not evaluate (line 40)"
+};
+
+// A NOT NULL column without a usable DEFAULT: adding it fails on any table that has a row.
+bool needs_empty_table(const sql::ColumnDef& column);
 
 // What a rule may ask about the statement's surroundings, and where it reports. The linter moves
 // it from statement to statement; rules only read it and report.
@@ -73,6 +96,8 @@ public:
   bool statement_timeout_set() const;
   // Created earlier in this migration: nobody else uses it yet, so locks and scans are harmless.
   bool is_new_table(const sql::QualifiedName& table) const;
+  // is_new_table(alter.table), asked by every rule of an ALTER TABLE: computed once.
+  bool alters_new_table(const sql::AlterTable& alter) const;
   bool is_new_index(const sql::QualifiedName& index) const;
   // A type (domain, enum) or schema created earlier in this migration.
   bool is_new_type(const sql::QualifiedName& type) const;
@@ -139,6 +164,33 @@ public:
   // that objects may exist which the schema model never saw created.
   bool history_has_gaps() const { return m_history_gaps; }
 
+  // A column added earlier in this script to a table that existed before it: no running
+  // instance of the application knows it yet, so renaming or dropping it breaks nothing.
+  bool is_new_column(const sql::QualifiedName& table, const std::string& column) const;
+  // The table has no rows while this statement runs, if the migration succeeds at all: it was
+  // created in this script, or an earlier statement of the same transaction (or `statement`
+  // itself) added a NOT NULL column without a DEFAULT to it, which fails on any row. Scans,
+  // rewrites and index builds of such a table cost nothing.
+  bool must_be_empty(const sql::QualifiedName& table, const sql::Statement& statement) const;
+  // The same, from earlier statements only.
+  bool known_empty(const sql::QualifiedName& table) const;
+  // An ALTER TABLE subcommand that does nothing on the schema the history built: ADD COLUMN IF
+  // NOT EXISTS of a column the table has, DROP COLUMN IF EXISTS of one a fully known table lacks.
+  bool is_noop(const sql::AlterTable& alter, const sql::AlterTableCmd& cmd) const;
+  // A statement of this script that changed nothing on the schema the history built (every
+  // subcommand a no-op, CREATE ... IF NOT EXISTS of an object the history has).
+  bool was_noop(const sql::Statement& statement) const {
+    return m_noop_statements.contains(statement.span.begin);
+  }
+  // An earlier data statement of this script (INSERT ... SELECT, UPDATE ... SET, CREATE TABLE
+  // AS) that refers to the column of the table (to the table at all, for an empty `column`): its
+  // data may live on elsewhere.
+  std::optional<sql::Span> copied_by(const sql::QualifiedName& table,
+                                     const std::string& column) const;
+  // The first part of the script before `offset` (script coordinates) miglint could not
+  // analyse, or null.
+  const UnanalysedPart* unanalysed_before(uint32_t offset) const;
+
   // Changes made earlier in this script (this statement's own are not there yet).
   const std::vector<ColumnChange>& columns_added() const { return m_columns_added; }
   const std::vector<ColumnChange>& columns_dropped() const { return m_columns_dropped; }
@@ -148,14 +200,19 @@ public:
   const std::vector<std::pair<sql::QualifiedName, sql::Span>>& enums_created() const {
     return m_enums_created;
   }
+  const std::vector<IndexDrop>& indexes_dropped() const { return m_indexes_dropped; }
   // The 1-based line in the user's file where a span of the script starts.
   uint32_t line_of(sql::Span span) const;
 
   // Reports the current rule on a span of the statement (default: the whole statement).
   void report(const sql::Statement& statement, std::string message);
   void report(const sql::Statement& statement, sql::Span span, std::string message);
+  // With advice fitted to the object, in place of the rule's catalog help.
+  void report(const sql::Statement& statement, sql::Span span, std::string message,
+              std::string help);
   // Reports on another (earlier) statement of the script.
   void report_on(sql::Span statement, std::string message);
+  void report_on(sql::Span statement, std::string message, std::string help);
   // Whether the current rule already reported in this script (for once-per-migration rules).
   bool reported_in_script() const;
 
@@ -165,6 +222,9 @@ public:
   void begin_script(const source::Script& script, size_t statement_count,
                     const std::map<std::string, std::string>& session = {},
                     core::Phase phase = core::Phase::Upgrade);
+  // Parts of the current script miglint could not analyse (besides DO blocks and CALLs, which
+  // the context notices itself): call after begin_script.
+  void add_unanalysed(UnanalysedPart part);
   void set_rule(std::string_view id) { m_rule = id; }
   // The script (or the history before it) holds code miglint could not analyse; stays set.
   void note_history_gap() { m_history_gaps = true; }
@@ -176,6 +236,23 @@ private:
   void remember_changes(const sql::Statement& statement);
   void track_transaction(const sql::Statement& statement); // before the schema learns from it
   void end_transaction();
+  bool changes_nothing(const sql::Statement& statement) const;
+  bool compute_noop(const sql::AlterTable& alter, const sql::AlterTableCmd& cmd,
+                    const TableInfo* table) const;
+
+  // Facts of the ALTER TABLE the rules are looking at, computed once for all of them (every
+  // rule asks; the answers need catalog look-ups). Reset after each statement.
+  struct AlterFacts {
+    const sql::AlterTable* alter = nullptr;
+    bool noop_ready = false;
+    std::vector<char> noop; // per subcommand
+    bool empty_ready = false;
+    bool empty = false; // must_be_empty of its table
+    bool new_ready = false;
+    bool table_new = false; // is_new_table of its table
+  };
+  AlterFacts& facts_of(const sql::AlterTable& alter) const;
+  mutable AlterFacts m_alter_facts;
 
   int m_pg_version;
   core::Phase m_phase = core::Phase::Upgrade;
@@ -200,6 +277,14 @@ private:
   std::vector<TableChange> m_tables_created;
   std::vector<TableChange> m_tables_dropped;
   std::vector<std::pair<sql::QualifiedName, sql::Span>> m_enums_created;
+  std::vector<IndexDrop> m_indexes_dropped;
+  std::set<std::string> m_new_columns;  // "table key\ncolumn"
+  std::set<std::string> m_empty_tables; // QualifiedName::key(), until the transaction ends
+  // Data statements of the script (they live as long as its ParsedScript, which outlives the
+  // script's linting; cleared with the script).
+  std::vector<std::pair<sql::Span, const sql::DataAccess*>> m_data_statements;
+  std::vector<UnanalysedPart> m_unanalysed;
+  std::set<uint32_t> m_noop_statements; // Statement::span.begin
   const source::OriginMap* m_origin = nullptr;
   const source::Script* m_script = nullptr;
   bool m_history_gaps = false;

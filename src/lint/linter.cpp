@@ -61,24 +61,29 @@ namespace {
 
 // Turns raw findings of one script into findings: suppression comments applied, spans mapped to
 // the user's file, the statement's text attached. Unknown ids in ignore comments are reported.
-void to_findings(const source::Migration& migration, core::Phase phase,
-                 const source::Script& script, const sql::ParsedScript& parsed,
-                 std::vector<RawFinding> raw, std::vector<core::Finding>& out,
-                 bool report_ignore_problems) {
+// Returns how many findings other tools' markers silenced.
+size_t to_findings(const source::Migration& migration, core::Phase phase,
+                   const source::Script& script, const sql::ParsedScript& parsed,
+                   std::vector<RawFinding> raw, std::vector<core::Finding>& out,
+                   bool report_ignore_problems, bool foreign_markers) {
   std::vector<RawFinding> problems;
   const Suppressions suppressions(
       parsed, script.sql, [](std::string_view id) { return find_rule_doc(id) != nullptr; },
-      problems);
+      problems, foreign_markers);
   if (report_ignore_problems) {
     raw.insert(raw.end(), problems.begin(), problems.end());
   }
+  size_t honoured = 0;
   for (auto& r : raw) {
-    if (suppressions.suppresses(r)) {
+    const auto by = suppressions.suppressed_by(r);
+    if (by != Suppressions::By::Nothing) {
+      honoured += by == Suppressions::By::ForeignMarker ? 1 : 0;
       continue;
     }
     core::Finding f;
     f.rule = std::move(r.rule);
     f.message = std::move(r.message);
+    f.help = std::move(r.help);
     f.location = r.statement_begin == k_no_statement
                      ? script.anchor
                      : script.origin.locate(r.span.begin, r.span.end);
@@ -98,12 +103,16 @@ void to_findings(const source::Migration& migration, core::Phase phase,
     }
     out.push_back(std::move(f));
   }
+  return honoured;
 }
 
 } // namespace
 
-std::vector<core::Finding> Linter::lint(const std::vector<source::Migration>& migrations) const {
+std::vector<core::Finding> Linter::lint(const std::vector<source::Migration>& migrations,
+                                        LintStats* stats) const {
   std::vector<core::Finding> findings;
+  LintStats local;
+  LintStats& counts = stats != nullptr ? *stats : local;
   Context ctx(m_options.pg_version);
   for (const auto& m : migrations) {
     const sql::ParsedScript upgrade = m.upgrade ? sql::parse(m.upgrade->sql) : sql::ParsedScript{};
@@ -112,18 +121,20 @@ std::vector<core::Finding> Linter::lint(const std::vector<source::Migration>& mi
     const bool report = m.selected; // context-only migrations teach the schema, report nothing
     if (m.upgrade) {
       // The upgrade is always read, for the schema it leaves; its findings only when asked for.
-      lint_script(m, core::Phase::Upgrade, *m.upgrade, upgrade, ctx,
-                  report && m_options.upgrade ? &findings : nullptr);
+      counts.honoured_markers += lint_script(m, core::Phase::Upgrade, *m.upgrade, upgrade, ctx,
+                                             report && m_options.upgrade ? &findings : nullptr);
     }
     if (!report) {
       continue;
     }
     if (m_options.downgrade && m.downgrade) {
       Context down = ctx; // the downgrade runs against the schema the upgrade left
-      lint_script(m, core::Phase::Downgrade, *m.downgrade, downgrade, down, &findings);
+      counts.honoured_markers +=
+          lint_script(m, core::Phase::Downgrade, *m.downgrade, downgrade, down, &findings);
     }
-    check_migration(m, m.upgrade ? &upgrade : nullptr, m.downgrade ? &downgrade : nullptr,
-                    findings);
+    counts.honoured_markers +=
+        check_migration(m, m.upgrade ? &upgrade : nullptr, m.downgrade ? &downgrade : nullptr,
+                        m.upgrade ? &ctx : nullptr, findings);
     for (const auto& f : m.findings) {
       if (!f.phase || phase_linted(*f.phase)) {
         findings.push_back(f);
@@ -134,22 +145,29 @@ std::vector<core::Finding> Linter::lint(const std::vector<source::Migration>& mi
   return findings;
 }
 
-void Linter::lint_script(const source::Migration& migration, core::Phase phase,
-                         const source::Script& script, const sql::ParsedScript& parsed,
-                         Context& ctx, std::vector<core::Finding>* out) const {
+size_t Linter::lint_script(const source::Migration& migration, core::Phase phase,
+                           const source::Script& script, const sql::ParsedScript& parsed,
+                           Context& ctx, std::vector<core::Finding>* out) const {
   std::map<std::string, std::string> session = m_options.session_settings;
   for (const auto& [name, value] : migration.session_settings) {
     session[name] = value; // env.py runs after the role's defaults
   }
   ctx.begin_script(script, parsed.statements.size() + parsed.errors.size(), session, phase);
-  const bool gap =
-      !parsed.errors.empty() ||
-      std::any_of(migration.findings.begin(), migration.findings.end(),
-                  [&](const core::Finding& f) {
-                    return f.rule == "unanalyzable-code" && (!f.phase || *f.phase == phase);
-                  });
-  if (gap) {
-    ctx.note_history_gap(); // SQL miglint could not read may have created anything
+  // SQL or code miglint could not read may have done anything: rules that rest on something
+  // being absent soften in this script, and the history's model has a gap from here on.
+  for (const auto& e : parsed.errors) {
+    ctx.add_unanalysed({e.statement, "the statement on line " +
+                                         std::to_string(ctx.line_of(e.statement)) +
+                                         " that miglint could not parse"});
+    ctx.note_history_gap();
+  }
+  for (const auto& f : migration.findings) {
+    if (f.rule == "unanalyzable-code" && (!f.phase || *f.phase == phase)) {
+      ctx.add_unanalysed({{},
+                          "the code on line " + std::to_string(f.location.start().line) +
+                              " that miglint could not evaluate"});
+      ctx.note_history_gap();
+    }
   }
   for (const auto& statement : parsed.statements) {
     if (out != nullptr) {
@@ -160,24 +178,33 @@ void Linter::lint_script(const source::Migration& migration, core::Phase phase,
     }
     ctx.after_statement(statement);
   }
+  if (out != nullptr) {
+    for (const auto& rule : m_rules) {
+      ctx.set_rule(rule->id());
+      rule->check_script(ctx);
+    }
+  }
   std::vector<RawFinding> raw = ctx.take_findings();
   if (out == nullptr) {
-    return;
+    return 0;
   }
   for (const auto& e : parsed.errors) {
-    raw.push_back({"sql-syntax-error", {e.offset, e.statement.end}, e.statement.begin, e.message});
+    raw.push_back(
+        {"sql-syntax-error", {e.offset, e.statement.end}, e.statement.begin, e.message, {}});
   }
-  to_findings(migration, phase, script, parsed, std::move(raw), *out, true);
+  return to_findings(migration, phase, script, parsed, std::move(raw), *out, true,
+                     m_options.foreign_markers);
 }
 
 // Rules about a migration as a whole (its downgrade against its upgrade). They report whatever
 // --phase says: a downgrade that cannot undo its upgrade is a problem of the upgrade too.
-void Linter::check_migration(const source::Migration& migration, const sql::ParsedScript* upgrade,
-                             const sql::ParsedScript* downgrade,
-                             std::vector<core::Finding>& out) const {
+size_t Linter::check_migration(const source::Migration& migration, const sql::ParsedScript* upgrade,
+                               const sql::ParsedScript* downgrade, const Context* upgrade_context,
+                               std::vector<core::Finding>& out) const {
+  size_t honoured = 0;
   MigrationReporter reporter;
   std::vector<std::pair<std::string_view, MigrationReporter::Report>> reports;
-  const MigrationScripts scripts{migration, upgrade, downgrade};
+  const MigrationScripts scripts{migration, upgrade, downgrade, upgrade_context};
   for (const auto& rule : m_rules) {
     rule->check_migration(scripts, reporter);
     for (auto& r : reporter.take()) {
@@ -190,14 +217,19 @@ void Linter::check_migration(const source::Migration& migration, const sql::Pars
     std::vector<RawFinding> raw;
     for (const auto& [id, r] : reports) {
       if (r.phase == phase && script && parsed != nullptr) {
-        raw.push_back({std::string(id), r.statement.value_or(sql::Span{}),
-                       r.statement ? r.statement->begin : k_no_statement, r.message});
+        raw.push_back({std::string(id),
+                       r.statement.value_or(sql::Span{}),
+                       r.statement ? r.statement->begin : k_no_statement,
+                       r.message,
+                       {}});
       }
     }
     if (!raw.empty()) {
-      to_findings(migration, phase, *script, *parsed, std::move(raw), out, false);
+      honoured += to_findings(migration, phase, *script, *parsed, std::move(raw), out, false,
+                              m_options.foreign_markers);
     }
   }
+  return honoured;
 }
 
 void Linter::suppress(std::vector<core::Finding>& findings,

@@ -38,6 +38,15 @@ struct LintOptions {
   std::map<std::string, std::string> session_settings;
   // Per-rule severities from the configuration, over the catalog's.
   std::map<std::string, core::Severity, std::less<>> severity;
+  // Honour other linters' reviewed markers (atlas:nolint, squawk-ignore, eugene: ignore,
+  // diesel-guard's safety-assured blocks) for the rules their codes correspond to
+  // (lint/foreign_markers.hpp); configuration `foreign-markers = false` turns it off.
+  bool foreign_markers = true;
+};
+
+// What a lint run counted besides its findings.
+struct LintStats {
+  size_t honoured_markers = 0; // findings silenced by other tools' markers
 };
 
 class Linter {
@@ -45,7 +54,8 @@ public:
   explicit Linter(LintOptions options);
 
   // Lints the migrations in order; the schema learnt from each upgrade carries to the next.
-  std::vector<core::Finding> lint(const std::vector<source::Migration>& migrations) const;
+  std::vector<core::Finding> lint(const std::vector<source::Migration>& migrations,
+                                  LintStats* stats = nullptr) const;
 
   // Filters by the selection and fills severity (the configured one, else the catalog's) and
   // help from the catalog: for findings made outside the linter (discovery, round-trip), so
@@ -60,11 +70,13 @@ public:
 
 private:
   // Runs the statement rules over one script; with `out` null only the context learns from it.
-  void lint_script(const source::Migration& migration, core::Phase phase,
-                   const source::Script& script, const sql::ParsedScript& parsed, Context& ctx,
-                   std::vector<core::Finding>* out) const;
-  void check_migration(const source::Migration& migration, const sql::ParsedScript* upgrade,
-                       const sql::ParsedScript* downgrade, std::vector<core::Finding>& out) const;
+  // Returns how many findings other tools' markers silenced.
+  size_t lint_script(const source::Migration& migration, core::Phase phase,
+                     const source::Script& script, const sql::ParsedScript& parsed, Context& ctx,
+                     std::vector<core::Finding>* out) const;
+  size_t check_migration(const source::Migration& migration, const sql::ParsedScript* upgrade,
+                         const sql::ParsedScript* downgrade, const Context* upgrade_context,
+                         std::vector<core::Finding>& out) const;
   bool phase_linted(core::Phase phase) const {
     return phase == core::Phase::Upgrade ? m_options.upgrade : m_options.downgrade;
   }

@@ -17,6 +17,9 @@ struct MigrationScripts {
   const source::Migration& migration;
   const sql::ParsedScript* upgrade;   // null when the migration has no upgrade script
   const sql::ParsedScript* downgrade; // null when it has no downgrade script
+  // The context as the upgrade script left it (its facts: Context::was_noop, ...); null when
+  // there is no upgrade script.
+  const Context* upgrade_context = nullptr;
 };
 
 // Where a migration-level check reports: on a statement of one of the scripts, or on the script
@@ -45,6 +48,9 @@ public:
   virtual ~Rule() = default;
   virtual std::string_view id() const = 0;
   virtual void check(const sql::Statement& /*statement*/, Context& /*ctx*/) const {}
+  // After the last statement of each script, with the context of the whole script (for rules
+  // that weigh every statement before reporting, such as pairing drops with adds).
+  virtual void check_script(Context& /*ctx*/) const {}
   virtual void check_migration(const MigrationScripts& /*scripts*/,
                                MigrationReporter& /*reporter*/) const {}
 };

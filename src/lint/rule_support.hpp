@@ -3,25 +3,74 @@
 // Small helpers shared by the rules in src/rules/.
 
 #include "lint/context.hpp"
+#include "lint/rule.hpp"
 #include "sql/statement.hpp"
 
+#include <optional>
 #include <string>
 #include <string_view>
 
 namespace miglint::lint {
 
 // Calls fn(alter, cmd) for each subcommand of an ALTER TABLE on a table that existed before
-// this migration (work on a table the migration created itself is harmless).
+// this migration (work on a table the migration created itself is harmless), except those that
+// do nothing on the schema the history built (ADD COLUMN IF NOT EXISTS of a known column).
 template <typename Fn>
 void for_each_existing_alter(const sql::Statement& statement, const Context& ctx, Fn&& fn) {
   const auto* alter = statement.as<sql::AlterTable>();
   if (alter == nullptr || alter->relation_kind != sql::RelationKind::Table ||
-      ctx.is_new_table(alter->table)) {
+      ctx.alters_new_table(*alter)) {
     return;
   }
   for (const auto& cmd : alter->cmds) {
-    fn(*alter, cmd);
+    if (!ctx.is_noop(*alter, cmd)) {
+      fn(*alter, cmd);
+    }
   }
+}
+
+// The same, for rules about scans, rewrites and locks held during work: also skips tables that
+// must be empty while the statement runs (Context::must_be_empty), where that work costs nothing.
+template <typename Fn>
+void for_each_populated_alter(const sql::Statement& statement, const Context& ctx, Fn&& fn) {
+  const auto* alter = statement.as<sql::AlterTable>();
+  if (alter == nullptr || ctx.must_be_empty(alter->table, statement)) {
+    return;
+  }
+  for_each_existing_alter(statement, ctx, std::forward<Fn>(fn));
+}
+
+// The first part of a migration's script that miglint could not analyse, in words ("the DO
+// block on line 12"), or nullopt: for migration-level rules whose claim rests on the absence of
+// something (a DROP TYPE, any statement at all).
+inline std::optional<std::string> unanalysed_part(const MigrationScripts& scripts,
+                                                  core::Phase phase) {
+  for (const auto& f : scripts.migration.findings) {
+    if (f.rule == "unanalyzable-code" && f.phase == phase) {
+      return "the code on line " + std::to_string(f.location.start().line) +
+             " that miglint could not evaluate";
+    }
+  }
+  const sql::ParsedScript* parsed =
+      phase == core::Phase::Upgrade ? scripts.upgrade : scripts.downgrade;
+  const auto& script = scripts.migration.script(phase);
+  if (parsed == nullptr || !script) {
+    return std::nullopt;
+  }
+  auto line = [&](sql::Span span) {
+    return std::to_string(script->origin.locate(span.begin, span.end).start().line);
+  };
+  if (!parsed->errors.empty()) {
+    return "the statement on line " + line(parsed->errors.front().statement) +
+           " that miglint could not parse";
+  }
+  for (const auto& s : parsed->statements) {
+    if (s.tag == "DoStmt" || s.tag == "CallStmt") {
+      return std::string(s.tag == "DoStmt" ? "the DO block" : "the CALL") + " on line " +
+             line(s.span);
+    }
+  }
+  return std::nullopt;
 }
 
 // The span from a node's location to the end of its statement (for a precise report).

@@ -226,15 +226,46 @@ SchemaState::columns_of_type(const sql::QualifiedName& type) const {
   return out;
 }
 
+void SchemaState::add_constraint_index(const sql::Constraint& c, const sql::QualifiedName& table) {
+  if (c.kind != sql::ConstraintKind::Unique && c.kind != sql::ConstraintKind::PrimaryKey) {
+    return;
+  }
+  std::string name = c.name;
+  IndexInfo info{table, c.columns, true};
+  if (!c.using_index.empty()) {
+    // USING INDEX: the index becomes the constraint's and takes its name, when it has one.
+    auto node = m_indexes.extract(sql::QualifiedName{table.schema, c.using_index}.key());
+    if (!node.empty()) {
+      info = std::move(node.mapped());
+      info.unique = true;
+    }
+    if (name.empty()) {
+      name = c.using_index;
+    }
+  }
+  if (name.empty() && c.kind == sql::ConstraintKind::PrimaryKey) {
+    name = table.name + "_pkey"; // PostgreSQL's name for an unnamed primary key
+  }
+  if (!name.empty()) {
+    m_indexes[sql::QualifiedName{table.schema, name}.key()] = std::move(info);
+  }
+}
+
 void SchemaState::apply(const sql::Statement& statement) {
   if (const auto* create = statement.as<sql::CreateTable>()) {
+    if (create->if_not_exists && m_tables.contains(create->table.key())) {
+      return; // a no-op
+    }
     TableInfo info;
+    info.complete = !create->partition_of;
+    info.partitioned = create->partitioned;
     for (const auto& col : create->columns) {
       info.columns.push_back({col.name, col.type, col.not_null});
       for (const auto& c : col.constraints) {
         if (c.kind == sql::ConstraintKind::Check) {
           info.checks[check_name(c, create->table.name, info.checks.size())] = check_info(c);
         }
+        add_constraint_index(c, create->table);
       }
     }
     for (const auto& c : create->constraints) {
@@ -247,8 +278,8 @@ void SchemaState::apply(const sql::Statement& statement) {
           }
         }
       }
+      add_constraint_index(c, create->table);
     }
-    info.partitioned = create->partitioned;
     m_tables[create->table.key()] = std::move(info);
   } else if (const auto* alter = statement.as<sql::AlterTable>()) {
     apply_alter(*alter);
@@ -256,6 +287,8 @@ void SchemaState::apply(const sql::Statement& statement) {
     for (const auto& obj : drop->objects) {
       if (drop->kind == sql::ObjectKind::Table) {
         m_tables.erase(obj.key());
+        std::erase_if(m_indexes,
+                      [&](const auto& entry) { return entry.second.table.key() == obj.key(); });
       } else if (drop->kind == sql::ObjectKind::Index) {
         m_indexes.erase(obj.key());
       } else if (drop->kind == sql::ObjectKind::Type) {
@@ -279,10 +312,16 @@ void SchemaState::apply(const sql::Statement& statement) {
     m_domains.insert(domain->name.key());
   } else if (const auto* rename = statement.as<sql::Rename>()) {
     if (rename->kind == sql::ObjectKind::Table) {
+      const sql::QualifiedName renamed{rename->relation.schema, rename->new_name};
       auto node = m_tables.extract(rename->relation.key());
       if (!node.empty()) {
-        node.key() = sql::QualifiedName{rename->relation.schema, rename->new_name}.key();
+        node.key() = renamed.key();
         m_tables.insert(std::move(node));
+      }
+      for (auto& [key, index] : m_indexes) {
+        if (index.table.key() == rename->relation.key()) {
+          index.table = renamed;
+        }
       }
     } else if (rename->kind == sql::ObjectKind::Type) {
       auto node = m_enums.extract(rename->relation.key());
@@ -339,13 +378,22 @@ void SchemaState::apply_alter(const sql::AlterTable& alter) {
   for (const auto& cmd : alter.cmds) {
     switch (cmd.kind) {
     case sql::AlterKind::AddColumn:
-      if (cmd.column_def) {
+      if (cmd.column_def && table.column(cmd.column_def->name) == nullptr) {
         table.columns.push_back(
             {cmd.column_def->name, cmd.column_def->type, cmd.column_def->not_null});
       }
       break;
     case sql::AlterKind::DropColumn:
       std::erase_if(table.columns, [&](const ColumnInfo& c) { return c.name == cmd.column; });
+      // PostgreSQL drops the indexes that use the column (as a key, in an expression or in a
+      // predicate). Expressions and predicates are not tracked: those with an expression go
+      // too, so an index miglint still believes in is one PostgreSQL kept (a predicate aside).
+      std::erase_if(m_indexes, [&](const auto& entry) {
+        const auto& cols = entry.second.columns;
+        return entry.second.table.key() == alter.table.key() &&
+               (std::find(cols.begin(), cols.end(), cmd.column) != cols.end() ||
+                std::find(cols.begin(), cols.end(), std::string()) != cols.end());
+      });
       break;
     case sql::AlterKind::AlterColumnType:
       if (ColumnInfo* col = table.column(cmd.column); col != nullptr && cmd.type) {
@@ -366,14 +414,9 @@ void SchemaState::apply_alter(const sql::AlterTable& alter) {
         // The key columns become NOT NULL; USING INDEX renames the index to the constraint.
         std::vector<std::string> columns = cmd.constraint->columns;
         if (!cmd.constraint->using_index.empty()) {
-          const sql::QualifiedName index{alter.table.schema, cmd.constraint->using_index};
-          auto node = m_indexes.extract(index.key());
-          if (!node.empty()) {
-            columns = node.mapped().columns;
-            if (!cmd.constraint->name.empty()) {
-              node.key() = sql::QualifiedName{alter.table.schema, cmd.constraint->name}.key();
-            }
-            m_indexes.insert(std::move(node));
+          if (const IndexInfo* index = this->index(
+                  sql::QualifiedName{alter.table.schema, cmd.constraint->using_index})) {
+            columns = index->columns;
           }
         }
         for (const auto& name : columns) {
@@ -381,6 +424,9 @@ void SchemaState::apply_alter(const sql::AlterTable& alter) {
             col->not_null = true;
           }
         }
+      }
+      if (cmd.constraint) {
+        add_constraint_index(*cmd.constraint, alter.table);
       }
       break;
     case sql::AlterKind::ValidateConstraint:
@@ -390,6 +436,7 @@ void SchemaState::apply_alter(const sql::AlterTable& alter) {
       break;
     case sql::AlterKind::DropConstraint:
       table.checks.erase(cmd.name);
+      m_indexes.erase(sql::QualifiedName{alter.table.schema, cmd.name}.key());
       break;
     default:
       break;

@@ -24,6 +24,9 @@ struct CheckInfo {
 struct TableInfo {
   std::vector<ColumnInfo> columns;
   std::map<std::string, CheckInfo> checks; // by constraint name
+  // Its CREATE TABLE was read, so `columns` lists every column (otherwise only those the
+  // migrations added after a creation miglint did not see).
+  bool complete = false;
   // Created with PARTITION BY: its rows live in partitions, and its indexes are partitioned
   // indexes (PostgreSQL >= 11), which CREATE/DROP INDEX CONCURRENTLY refuse.
   bool partitioned = false;
@@ -73,9 +76,13 @@ public:
   // created it again: it does not exist, whatever the database held before the history.
   bool type_dropped(const sql::QualifiedName& name) const;
   bool any_type_dropped() const { return !m_dropped_types.empty(); }
+  // Whether the history created this index (CREATE INDEX, or a UNIQUE / PRIMARY KEY constraint,
+  // whose index has the constraint's name) and has not dropped it since.
+  bool has_index(const sql::QualifiedName& name) const { return index(name) != nullptr; }
 
 private:
   void apply_alter(const sql::AlterTable& alter);
+  void add_constraint_index(const sql::Constraint& c, const sql::QualifiedName& table);
   void apply_do_block(const sql::DoBlock& block);
   void create_enum(const sql::QualifiedName& name, std::vector<std::string> labels);
   void drop_type(const sql::QualifiedName& name);

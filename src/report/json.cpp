@@ -146,7 +146,8 @@ void write_json(std::ostream& os, const Report& report) {
   out += "    \"warnings\": " + std::to_string(c.warnings) + ",\n";
   out += "    \"infos\": " + std::to_string(c.infos) + ",\n";
   out += "    \"migrations\": " + std::to_string(report.migrations) + ",\n";
-  out += "    \"files\": " + std::to_string(report.files) + "\n  }\n}\n";
+  out += "    \"files\": " + std::to_string(report.files) + ",\n";
+  out += "    \"honoured_markers\": " + std::to_string(report.honoured_markers) + "\n  }\n}\n";
   os.write(out.data(), static_cast<std::streamsize>(out.size()));
 }
 

@@ -35,6 +35,7 @@ struct Report {
   std::string base_dir;        // absolute directory that relative paths are relative to
   bool round_trip = false;     // whether the run included the round-trip
   size_t round_trip_stepped = 0;
+  size_t honoured_markers = 0; // findings left out under other linters' reviewed markers
 
   const RuleInfo* rule(std::string_view id) const; // from `rules`, null if not there
 };

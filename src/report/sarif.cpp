@@ -173,6 +173,9 @@ void write_sarif(std::ostream& os, const Report& report) {
              {"originalUriBaseIds", {{"%SRCROOT%", {{"uri", "file://" + root}}}}},
              {"columnKind", "unicodeCodePoints"},
              {"results", results}}})}};
+  if (report.honoured_markers > 0) {
+    doc["runs"][0]["properties"] = {{"honouredMarkers", report.honoured_markers}};
+  }
   os << doc.dump(2, ' ', false, json::error_handler_t::replace) << '\n';
 }
 

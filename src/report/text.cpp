@@ -72,7 +72,12 @@ void write_text(std::ostream& out, const Report& report, bool color) {
   }
   out << plural(c.errors, "error") << ", " << plural(c.warnings, "warning") << ", "
       << plural(c.infos, "info") << " in " << plural(report.migrations, "migration") << " ("
-      << plural(report.files, "file") << ")\n";
+      << plural(report.files, "file") << ")";
+  if (report.honoured_markers > 0) {
+    out << "; " << plural(report.honoured_markers, "finding")
+        << " left out under other linters' reviewed markers";
+  }
+  out << '\n';
 }
 
 } // namespace miglint::report

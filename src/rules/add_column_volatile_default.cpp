@@ -11,7 +11,7 @@ public:
   std::string_view id() const override { return "add-column-volatile-default"; }
 
   void check(const sql::Statement& statement, lint::Context& ctx) const override {
-    lint::for_each_existing_alter(statement, ctx, [&](const auto& alter, const auto& cmd) {
+    lint::for_each_populated_alter(statement, ctx, [&](const auto& alter, const auto& cmd) {
       if (cmd.kind != sql::AlterKind::AddColumn || !cmd.column_def) {
         return;
       }

@@ -20,7 +20,7 @@ public:
   std::string_view id() const override { return "add-foreign-key"; }
 
   void check(const sql::Statement& statement, lint::Context& ctx) const override {
-    lint::for_each_existing_alter(statement, ctx, [&](const auto& alter, const auto& cmd) {
+    lint::for_each_populated_alter(statement, ctx, [&](const auto& alter, const auto& cmd) {
       const std::string table = lint::quoted(alter.table.display());
       if (cmd.kind == sql::AlterKind::AddConstraint && cmd.constraint &&
           cmd.constraint->kind == sql::ConstraintKind::ForeignKey &&

@@ -11,7 +11,7 @@ public:
   std::string_view id() const override { return "add-primary-key"; }
 
   void check(const sql::Statement& statement, lint::Context& ctx) const override {
-    lint::for_each_existing_alter(statement, ctx, [&](const auto& alter, const auto& cmd) {
+    lint::for_each_populated_alter(statement, ctx, [&](const auto& alter, const auto& cmd) {
       const std::string table = lint::quoted(alter.table.display());
       const std::string effect = " builds a unique index and checks the key columns for NULLs "
                                  "while holding an ACCESS EXCLUSIVE lock that blocks reads and "

@@ -10,7 +10,7 @@ public:
   std::string_view id() const override { return "add-unique-constraint"; }
 
   void check(const sql::Statement& statement, lint::Context& ctx) const override {
-    lint::for_each_existing_alter(statement, ctx, [&](const auto& alter, const auto& cmd) {
+    lint::for_each_populated_alter(statement, ctx, [&](const auto& alter, const auto& cmd) {
       const std::string table = lint::quoted(alter.table.display());
       const std::string effect = " builds a unique index while holding an ACCESS EXCLUSIVE lock "
                                  "that blocks reads and writes for the whole build";

@@ -11,12 +11,34 @@ public:
 
   void check(const sql::Statement& statement, lint::Context& ctx) const override {
     const auto* index = statement.as<sql::CreateIndex>();
-    if (index == nullptr || index->concurrent || ctx.is_new_table(index->table)) {
+    if (index == nullptr || index->concurrent || ctx.known_empty(index->table)) {
       return;
     }
-    const std::string name =
+    const sql::QualifiedName name{index->table.schema, index->name};
+    if (index->if_not_exists && !index->name.empty() && ctx.schema().has_index(name)) {
+      return; // the history already built it: IF NOT EXISTS makes this a no-op
+    }
+    const std::string what =
         index->name.empty() ? "an index" : "index " + lint::quoted(index->name);
-    ctx.report(statement, "building " + name + " on " + lint::quoted(index->table.display()) +
+    const std::string table = lint::quoted(index->table.display());
+    const lint::TableInfo* known = ctx.known_table(index->table);
+    if (known != nullptr && known->partitioned) {
+      if (index->only) {
+        return; // ON ONLY: an invalid index on the parent alone, no data read
+      }
+      // PostgreSQL refuses CREATE INDEX CONCURRENTLY on a partitioned table ("cannot create
+      // index on partitioned table concurrently"; CREATE INDEX, PostgreSQL 11-18).
+      ctx.report(statement, statement.span,
+                 "building " + what + " on partitioned table " + table +
+                     " builds it on every partition under SHARE locks that block writes to all "
+                     "of them until the last build finishes; CONCURRENTLY is not allowed on a "
+                     "partitioned table",
+                 "Create the index ON ONLY the partitioned table (instant, invalid until "
+                 "complete), build a matching index CONCURRENTLY on each partition, then ALTER "
+                 "INDEX <parent index> ATTACH PARTITION <partition index> for each one.");
+      return;
+    }
+    ctx.report(statement, "building " + what + " on " + table +
                               " without CONCURRENTLY takes a SHARE lock that blocks every write "
                               "to the table until the build finishes");
   }

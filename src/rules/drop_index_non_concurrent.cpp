@@ -1,33 +1,50 @@
 #include "lint/rule.hpp"
 #include "lint/rule_support.hpp"
 
+#include <algorithm>
+
 namespace miglint::rules {
 namespace {
 
-// DROP INDEX without CONCURRENTLY takes ACCESS EXCLUSIVE on the index's table.
+// DROP INDEX without CONCURRENTLY takes ACCESS EXCLUSIVE on the index's table. Decided at the
+// end of the script: an index whose table the same script drops afterwards adds no lock of its
+// own (drop-table speaks for the table).
 class DropIndexNonConcurrent final : public lint::Rule {
 public:
   std::string_view id() const override { return "drop-index-non-concurrent"; }
 
-  void check(const sql::Statement& statement, lint::Context& ctx) const override {
-    const auto* drop = statement.as<sql::Drop>();
-    if (drop == nullptr || drop->kind != sql::ObjectKind::Index || drop->concurrent) {
-      return;
-    }
-    for (const auto& index : drop->objects) {
-      if (ctx.is_new_index(index)) {
-        continue;
-      }
-      const auto table = ctx.schema().table_of_index(index);
-      if (table && ctx.is_new_table(*table)) {
+  void check_script(lint::Context& ctx) const override {
+    for (const auto& d : ctx.indexes_dropped()) {
+      if (d.concurrent || d.new_index || d.table_new || table_dropped_later(ctx, d)) {
         continue;
       }
       const std::string on =
-          table ? "its table " + lint::quoted(table->display()) : std::string("its table");
-      ctx.report(statement, "dropping index " + lint::quoted(index.display()) +
-                                " without CONCURRENTLY takes an ACCESS EXCLUSIVE lock on " + on +
-                                ", blocking reads and writes while it waits and runs");
+          d.table ? "its table " + lint::quoted(d.table->display()) : std::string("its table");
+      const std::string message = "dropping index " + lint::quoted(d.index.display()) +
+                                  " without CONCURRENTLY takes an ACCESS EXCLUSIVE lock on " + on +
+                                  ", blocking reads and writes while it waits and runs";
+      if (d.table_partitioned) {
+        // "DROP INDEX CONCURRENTLY ... cannot be used on a partitioned index" (DROP INDEX).
+        ctx.report_on(d.statement,
+                      message + "; PostgreSQL cannot drop the index of a partitioned table "
+                                "CONCURRENTLY",
+                      "Set a short lock_timeout (SET lock_timeout = '5s') so that the drop gives "
+                      "up instead of queueing traffic, and retry it at a quiet time.");
+        continue;
+      }
+      ctx.report_on(d.statement, message);
     }
+  }
+
+private:
+  static bool table_dropped_later(const lint::Context& ctx, const lint::IndexDrop& d) {
+    if (!d.table) {
+      return false;
+    }
+    const auto& dropped = ctx.tables_dropped();
+    return std::any_of(dropped.begin(), dropped.end(), [&](const lint::TableChange& t) {
+      return t.table.key() == d.table->key() && t.statement.begin >= d.statement.begin;
+    });
   }
 };
 

@@ -18,17 +18,38 @@ public:
         scripts.downgrade->statements.empty()) {
       return; // no downgrade, or an empty one: empty-downgrade's business
     }
-    std::set<std::string> dropped;
+    if (lint::unanalysed_part(scripts, core::Phase::Downgrade)) {
+      return; // part of the downgrade could not be read: it may drop the type there
+    }
+    // Types the downgrade drops or renames away: it takes care of them.
+    std::set<std::string> handled;
     for (const auto& s : scripts.downgrade->statements) {
       if (const auto* drop = s.as<sql::Drop>(); drop && drop->kind == sql::ObjectKind::Type) {
         for (const auto& t : drop->objects) {
-          dropped.insert(t.key());
+          handled.insert(t.key());
         }
+      } else if (const auto* rename = s.as<sql::Rename>();
+                 rename && rename->kind == sql::ObjectKind::Type) {
+        handled.insert(rename->relation.key());
       }
     }
+    // Types that existed before the upgrade, which replaces them: it renames or drops the old
+    // type before creating the new one under the same name (alembic-postgresql-enum's
+    // sync_enum_values does). After the downgrade the type must still exist.
+    std::set<std::string> existed;
     for (const auto& s : scripts.upgrade->statements) {
+      if (const auto* rename = s.as<sql::Rename>();
+          rename && rename->kind == sql::ObjectKind::Type) {
+        existed.insert(rename->relation.key());
+      } else if (const auto* drop = s.as<sql::Drop>();
+                 drop && drop->kind == sql::ObjectKind::Type && !drop->missing_ok) {
+        for (const auto& t : drop->objects) {
+          existed.insert(t.key());
+        }
+      }
       const auto* create = s.as<sql::CreateEnum>();
-      if (create == nullptr || dropped.contains(create->name.key())) {
+      if (create == nullptr || handled.contains(create->name.key()) ||
+          existed.contains(create->name.key())) {
         continue;
       }
       const std::string type = lint::quoted(create->name.display());

@@ -12,8 +12,9 @@ public:
   void check(const sql::Statement& statement, lint::Context& ctx) const override {
     const auto* rename = statement.as<sql::Rename>();
     if (rename == nullptr || rename->kind != sql::ObjectKind::Column ||
-        ctx.is_new_table(rename->relation)) {
-      return;
+        ctx.is_new_table(rename->relation) ||
+        ctx.is_new_column(rename->relation, rename->old_name)) {
+      return; // created by this migration: no running instance uses the old name yet
     }
     ctx.report(statement, "renaming " + lint::column_ref(rename->relation, rename->old_name) +
                               " to " + lint::quoted(rename->new_name) +

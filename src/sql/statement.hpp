@@ -150,6 +150,7 @@ struct CreateTable {
 struct CreateTableAs { // CREATE TABLE AS / SELECT INTO / CREATE MATERIALIZED VIEW
   QualifiedName table;
   bool materialized_view = false;
+  bool temporary = false;
 };
 
 struct CreateIndex {
@@ -158,6 +159,7 @@ struct CreateIndex {
   bool unique = false;
   bool concurrent = false;
   bool if_not_exists = false;
+  bool only = false;                // ON ONLY: the partitioned parent alone, not its partitions
   std::vector<std::string> columns; // key columns in order; "" for an expression
 };
 
@@ -333,10 +335,20 @@ using StatementNode =
                  CreateDomain, AlterDomain, CreateSchema, DropDatabase, AlterEnum, Dml, DoBlock,
                  CreateType>;
 
+// What a data statement (INSERT, UPDATE, DELETE, SELECT, MERGE, CREATE TABLE AS) names: every
+// table it reads or writes and every column it refers to (`*` for a star), so that rules can
+// tell whether a migration copied a column's data before dropping it.
+struct DataAccess {
+  QualifiedName written; // INSERT / UPDATE / DELETE / MERGE: the target table; else empty
+  std::vector<QualifiedName> tables;
+  std::vector<std::string> columns; // the last field of each column reference, as written
+};
+
 struct Statement {
   Span span;       // the statement's text, without leading comments or the final semicolon
   std::string tag; // libpg_query's node name ("AlterTableStmt"), for messages and debugging
   StatementNode node;
+  std::optional<DataAccess> data; // set for data statements only
 
   template <typename T>
   const T* as() const {

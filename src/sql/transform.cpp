@@ -600,6 +600,8 @@ public:
       object into;
       if (sub(f, "into", into)) {
         out.table = range_var(into, "rel");
+        object rel;
+        out.temporary = sub(into, "rel", rel) && str(rel, "relpersistence") == "t";
       }
       out.materialized_view = str(f, "objtype") == "OBJECT_MATVIEW";
       return out;
@@ -611,6 +613,8 @@ public:
       out.unique = flag(f, "unique");
       out.concurrent = flag(f, "concurrent");
       out.if_not_exists = flag(f, "if_not_exists");
+      object rel;
+      out.only = sub(f, "relation", rel) && !flag(rel, "inh");
       for (element e : list(f, "indexParams")) {
         const Node elem = node(e);
         const std::string_view column = elem.valid ? str(elem.fields, "name") : "";
@@ -1003,6 +1007,46 @@ private:
   uint32_t m_base;
 };
 
+// Every table (RangeVar) and column reference (ColumnRef) anywhere in a data statement.
+void collect_data_access(element e, DataAccess& out) {
+  object o;
+  array a;
+  if (e.get(a) == simdjson::SUCCESS) {
+    for (element item : a) {
+      collect_data_access(item, out);
+    }
+    return;
+  }
+  if (e.get(o) != simdjson::SUCCESS) {
+    return;
+  }
+  const Node n = node(e);
+  if (n.is("RangeVar")) {
+    out.tables.push_back(range_var(n.fields));
+    return;
+  }
+  if (n.is("ColumnRef")) {
+    array fields = list(n.fields, "fields");
+    std::string last;
+    for (element f : fields) {
+      const Node part = node(f);
+      last = part.is("A_Star") ? "*" : string_of(f);
+    }
+    if (!last.empty()) {
+      out.columns.push_back(std::move(last));
+    }
+    return;
+  }
+  for (auto field : o) {
+    collect_data_access(field.value, out);
+  }
+}
+
+bool is_data_statement(std::string_view tag) {
+  return tag == "InsertStmt" || tag == "UpdateStmt" || tag == "DeleteStmt" || tag == "SelectStmt" ||
+         tag == "MergeStmt" || tag == "CreateTableAsStmt";
+}
+
 } // namespace
 
 Statement transform_statement(element stmt, Span span, uint32_t base) {
@@ -1011,6 +1055,17 @@ Statement transform_statement(element stmt, Span span, uint32_t base) {
   const Node n = node(stmt);
   out.tag = std::string(n.valid ? n.tag : std::string_view("Unknown"));
   out.node = n.valid ? Transformer(base).node_of(n) : StatementNode{Other{}};
+  if (n.valid && is_data_statement(n.tag)) {
+    DataAccess data;
+    if (n.tag != "SelectStmt" && n.tag != "CreateTableAsStmt") {
+      data.written = range_var(n.fields, "relation");
+    }
+    collect_data_access(stmt, data);
+    if (!data.written.name.empty()) { // a struct of its own, not a RangeVar node
+      data.tables.push_back(data.written);
+    }
+    out.data = std::move(data);
+  }
   return out;
 }
 

@@ -20,3 +20,12 @@ ALTER TABLE invoices ADD COLUMN status text NOT NULL;
 CREATE TABLE invoices (id bigint);
 -- next migration
 ALTER TABLE invoices ADD COLUMN status text NOT NULL; -- expect: add-column-not-null-no-default
+-- case: several columns of one statement fail together: one finding
+ALTER TABLE orders ADD COLUMN a text NOT NULL, ADD COLUMN b text NOT NULL; -- expect: add-column-not-null-no-default
+-- case: a later statement on the table the first one needs empty adds no risk
+ALTER TABLE orders ADD COLUMN a text NOT NULL; -- expect: add-column-not-null-no-default
+ALTER TABLE orders ADD COLUMN b text NOT NULL;
+-- case: ADD COLUMN IF NOT EXISTS of a column the table has is a no-op
+CREATE TABLE invoices (id bigint, status text NOT NULL);
+-- next migration
+ALTER TABLE invoices ADD COLUMN IF NOT EXISTS status text NOT NULL;

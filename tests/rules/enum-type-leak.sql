@@ -24,3 +24,22 @@ CREATE TYPE status AS ENUM ('a', 'b');
 CREATE TYPE app.status AS ENUM ('a');
 -- downgrade
 DROP TYPE app.status;
+-- case: a type the upgrade replaces (renamed away, created anew) existed before it
+CREATE TYPE status AS ENUM ('a', 'b');
+CREATE TABLE users (id bigint, s status);
+-- next migration
+ALTER TYPE status RENAME TO status_old;
+CREATE TYPE status AS ENUM ('a', 'b', 'c');
+ALTER TABLE users ALTER COLUMN s TYPE status USING s::text::status;
+DROP TYPE status_old;
+-- downgrade
+ALTER TYPE status RENAME TO status_old;
+CREATE TYPE status AS ENUM ('a', 'b');
+ALTER TABLE users ALTER COLUMN s TYPE status USING s::text::status;
+DROP TYPE status_old;
+-- case: a downgrade miglint cannot read in full may drop it
+CREATE TYPE status AS ENUM ('a', 'b');
+CREATE TABLE users (id bigint, s status);
+-- downgrade
+DROP TABLE users;
+DO $$ BEGIN EXECUTE 'DROP TYPE ' || 'status'; END $$;

@@ -29,3 +29,9 @@ ALTER TABLE orders ALTER COLUMN customer_id SET NOT NULL; -- expect: set-not-nul
 -- case: new table
 CREATE TABLE invoices (customer_id bigint);
 ALTER TABLE invoices ALTER COLUMN customer_id SET NOT NULL;
+-- case: the column already is NOT NULL: PostgreSQL does nothing
+CREATE TABLE invoices (customer_id bigint NOT NULL);
+-- next migration
+ALTER TABLE invoices ALTER COLUMN customer_id SET NOT NULL;
+-- case: a table that must be empty (same statement adds a NOT NULL column without default)
+ALTER TABLE orders ADD COLUMN status text NOT NULL, ALTER COLUMN customer_id SET NOT NULL; -- expect: add-column-not-null-no-default

@@ -196,6 +196,40 @@ TEST(Alembic, DowngradeBodyNotes) {
   EXPECT_NE(empty->message.find("raises NotImplementedError"), std::string::npos);
 }
 
+TEST(Alembic, DowngradeOfOnlyADocstringIsEmptyNotPass) {
+  TempDir dir;
+  dir.write("versions/a1.py",
+            revision_file("a1", "", "    op.add_column(\"t\", sa.Column(\"x\", sa.Integer()))\n",
+                          "    \"\"\"Downgrade schema.\"\"\"\n"));
+  const auto r = check({(dir.path() / "versions").string()});
+  const auto* empty = find(r.findings, "empty-downgrade");
+  ASSERT_NE(empty, nullptr);
+  EXPECT_NE(empty->message.find("the downgrade is empty"), std::string::npos) << empty->message;
+  EXPECT_EQ(empty->message.find("pass"), std::string::npos) << empty->message;
+}
+
+TEST(Alembic, ConclusionsFromAnIncompleteModelSoftenOrStaySilent) {
+  TempDir dir;
+  dir.write("versions/a1.py",
+            revision_file("a1", "",
+                          "    op.create_table(\"t\", sa.Column(\"id\", sa.Integer()),\n"
+                          "        sa.Column(\"s\", sa.Enum(\"a\", \"b\", name=\"state\")))\n",
+                          "    helper()\n    op.drop_table(\"t\")\n"));
+  dir.write("versions/a2.py",
+            revision_file("a2", "a1",
+                          "    helper()\n"
+                          "    op.drop_column(\"t\", \"s\")\n",
+                          "    op.add_column(\"t\", sa.Column(\"s\", sa.Text()))\n"));
+  const auto r = check({(dir.path() / "versions").string()});
+  // The downgrade's code miglint could not read may drop the type.
+  EXPECT_EQ(find(r.findings, "enum-type-leak"), nullptr);
+  // The upgrade's may have copied the column.
+  const auto* drop = find(r.findings, "drop-column");
+  ASSERT_NE(drop, nullptr);
+  EXPECT_EQ(drop->message.find("for good"), std::string::npos) << drop->message;
+  EXPECT_NE(drop->message.find("could not evaluate"), std::string::npos) << drop->message;
+}
+
 TEST(Alembic, MalformedRevisionFilesAreFindingsNotCrashes) {
   TempDir dir;
   dir.write("versions/a1.py", revision_file("a1", "", "    op.drop_column(\"t\", \"a\"\n"));

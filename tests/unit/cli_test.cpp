@@ -17,7 +17,12 @@ const auto run = test::run_miglint;
 class Cli : public ::testing::Test {
 protected:
   void SetUp() override {
-    test::write_users_history(m_dir, "CREATE INDEX users_email_idx ON users (email);\n");
+    // The index is on another table than the NOT NULL column: `users` must be empty for that
+    // ALTER to succeed, so an index build on it would not be reported.
+    test::write_users_history(m_dir, "CREATE INDEX orders_created_idx ON orders (created_at);\n");
+    m_dir.write("migrations/001_init.up.sql",
+                "CREATE TABLE users (id bigint PRIMARY KEY, email varchar(100));\n"
+                "CREATE TABLE orders (created_at timestamptz);\n");
     m_dir.write("clean/001_ok.up.sql", "CREATE TABLE t (id bigint);\n");
   }
   std::string dir() const { return m_dir.path().string(); }

@@ -145,5 +145,35 @@ TEST_F(Sarif, JobSummary) {
   EXPECT_NE(read(explicit_file).find("### 0002"), std::string::npos);
 }
 
+// Findings other linters' markers cover are left out and counted, in every format; the
+// configuration turns the markers off.
+TEST(ForeignMarkersReport, CountedInTextJsonAndSarif) {
+  TempDir dir;
+  dir.write("db/0001_x.up.sql", "SET lock_timeout = '1s';\n"
+                                "-- atlas:nolint DS103\n"
+                                "ALTER TABLE a DROP COLUMN x;\n"
+                                "-- squawk-ignore ban-drop-table\n"
+                                "DROP TABLE b;\n"
+                                "ALTER TABLE c DROP COLUMN x;\n");
+  const auto text = miglint("check --no-config db", dir.path());
+  EXPECT_NE(text.out.find("; 2 findings left out under other linters' reviewed markers"),
+            std::string::npos)
+      << text.out;
+  miglint("check --no-config --format json -o out.json db", dir.path());
+  const auto json = nlohmann::json::parse(read(dir.path() / "out.json"));
+  EXPECT_EQ(json["summary"]["honoured_markers"], 2);
+  EXPECT_EQ(json["findings"].size(), 1u);
+  miglint("check --no-config --format sarif -o out.sarif db", dir.path());
+  expect_valid(dir.path() / "out.sarif");
+  const auto sarif = nlohmann::json::parse(read(dir.path() / "out.sarif"));
+  EXPECT_EQ(sarif["runs"][0]["properties"]["honouredMarkers"], 2);
+
+  dir.write("miglint.toml", "foreign-markers = false\n");
+  miglint("check --format json -o off.json db", dir.path());
+  const auto off = nlohmann::json::parse(read(dir.path() / "off.json"));
+  EXPECT_EQ(off["summary"]["honoured_markers"], 0);
+  EXPECT_EQ(off["findings"].size(), 3u);
+}
+
 } // namespace
 } // namespace miglint
