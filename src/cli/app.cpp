@@ -2,7 +2,7 @@
 
 #include "check/check.hpp"
 #include "check/sql.hpp"
-#include "cli/config.hpp"
+#include "config/config.hpp"
 #include "lint/catalog.hpp"
 #include "report/reporter.hpp"
 
@@ -19,6 +19,12 @@
 
 namespace miglint::cli {
 namespace {
+
+using config::Config;
+using config::load_config;
+using config::LoadedConfig;
+using config::parse_duration;
+using config::starter_config;
 
 // `miglint check`: what the check needs, and what the command line does with its report.
 struct CheckCommand {

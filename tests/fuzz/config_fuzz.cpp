@@ -3,7 +3,7 @@
 // files, so the bytes are written to a private scratch directory. Seeds: the README's ```toml
 // blocks and `miglint init`'s starter.
 
-#include "cli/config.hpp"
+#include "config/config.hpp"
 #include "fuzz_support.hpp"
 
 #include <cstddef>
@@ -17,7 +17,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view bytes(reinterpret_cast<const char*>(data), size);
   size_t sum = 0;
   for (const char* name : {"miglint.toml", "pyproject.toml"}) {
-    const auto loaded = cli::load_config(dir.write(name, bytes).string());
+    const auto loaded = config::load_config(dir.write(name, bytes).string());
     sum += loaded.errors.size() + loaded.config.severity.size() +
            loaded.config.session_settings.size();
   }

@@ -1,4 +1,4 @@
-#include "cli/config.hpp"
+#include "config/config.hpp"
 
 #include "lint/catalog.hpp"
 #include "lint/linter.hpp"
@@ -10,7 +10,7 @@
 #include <filesystem>
 #include <set>
 
-namespace miglint::cli {
+namespace miglint::config {
 namespace fs = std::filesystem;
 
 namespace {
@@ -375,4 +375,4 @@ std::optional<std::chrono::milliseconds> parse_duration(std::string_view text) {
   return std::nullopt;
 }
 
-} // namespace miglint::cli
+} // namespace miglint::config

@@ -8,10 +8,10 @@
 #include <string>
 #include <vector>
 
-namespace miglint::cli {
+namespace miglint::config {
 
-// [tool.miglint] in pyproject.toml, or miglint.toml. Every key is optional; the command line
-// wins over all of them.
+// [tool.miglint] in pyproject.toml, or miglint.toml: the file format only; cli/ applies it to the
+// check's options. Every key is optional; the command line wins over all of them.
 struct Config {
   std::string file; // where it was read from ("" = none)
   std::optional<std::vector<std::string>> paths;
@@ -54,4 +54,4 @@ LoadedConfig load_config(const std::string& path);
 // A commented starter configuration (`miglint init`).
 std::string starter_config();
 
-} // namespace miglint::cli
+} // namespace miglint::config
