@@ -238,6 +238,10 @@ void Context::report(const sql::Statement& statement, sql::Span span, std::strin
 void Context::report(const sql::Statement& statement, sql::Span span, std::string message,
                      std::string help) {
   m_reported_rules.insert(std::string(m_rule));
+  if (m_focus.end > m_focus.begin && span.begin == statement.span.begin &&
+      span.end == statement.span.end) {
+    span = m_focus; // the subcommand the rule is looking at
+  }
   m_findings.push_back(
       {std::string(m_rule), span, statement.span.begin, std::move(message), std::move(help)});
 }

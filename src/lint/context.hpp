@@ -204,12 +204,31 @@ public:
   // The 1-based line in the user's file where a span of the script starts.
   uint32_t line_of(sql::Span span) const;
 
-  // Reports the current rule on a span of the statement (default: the whole statement).
+  // Reports the current rule on a span of the statement (default: the whole statement, or the
+  // subcommand in focus; see focus_on).
   void report(const sql::Statement& statement, std::string message);
   void report(const sql::Statement& statement, sql::Span span, std::string message);
   // With advice fitted to the object, in place of the rule's catalog help.
   void report(const sql::Statement& statement, sql::Span span, std::string message,
               std::string help);
+  // While the guard lives, a report on the whole statement points at `span` instead: the
+  // ALTER TABLE subcommand a rule is looking at (for_each_existing_alter sets it). An empty span
+  // (a subcommand whose place is not known) changes nothing.
+  class Focus {
+  public:
+    Focus(const Context& ctx, sql::Span span) : m_ctx(ctx), m_saved(ctx.m_focus) {
+      if (span.end > span.begin) {
+        m_ctx.m_focus = span;
+      }
+    }
+    ~Focus() { m_ctx.m_focus = m_saved; }
+    Focus(const Focus&) = delete;
+    Focus& operator=(const Focus&) = delete;
+
+  private:
+    const Context& m_ctx;
+    sql::Span m_saved;
+  };
   // Reports on another (earlier) statement of the script.
   void report_on(sql::Span statement, std::string message);
   void report_on(sql::Span statement, std::string message, std::string help);
@@ -255,6 +274,7 @@ private:
   mutable AlterFacts m_alter_facts;
 
   int m_pg_version;
+  mutable sql::Span m_focus; // see Focus
   core::Phase m_phase = core::Phase::Upgrade;
   bool m_in_transaction = false;
   std::string_view m_transaction_origin;

@@ -24,6 +24,7 @@ void for_each_existing_alter(const sql::Statement& statement, const Context& ctx
   }
   for (const auto& cmd : alter->cmds) {
     if (!ctx.is_noop(*alter, cmd)) {
+      const Context::Focus focus(ctx, cmd.span); // findings point at the subcommand
       fn(*alter, cmd);
     }
   }

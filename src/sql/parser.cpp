@@ -116,7 +116,7 @@ private:
       const uint32_t end = len == 0 ? base + length : begin + static_cast<uint32_t>(len);
       const Span span = trim(begin, end);
       if (span.begin < span.end && raw["stmt"].get(stmt) == simdjson::SUCCESS) {
-        m_out.statements.push_back(transform_statement(stmt, span, base));
+        m_out.statements.push_back(transform_statement(stmt, span, base, m_text));
       }
     }
   }

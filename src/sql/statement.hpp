@@ -116,6 +116,9 @@ struct AlterTableCmd {
   std::optional<Expr> default_value;    // SET DEFAULT
   bool missing_ok = false;
   bool cascade = false;
+  // Where the subcommand is written in the script, from its first word to before the comma that
+  // ends it; {0, 0} when not known (findings then point at the whole statement).
+  Span span;
 };
 
 enum class RelationKind {

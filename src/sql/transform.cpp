@@ -1047,14 +1047,154 @@ bool is_data_statement(std::string_view tag) {
          tag == "MergeStmt" || tag == "CreateTableAsStmt";
 }
 
+// Skips white space and comments (-- to the end of the line, nested /* */) from `i`.
+size_t skip_blank(std::string_view text, size_t i, size_t end) {
+  while (i < end) {
+    if (std::isspace(static_cast<unsigned char>(text[i])) != 0) {
+      ++i;
+    } else if (text.compare(i, 2, "--") == 0) {
+      const size_t eol = text.find('\n', i);
+      i = eol == std::string_view::npos ? end : eol + 1;
+    } else if (text.compare(i, 2, "/*") == 0) {
+      int depth = 0;
+      while (i < end) {
+        if (text.compare(i, 2, "/*") == 0) {
+          ++depth;
+          i += 2;
+        } else if (text.compare(i, 2, "*/") == 0) {
+          i += 2;
+          if (--depth == 0) {
+            break;
+          }
+        } else {
+          ++i;
+        }
+      }
+    } else {
+      break;
+    }
+  }
+  return std::min(i, end);
+}
+
+// The end of the quoted token starting at `i` ('...', E'...', "...", $tag$...$tag$), or `i`
+// when none starts there.
+size_t skip_quoted(std::string_view text, size_t i, size_t end) {
+  const char c = text[i];
+  if (c == '\'' || c == '"') {
+    const bool escapes = c == '\'' && i > 0 && (text[i - 1] == 'E' || text[i - 1] == 'e') &&
+                         (i < 2 || (std::isalnum(static_cast<unsigned char>(text[i - 2])) == 0 &&
+                                    text[i - 2] != '_'));
+    for (size_t j = i + 1; j < end; ++j) {
+      if (escapes && text[j] == '\\') {
+        ++j;
+      } else if (text[j] == c) {
+        if (j + 1 < end && text[j + 1] == c) {
+          ++j; // a doubled quote
+        } else {
+          return j + 1;
+        }
+      }
+    }
+    return end;
+  }
+  if (c == '$') {
+    size_t j = i + 1;
+    while (j < end && (std::isalnum(static_cast<unsigned char>(text[j])) != 0 || text[j] == '_')) {
+      ++j;
+    }
+    if (j < end && text[j] == '$' &&
+        (j == i + 1 || std::isdigit(static_cast<unsigned char>(text[i + 1])) == 0)) {
+      const std::string_view tag = text.substr(i, j + 1 - i);
+      const size_t close = text.find(tag, j + 1);
+      return close == std::string_view::npos || close >= end ? end : close + tag.size();
+    }
+  }
+  return i;
+}
+
+// Where each subcommand of an ALTER TABLE is written in the script: the text after the table's
+// name (at `name_at`) up to the statement's end (`end`), cut at the commas outside parentheses,
+// quotes and comments, each piece trimmed. libpg_query keeps no location for AlterTableCmd, so
+// the pieces are matched to the subcommands by order; empty when their count is not `expected`.
+std::vector<Span> subcommand_spans(std::string_view text, uint32_t name_at, uint32_t end,
+                                   size_t expected) {
+  size_t i = name_at;
+  // The (possibly qualified, possibly quoted) name, and an inheritance `*`.
+  for (;;) {
+    i = skip_blank(text, i, end);
+    if (i < end && text[i] == '"') {
+      i = skip_quoted(text, i, end);
+    } else {
+      while (i < end && (std::isalnum(static_cast<unsigned char>(text[i])) != 0 || text[i] == '_' ||
+                         text[i] == '$' || static_cast<unsigned char>(text[i]) >= 0x80)) {
+        ++i;
+      }
+    }
+    const size_t after = skip_blank(text, i, end);
+    if (after < end && text[after] == '.') {
+      i = after + 1;
+      continue;
+    }
+    i = after < end && text[after] == '*' ? after + 1 : after;
+    break;
+  }
+  std::vector<Span> out;
+  size_t piece = skip_blank(text, i, end);
+  int depth = 0;
+  auto close = [&](size_t at) {
+    size_t last = at;
+    while (last > piece && (std::isspace(static_cast<unsigned char>(text[last - 1])) != 0 ||
+                            text[last - 1] == ';')) {
+      --last;
+    }
+    out.push_back({static_cast<uint32_t>(piece), static_cast<uint32_t>(last)});
+  };
+  while (i < end) {
+    if (const size_t q = skip_quoted(text, i, end); q != i) {
+      i = q;
+    } else if (const size_t b = skip_blank(text, i, end); b != i) {
+      i = b;
+    } else if (text[i] == '(' || text[i] == '[') {
+      ++depth;
+      ++i;
+    } else if (text[i] == ')' || text[i] == ']') {
+      --depth;
+      ++i;
+    } else if (text[i] == ',' && depth == 0) {
+      close(i);
+      i = skip_blank(text, i + 1, end);
+      piece = i;
+    } else {
+      ++i;
+    }
+  }
+  close(end);
+  if (out.size() != expected) {
+    out.clear();
+  }
+  return out;
+}
+
 } // namespace
 
-Statement transform_statement(element stmt, Span span, uint32_t base) {
+Statement transform_statement(element stmt, Span span, uint32_t base, std::string_view script) {
   Statement out;
   out.span = span;
   const Node n = node(stmt);
   out.tag = std::string(n.valid ? n.tag : std::string_view("Unknown"));
   out.node = n.valid ? Transformer(base).node_of(n) : StatementNode{Other{}};
+  if (auto* alter = std::get_if<AlterTable>(&out.node); alter != nullptr && !script.empty()) {
+    object relation;
+    const int64_t at = sub(n.fields, "relation", relation) ? integer(relation, "location", -1) : -1;
+    if (at >= 0 && base + at < span.end && span.end <= script.size()) {
+      const auto spans =
+          subcommand_spans(script, base + static_cast<uint32_t>(at), span.end, alter->cmds.size());
+      for (size_t k = 0; k < spans.size(); ++k) {
+        alter->cmds[k].span = spans[k];
+      }
+    }
+  }
   if (n.valid && is_data_statement(n.tag)) {
     DataAccess data;
     if (n.tag != "SelectStmt" && n.tag != "CreateTableAsStmt") {

@@ -88,3 +88,8 @@ CREATE TABLE events (at timestamp, done timestamp);
 SET timezone = 'UTC';
 ALTER TABLE events ALTER COLUMN at TYPE timestamptz USING at AT TIME ZONE 'Europe/Paris'; -- expect: change-column-type
 ALTER TABLE events ALTER COLUMN done TYPE timestamptz USING done;
+-- case: the third subcommand of a long ALTER TABLE, with quoted names and a comment
+CREATE TABLE notes (id int, body varchar(200), amount numeric(10,2));
+-- next migration
+ALTER TABLE notes ALTER COLUMN body TYPE varchar(300), /* widen, ok */ ALTER COLUMN "amount" SET DEFAULT 0,
+  ALTER COLUMN id TYPE bigint; -- expect: change-column-type @3 "notes.id"

@@ -35,3 +35,11 @@ CREATE TABLE invoices (customer_id bigint NOT NULL);
 ALTER TABLE invoices ALTER COLUMN customer_id SET NOT NULL;
 -- case: a table that must be empty (same statement adds a NOT NULL column without default)
 ALTER TABLE orders ADD COLUMN status text NOT NULL, ALTER COLUMN customer_id SET NOT NULL; -- expect: add-column-not-null-no-default
+-- case: the finding points at its subcommand of a longer ALTER TABLE
+ALTER TABLE orders ADD COLUMN note text, ALTER COLUMN customer_id SET NOT NULL; -- expect: set-not-null @42 "SET NOT NULL on `orders.customer_id`"
+-- case: a subcommand on a line of its own, after a comma inside parentheses
+ALTER TABLE "public"."orders"
+  ADD CONSTRAINT c_amount CHECK (amount IN (1, 2)) NOT VALID,
+  ALTER COLUMN customer_id SET NOT NULL; -- expect: set-not-null @3 "scans the whole table"
+-- case: commas inside string literals (with a backslash escape) do not end a subcommand
+ALTER TABLE orders ALTER COLUMN note SET DEFAULT E'a\', b', ALTER COLUMN customer_id SET NOT NULL; -- expect: set-not-null @61

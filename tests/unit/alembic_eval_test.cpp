@@ -102,7 +102,8 @@ TEST(AlembicEval, HelpersAreCalledWithTheirArgumentsAndReportAtTheCallSite) {
     drop = f.rule == "drop-column" ? &f : drop;
   }
   ASSERT_NE(drop, nullptr);
-  EXPECT_EQ(text.substr(drop->location.begin, 6), "ALTER ") << "inside the literal";
+  EXPECT_EQ(text.substr(drop->location.begin, 12), "DROP COLUMN ")
+      << "its subcommand, in the literal";
   EXPECT_EQ(r.count("unanalyzable-code"), 0u);
 }
 

@@ -2,21 +2,27 @@
 //
 //   -- case: <name> [pg=<major>] [tx=script|implicit|none]
 //   ALTER TABLE t ADD COLUMN c int NOT NULL;  -- expect: add-column-not-null-no-default
+//   ALTER TABLE t ADD c2 int, ALTER c3 SET NOT NULL; -- expect: set-not-null @27 "scans the whole"
 //   -- next migration
 //   -- downgrade
 //
 // Each case is linted on its own, both phases; within it `-- next migration` starts another
 // migration and `-- downgrade` the current migration's downgrade script.
 // For the fixture's rule and every rule named in an `expect:`, the findings must start exactly
-// on the lines that carry an expectation (one expectation per finding), and nowhere else.
+// on the lines that carry an expectation (one expectation per finding), and nowhere else. An
+// expectation may also give the finding's 1-based column (`@27`: where it starts, e.g. the ALTER
+// TABLE subcommand it is about) and a fragment its message must contain (`"..."`), so that
+// positions and wording are tested too.
 
 #include "lint/catalog.hpp"
 #include "test_support.hpp"
 
 #include <gtest/gtest.h>
 
+#include <cctype>
 #include <fstream>
 #include <map>
+#include <optional>
 #include <set>
 #include <sstream>
 
@@ -31,7 +37,61 @@ struct Case {
   source::TxMode tx = source::TxMode::PerScript;
   std::vector<std::pair<uint32_t, uint32_t>> parts;         // byte ranges of the migrations
   std::multiset<std::pair<uint32_t, std::string>> expected; // (line, rule)
+  struct Detail {
+    uint32_t line = 0;
+    std::string rule;
+    std::optional<uint32_t> column; // @COL
+    std::string fragment;           // "..." in the message
+  };
+  std::vector<Detail> details; // expectations with a column or a fragment
 };
+
+// The expectations after `-- expect:`: rule ids separated by commas or spaces, each optionally
+// followed by @COLUMN and a "fragment" of its message.
+void parse_expectations(std::string_view text, uint32_t line, Case& c) {
+  std::optional<Case::Detail> current;
+  auto flush = [&] {
+    if (current && (current->column || !current->fragment.empty())) {
+      c.details.push_back(*current);
+    }
+    current.reset();
+  };
+  size_t i = 0;
+  while (i < text.size()) {
+    const char ch = text[i];
+    if (ch == ' ' || ch == ',' || ch == '\t' || ch == '\r' || ch == '\n') {
+      ++i;
+    } else if (ch == '"') {
+      const size_t close = text.find('"', i + 1);
+      const size_t end = close == std::string_view::npos ? text.size() : close;
+      if (current) {
+        current->fragment = std::string(text.substr(i + 1, end - i - 1));
+      }
+      i = end + 1;
+    } else if (ch == '@') {
+      size_t j = i + 1;
+      while (j < text.size() && std::isdigit(static_cast<unsigned char>(text[j])) != 0) {
+        ++j;
+      }
+      if (current && j > i + 1) {
+        current->column =
+            static_cast<uint32_t>(std::stoul(std::string(text.substr(i + 1, j - i - 1))));
+      }
+      i = j;
+    } else {
+      size_t j = i;
+      while (j < text.size() && text[j] != ' ' && text[j] != ',' && text[j] != '\t' &&
+             text[j] != '\r' && text[j] != '\n') {
+        ++j;
+      }
+      flush();
+      current = Case::Detail{line, std::string(text.substr(i, j - i)), std::nullopt, {}};
+      c.expected.emplace(line, current->rule);
+      i = j;
+    }
+  }
+  flush();
+}
 
 fs::path fixture_dir() {
   return fs::path(MIGLINT_SOURCE_DIR) / "tests" / "rules";
@@ -80,13 +140,7 @@ std::vector<Case> parse_cases(const std::string& text) {
       cases.push_back(c);
       part_begin = static_cast<uint32_t>(next);
     } else if (auto at = line.find("-- expect:"); at != std::string::npos && !cases.empty()) {
-      std::string ids = line.substr(at + 10);
-      std::replace(ids.begin(), ids.end(), ',', ' ');
-      std::istringstream words(ids);
-      std::string id;
-      while (words >> id) {
-        cases.back().expected.emplace(line_no, id);
-      }
+      parse_expectations(std::string_view(line).substr(at + 10), line_no, cases.back());
     }
     pos = next;
   }
@@ -149,6 +203,23 @@ TEST_P(RuleFixture, FindingsMatchExpectations) {
       got << "\n  line " << line << ": " << id;
     }
     EXPECT_EQ(actual, c.expected) << "case `" << c.name << "` in " << path << "; got:" << got.str();
+    for (const auto& d : c.details) {
+      const bool found = std::any_of(findings.begin(), findings.end(), [&](const auto& f) {
+        return f.rule == d.rule && f.location.start().line == d.line &&
+               (!d.column || f.location.start().column == *d.column) &&
+               f.message.find(d.fragment) != std::string::npos;
+      });
+      std::ostringstream where;
+      for (const auto& f : findings) {
+        if (f.rule == d.rule && f.location.start().line == d.line) {
+          where << "\n  @" << f.location.start().column << ": " << f.message;
+        }
+      }
+      EXPECT_TRUE(found) << "case `" << c.name << "` in " << path << ", line " << d.line << ": no "
+                         << d.rule << (d.column ? " at column " + std::to_string(*d.column) : "")
+                         << (d.fragment.empty() ? "" : " saying \"" + d.fragment + "\"")
+                         << "; got:" << where.str();
+    }
     const bool positive = std::any_of(c.expected.begin(), c.expected.end(),
                                       [&](const auto& e) { return e.second == rule; });
     (positive ? has_positive : has_negative) = true;
