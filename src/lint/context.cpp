@@ -91,10 +91,37 @@ bool Context::is_noop(const sql::AlterTable& alter, const sql::AlterTableCmd& cm
   return facts.noop[index] != 0;
 }
 
+bool Context::locks_nothing(const sql::Statement& statement) const {
+  if (const auto* alter = statement.as<sql::AlterTable>()) {
+    return alter->missing_ok && alter->relation_kind == sql::RelationKind::Table &&
+           m_schema.table(alter->table) == nullptr && knows_table_gone(alter->table);
+  }
+  return statement.as<sql::Drop>() != nullptr && changes_nothing(statement);
+}
+
+bool Context::knows_table_gone(const sql::QualifiedName& table) const {
+  return !m_history_gaps && !m_history_opaque && m_schema.table_gone(table) &&
+         !m_schema.created_as(table);
+}
+
+bool Context::knows_absent(const sql::QualifiedName& relation) const {
+  return !m_history_gaps && !m_history_opaque && m_schema.rooted() &&
+         m_schema.table(relation) == nullptr && !m_schema.has_index(relation) &&
+         !m_schema.created_as(relation) && !m_schema.maybe_generated_name(relation.name);
+}
+
+bool Context::knows_no_constraint(const TableInfo& table, const std::string& name) const {
+  return table.complete && !m_history_gaps && !m_history_opaque && m_schema.rooted() &&
+         !table.constraints.contains(name) && !m_schema.maybe_generated_name(name);
+}
+
 bool Context::compute_noop(const sql::AlterTable& alter, const sql::AlterTableCmd& cmd,
                            const TableInfo* table) const {
-  if (table == nullptr || alter.relation_kind != sql::RelationKind::Table) {
+  if (alter.relation_kind != sql::RelationKind::Table) {
     return false;
+  }
+  if (table == nullptr) { // ALTER TABLE IF EXISTS of a table the history never had
+    return alter.missing_ok && knows_table_gone(alter.table);
   }
   if (cmd.kind == sql::AlterKind::SetNotNull) { // PostgreSQL does nothing when it already is
     const ColumnInfo* col = table->column(cmd.column);
@@ -108,6 +135,9 @@ bool Context::compute_noop(const sql::AlterTable& alter, const sql::AlterTableCm
   }
   if (cmd.kind == sql::AlterKind::DropColumn) {
     return table->complete && table->column(cmd.column) == nullptr;
+  }
+  if (cmd.kind == sql::AlterKind::DropConstraint) {
+    return knows_no_constraint(*table, cmd.name);
   }
   return false;
 }
@@ -170,6 +200,9 @@ bool Context::statement_timeout_set() const {
 }
 
 std::vector<TableLock> Context::locks_on_existing(const sql::Statement& statement) const {
+  if (locks_nothing(statement)) {
+    return {}; // DROP ... IF EXISTS of what is not there: PostgreSQL locks nothing
+  }
   auto locks = locks_taken(statement, m_schema, session(), m_pg_version);
   std::erase_if(locks, [&](const TableLock& l) { return is_new_table(l.table); });
   return locks;
@@ -417,14 +450,29 @@ bool Context::changes_nothing(const sql::Statement& statement) const {
   if (const auto* create = statement.as<sql::CreateTable>()) {
     return create->if_not_exists && m_schema.table(create->table) != nullptr;
   }
+  if (const auto* drop = statement.as<sql::Drop>();
+      drop != nullptr && drop->missing_ok && !drop->objects.empty() &&
+      (drop->kind == sql::ObjectKind::Index || drop->kind == sql::ObjectKind::Table)) {
+    return std::all_of(drop->objects.begin(), drop->objects.end(),
+                       [&](const sql::QualifiedName& object) {
+                         return drop->kind == sql::ObjectKind::Index ? knows_absent(object)
+                                                                     : knows_table_gone(object);
+                       });
+  }
   return false;
 }
 
 void Context::after_statement(const sql::Statement& statement) {
+  if (statement.tag == "DoStmt" || statement.tag == "CallStmt") {
+    m_history_opaque = true;
+  }
   const bool noop = changes_nothing(statement);
   m_alter_facts = AlterFacts{}; // the next statement may reuse this one's address
   if (noop) {
     m_noop_statements.insert(statement.span.begin);
+    if (!locks_nothing(statement)) {
+      track_transaction(statement); // ALTER TABLE locks its table even when it changes nothing
+    }
     return; // the schema stays as it is; no table, index or column is new
   }
   remember_changes(statement);  // before the schema forgets what was dropped

@@ -177,6 +177,31 @@ public:
   // An ALTER TABLE subcommand that does nothing on the schema the history built: ADD COLUMN IF
   // NOT EXISTS of a column the table has, DROP COLUMN IF EXISTS of one a fully known table lacks.
   bool is_noop(const sql::AlterTable& alter, const sql::AlterTableCmd& cmd) const;
+  // A statement that changes nothing on the schema the history built: every subcommand a no-op,
+  // CREATE ... IF NOT EXISTS of an object the history has, DROP INDEX IF EXISTS of an index the
+  // history never had (see knows_absent), DROP TABLE IF EXISTS of a table it dropped. PostgreSQL
+  // only prints a NOTICE for it and locks nothing: a missing name is resolved before any lock is
+  // taken (RangeVarGetRelidExtended with missing_ok; checked by tests/unit/schema_names_test.cpp).
+  bool is_noop(const sql::Statement& statement) const { return changes_nothing(statement); }
+  // Whether the schema model can vouch that an index or table of this name does not exist: the
+  // history has no part miglint could not read (Context::history_has_gaps, DO blocks, CALLs),
+  // the model is rooted (SchemaState::rooted), no table, index or CREATE TABLE AS of the name
+  // is known, and PostgreSQL could not have generated it (SchemaState::maybe_generated_name).
+  bool knows_absent(const sql::QualifiedName& relation) const;
+  // Whether the model can vouch that a table does not exist: the history dropped it or renamed
+  // it away (SchemaState::table_gone) and has no part miglint could not read since. A table the
+  // history never named is not assumed absent: migration tools, extensions and applications
+  // create tables of their own (`schema_migrations`, `spatial_ref_sys`, ...).
+  bool knows_table_gone(const sql::QualifiedName& table) const;
+  // A no-op that takes no lock either: DROP INDEX IF EXISTS of an index knows_absent vouches
+  // for, DROP TABLE / ALTER TABLE IF EXISTS of a table knows_table_gone vouches for (the name does
+  // not resolve, so nothing is locked). ALTER TABLE ... DROP CONSTRAINT IF EXISTS of a missing
+  // constraint still takes its lock on the table (AlterTableGetLockLevel), as PostgreSQL 15 shows
+  // (tests/unit/schema_names_test.cpp).
+  bool locks_nothing(const sql::Statement& statement) const;
+  // Whether the model can vouch that `table` has no constraint `name`: as above, and the
+  // table's CREATE TABLE was read (TableInfo::complete).
+  bool knows_no_constraint(const TableInfo& table, const std::string& name) const;
   // A statement of this script that changed nothing on the schema the history built (every
   // subcommand a no-op, CREATE ... IF NOT EXISTS of an object the history has).
   bool was_noop(const sql::Statement& statement) const {
@@ -308,6 +333,7 @@ private:
   const source::OriginMap* m_origin = nullptr;
   const source::Script* m_script = nullptr;
   bool m_history_gaps = false;
+  bool m_history_opaque = false; // a DO block or CALL ran: it may have created anything
   std::map<std::string, HeldLock> m_held_locks; // QualifiedName::key() of the table
   std::set<std::string> m_types_created_in_tx;  // QualifiedName::key()
   std::vector<AddedEnumValue> m_enum_values_added;

@@ -258,7 +258,8 @@ std::optional<Op> add_constraint_op(const sql::Constraint& c) {
 
 class LockSet {
 public:
-  void add(const sql::QualifiedName& table, std::optional<LockMode> mode) {
+  void add(const sql::QualifiedName& table, std::optional<LockMode> mode,
+           bool index_table_unknown = false) {
     if (table.name.empty() || !mode) {
       return;
     }
@@ -268,7 +269,13 @@ public:
         return;
       }
     }
-    m_locks.push_back({table, *mode});
+    m_locks.push_back({table, *mode, index_table_unknown});
+  }
+  // The table of index `index`, or the index itself marked unknown.
+  void add_index(const sql::QualifiedName& index, const SchemaState& schema,
+                 std::optional<LockMode> mode) {
+    const auto table = schema.table_of_index(index);
+    add(table.value_or(index), mode, !table);
   }
   std::vector<TableLock> take() { return std::move(m_locks); }
 
@@ -584,7 +591,7 @@ std::vector<TableLock> locks_taken(const sql::Statement& statement, const Schema
                  drop->kind == sql::ObjectKind::MaterializedView) {
         taken.add(obj, AE);
       } else if (drop->kind == sql::ObjectKind::Index) {
-        taken.add(schema.table_of_index(obj).value_or(obj), lock_of(first, major));
+        taken.add_index(obj, schema, lock_of(first, major));
       } else if (drop->kind == sql::ObjectKind::Schema && drop->cascade) {
         // DROP SCHEMA ... CASCADE drops each of its tables like DROP TABLE.
         for (const auto& table : schema.tables_in_schema(obj.name)) {
@@ -594,8 +601,7 @@ std::vector<TableLock> locks_taken(const sql::Statement& statement, const Schema
     }
   } else if (const auto* rename = statement.as<sql::Rename>()) {
     if (rename->kind == sql::ObjectKind::Index) {
-      taken.add(schema.table_of_index(rename->relation).value_or(rename->relation),
-                lock_of(Op::RenameIndex, major));
+      taken.add_index(rename->relation, schema, lock_of(Op::RenameIndex, major));
     } else if (!ops.empty()) {
       taken.add(rename->relation, lock_of(first, major));
     } else if (rename->kind == sql::ObjectKind::View ||
@@ -620,10 +626,11 @@ std::vector<TableLock> locks_taken(const sql::Statement& statement, const Schema
     }
   } else if (const auto* reindex = statement.as<sql::Reindex>()) {
     if (reindex->kind == sql::ReindexKind::Index || reindex->kind == sql::ReindexKind::Table) {
-      const bool on_index = reindex->is_index;
-      taken.add(on_index ? schema.table_of_index(reindex->target).value_or(reindex->target)
-                         : reindex->target,
-                lock_of(first, major));
+      if (reindex->is_index) {
+        taken.add_index(reindex->target, schema, lock_of(first, major));
+      } else {
+        taken.add(reindex->target, lock_of(first, major));
+      }
     }
     // SCHEMA / DATABASE / SYSTEM: each table in turn, in a transaction of its own (PostgreSQL
     // refuses them inside a transaction block); which tables is not known here.

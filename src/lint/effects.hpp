@@ -141,6 +141,9 @@ Effect combined_effect(const std::vector<Op>& ops, int major);
 struct TableLock {
   sql::QualifiedName table;
   sql::LockMode mode;
+  // `table` is an index whose table the schema does not know (DROP INDEX, ALTER INDEX, REINDEX
+  // INDEX of an index the history never created): the lock is on that unknown table.
+  bool index_table_unknown = false;
 };
 
 // The relation-level locks a statement takes on the tables it names on PostgreSQL `major`

@@ -59,7 +59,7 @@ bool SchemaState::type_dropped(const sql::QualifiedName& name) const {
 }
 
 void SchemaState::create_enum(const sql::QualifiedName& name, std::vector<std::string> labels) {
-  m_enums[name.key()] = EnumInfo{name, std::move(labels)};
+  m_enums[name.key()] = EnumInfo{name, std::move(labels), {}};
   m_dropped_types.erase(name.key());
 }
 
@@ -226,12 +226,149 @@ SchemaState::columns_of_type(const sql::QualifiedName& type) const {
   return out;
 }
 
-void SchemaState::add_constraint_index(const sql::Constraint& c, const sql::QualifiedName& table) {
-  if (c.kind != sql::ConstraintKind::Unique && c.kind != sql::ConstraintKind::PrimaryKey) {
+namespace {
+
+constexpr size_t k_max_name = 63; // NAMEDATALEN - 1
+
+// The first `n` bytes of `s`, not splitting a UTF-8 character (pg_mbcliplen).
+size_t clip(std::string_view s, size_t n) {
+  n = std::min(n, s.size());
+  while (n > 0 && n < s.size() && (static_cast<unsigned char>(s[n]) & 0xC0) == 0x80) {
+    --n;
+  }
+  return n;
+}
+
+// namespace.c makeObjectName: name1_name2_label, the longer of name1 and name2 cut until the
+// whole fits 63 bytes. An empty name2 stands for NULL.
+std::string make_object_name(std::string_view name1, std::string_view name2,
+                             std::string_view label) {
+  size_t overhead = name2.empty() ? 0 : 1;
+  if (!label.empty()) {
+    overhead += label.size() + 1;
+  }
+  const size_t avail = overhead >= k_max_name ? 0 : k_max_name - overhead;
+  size_t n1 = name1.size();
+  size_t n2 = name2.size();
+  while (n1 + n2 > avail) {
+    if (n1 > n2) {
+      --n1;
+    } else {
+      --n2;
+    }
+  }
+  std::string out(name1.substr(0, clip(name1, n1)));
+  if (!name2.empty()) {
+    out += '_';
+    out += name2.substr(0, clip(name2, n2));
+  }
+  if (!label.empty()) {
+    out += '_';
+    out += label;
+  }
+  return out;
+}
+
+// indexcmds.c ChooseIndexColumnNames (de-duplication: a repeated name gets 1, 2, ...) and
+// ChooseIndexNameAddition (joined with '_', stopping once 64 bytes are reached).
+std::string index_name_addition(const std::vector<std::string>& columns) {
+  std::vector<std::string> names;
+  for (const auto& original : columns) {
+    std::string current = original;
+    for (int i = 1; std::find(names.begin(), names.end(), current) != names.end(); ++i) {
+      const std::string n = std::to_string(i);
+      current = original.substr(0, clip(original, k_max_name - n.size())) + n;
+    }
+    names.push_back(current);
+  }
+  std::string out;
+  for (const auto& name : names) {
+    if (!out.empty()) {
+      out += '_';
+    }
+    out += name.substr(0, k_max_name);
+    if (out.size() >= k_max_name + 1) {
+      break;
+    }
+  }
+  return out;
+}
+
+// The labels of ChooseIndexName and ChooseConstraintName (PostgreSQL 13-18; not_null: 18).
+constexpr std::string_view k_generated_labels[] = {"idx",  "key",   "pkey",    "excl",
+                                                   "fkey", "check", "not_null"};
+
+// Whether `name` ends with `_<label>` or `_<label><digits>` for one of the labels.
+bool has_generated_label(std::string_view name) {
+  size_t end = name.size();
+  while (end > 0 && std::isdigit(static_cast<unsigned char>(name[end - 1]))) {
+    --end;
+  }
+  const std::string_view stem = name.substr(0, end);
+  return std::any_of(std::begin(k_generated_labels), std::end(k_generated_labels),
+                     [&](std::string_view label) {
+                       return stem.size() > label.size() + 1 && stem.ends_with(label) &&
+                              stem[stem.size() - label.size() - 1] == '_';
+                     });
+}
+
+} // namespace
+
+std::string SchemaState::choose_index_name(const sql::QualifiedName& table,
+                                           const std::vector<std::string>& columns,
+                                           std::string_view label) const {
+  std::string addition;
+  if (label != "pkey") {
+    if (columns.empty() ||
+        std::any_of(columns.begin(), columns.end(), [](const auto& c) { return c.empty(); })) {
+      return {};
+    }
+    addition = index_name_addition(columns);
+  }
+  for (int pass = 0; pass < 1000; ++pass) {
+    const std::string modlabel =
+        pass == 0 ? std::string(label) : std::string(label) + std::to_string(pass);
+    std::string name = make_object_name(table.name, addition, modlabel);
+    const std::string key = sql::QualifiedName{table.schema, name}.key();
+    if (!m_indexes.contains(key) && !m_tables.contains(key)) {
+      return name;
+    }
+  }
+  return {};
+}
+
+bool SchemaState::maybe_generated_name(std::string_view name) const {
+  if (!has_generated_label(name)) {
+    return false;
+  }
+  if (name.size() >= k_max_name) {
+    return true; // cut to fit: the table's name may be cut too
+  }
+  return std::any_of(m_relation_names.begin(), m_relation_names.end(), [&](const auto& table) {
+    return name.size() > table.size() + 1 && name.starts_with(table) && name[table.size()] == '_';
+  });
+}
+
+bool SchemaState::rooted() const {
+  return m_any_created && std::all_of(m_tables.begin(), m_tables.end(), [&](const auto& entry) {
+           return entry.second.created || m_created_as.contains(entry.first);
+         });
+}
+
+void SchemaState::note_relation(const sql::QualifiedName& name) {
+  if (!name.name.empty()) {
+    m_relation_names.insert(name.name);
+  }
+}
+
+void SchemaState::add_constraint_index(const sql::Constraint& c, const sql::QualifiedName& table,
+                                       TableInfo& table_info) {
+  if (c.kind != sql::ConstraintKind::Unique && c.kind != sql::ConstraintKind::PrimaryKey &&
+      c.kind != sql::ConstraintKind::Exclusion) {
     return;
   }
   std::string name = c.name;
-  IndexInfo info{table, c.columns, true};
+  IndexInfo info{table, c.columns, c.kind != sql::ConstraintKind::Exclusion};
   if (!c.using_index.empty()) {
     // USING INDEX: the index becomes the constraint's and takes its name, when it has one.
     auto node = m_indexes.extract(sql::QualifiedName{table.schema, c.using_index}.key());
@@ -243,12 +380,25 @@ void SchemaState::add_constraint_index(const sql::Constraint& c, const sql::Qual
       name = c.using_index;
     }
   }
-  if (name.empty() && c.kind == sql::ConstraintKind::PrimaryKey) {
-    name = table.name + "_pkey"; // PostgreSQL's name for an unnamed primary key
+  if (name.empty()) { // PostgreSQL's name for it (ChooseIndexName)
+    name = choose_index_name(table, c.columns,
+                             c.kind == sql::ConstraintKind::PrimaryKey ? "pkey"
+                             : c.kind == sql::ConstraintKind::Unique   ? "key"
+                                                                       : "excl");
   }
   if (!name.empty()) {
+    table_info.constraints.insert(name);
+    note_relation({table.schema, name});
     m_indexes[sql::QualifiedName{table.schema, name}.key()] = std::move(info);
   }
+}
+
+void SchemaState::add_constraint(const sql::Constraint& c, const sql::QualifiedName& table,
+                                 TableInfo& info) {
+  if (!c.name.empty()) {
+    info.constraints.insert(c.name);
+  }
+  add_constraint_index(c, table, info);
 }
 
 void SchemaState::apply(const sql::Statement& statement) {
@@ -257,15 +407,18 @@ void SchemaState::apply(const sql::Statement& statement) {
       return; // a no-op
     }
     TableInfo info;
-    info.complete = !create->partition_of;
+    info.complete = !create->partition_of && !create->copies_other;
+    info.created = true;
     info.partitioned = create->partitioned;
+    m_any_created = true;
+    note_relation(create->table);
     for (const auto& col : create->columns) {
       info.columns.push_back({col.name, col.type, col.not_null});
       for (const auto& c : col.constraints) {
         if (c.kind == sql::ConstraintKind::Check) {
           info.checks[check_name(c, create->table.name, info.checks.size())] = check_info(c);
         }
-        add_constraint_index(c, create->table);
+        add_constraint(c, create->table, info);
       }
     }
     for (const auto& c : create->constraints) {
@@ -278,15 +431,19 @@ void SchemaState::apply(const sql::Statement& statement) {
           }
         }
       }
-      add_constraint_index(c, create->table);
+      add_constraint(c, create->table, info);
     }
     m_tables[create->table.key()] = std::move(info);
+  } else if (const auto* create_as = statement.as<sql::CreateTableAs>()) {
+    note_relation(create_as->table);
+    m_created_as.insert(create_as->table.key());
   } else if (const auto* alter = statement.as<sql::AlterTable>()) {
     apply_alter(*alter);
   } else if (const auto* drop = statement.as<sql::Drop>()) {
     for (const auto& obj : drop->objects) {
       if (drop->kind == sql::ObjectKind::Table) {
         m_tables.erase(obj.key());
+        m_gone_tables.insert(obj.key());
         std::erase_if(m_indexes,
                       [&](const auto& entry) { return entry.second.table.key() == obj.key(); });
       } else if (drop->kind == sql::ObjectKind::Index) {
@@ -311,9 +468,12 @@ void SchemaState::apply(const sql::Statement& statement) {
   } else if (const auto* domain = statement.as<sql::CreateDomain>()) {
     m_domains.insert(domain->name.key());
   } else if (const auto* rename = statement.as<sql::Rename>()) {
+    note_relation(rename->relation);
     if (rename->kind == sql::ObjectKind::Table) {
       const sql::QualifiedName renamed{rename->relation.schema, rename->new_name};
+      note_relation(renamed);
       auto node = m_tables.extract(rename->relation.key());
+      m_gone_tables.insert(rename->relation.key());
       if (!node.empty()) {
         node.key() = renamed.key();
         m_tables.insert(std::move(node));
@@ -328,12 +488,51 @@ void SchemaState::apply(const sql::Statement& statement) {
       if (!node.empty()) {
         sql::QualifiedName renamed{rename->relation.schema, rename->new_name};
         node.mapped().name = renamed;
+        node.mapped().renamed_from = rename->relation.name;
         node.key() = renamed.key();
         m_enums.insert(std::move(node));
       }
+      // A column refers to its type by OID: it keeps the type under the new name.
+      for (auto& [key, info] : m_tables) {
+        for (auto& col : info.columns) {
+          auto& names = col.type.names;
+          if (names.empty() || names.back() != rename->relation.name) {
+            continue;
+          }
+          const sql::QualifiedName used{names.size() >= 2 ? names[names.size() - 2] : "",
+                                        names.back()};
+          if (used.key() == rename->relation.key()) {
+            names.back() = rename->new_name;
+          }
+        }
+      }
     } else if (rename->kind == sql::ObjectKind::Index) {
+      note_relation({rename->relation.schema, rename->new_name});
       auto node = m_indexes.extract(rename->relation.key());
       if (!node.empty()) {
+        // The constraint an index backs is renamed with it (and the other way round).
+        if (auto t = m_tables.find(node.mapped().table.key());
+            t != m_tables.end() && t->second.constraints.erase(rename->relation.name) > 0) {
+          t->second.constraints.insert(rename->new_name);
+        }
+        node.key() = sql::QualifiedName{rename->relation.schema, rename->new_name}.key();
+        m_indexes.insert(std::move(node));
+      }
+    } else if (rename->kind == sql::ObjectKind::Constraint) {
+      if (auto t = m_tables.find(rename->relation.key()); t != m_tables.end()) {
+        TableInfo& info = t->second;
+        if (info.constraints.erase(rename->old_name) > 0) {
+          info.constraints.insert(rename->new_name);
+        }
+        if (auto c = info.checks.extract(rename->old_name); !c.empty()) {
+          c.key() = rename->new_name;
+          info.checks.insert(std::move(c));
+        }
+      }
+      auto node =
+          m_indexes.extract(sql::QualifiedName{rename->relation.schema, rename->old_name}.key());
+      if (!node.empty()) {
+        note_relation({rename->relation.schema, rename->new_name});
         node.key() = sql::QualifiedName{rename->relation.schema, rename->new_name}.key();
         m_indexes.insert(std::move(node));
       }
@@ -346,9 +545,15 @@ void SchemaState::apply(const sql::Statement& statement) {
       }
     }
   } else if (const auto* index = statement.as<sql::CreateIndex>()) {
-    if (!index->name.empty()) {
-      const std::string key = sql::QualifiedName{index->table.schema, index->name}.key();
-      m_indexes[key] = IndexInfo{index->table, index->columns, index->unique};
+    note_relation(index->table);
+    std::string name = index->name;
+    if (name.empty() && index->name_known) { // PostgreSQL's name for it (ChooseIndexName)
+      name = choose_index_name(index->table, index->name_columns, "idx");
+    }
+    if (!name.empty()) {
+      const sql::QualifiedName q{index->table.schema, name};
+      note_relation(q);
+      m_indexes[q.key()] = IndexInfo{index->table, index->columns, index->unique};
     }
   } else if (const auto* create_enum_stmt = statement.as<sql::CreateEnum>()) {
     create_enum(create_enum_stmt->name, create_enum_stmt->labels);
@@ -374,6 +579,7 @@ void SchemaState::apply_alter(const sql::AlterTable& alter) {
   }
   // A table whose creation was not seen still gets an entry: what the migrations do to it
   // (constraints added and validated, columns added) is known even if the rest is not.
+  note_relation(alter.table);
   TableInfo& table = m_tables[alter.table.key()];
   for (const auto& cmd : alter.cmds) {
     switch (cmd.kind) {
@@ -426,7 +632,7 @@ void SchemaState::apply_alter(const sql::AlterTable& alter) {
         }
       }
       if (cmd.constraint) {
-        add_constraint_index(*cmd.constraint, alter.table);
+        add_constraint(*cmd.constraint, alter.table, table);
       }
       break;
     case sql::AlterKind::ValidateConstraint:
@@ -436,6 +642,7 @@ void SchemaState::apply_alter(const sql::AlterTable& alter) {
       break;
     case sql::AlterKind::DropConstraint:
       table.checks.erase(cmd.name);
+      table.constraints.erase(cmd.name);
       m_indexes.erase(sql::QualifiedName{alter.table.schema, cmd.name}.key());
       break;
     default:

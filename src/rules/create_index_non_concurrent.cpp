@@ -38,6 +38,20 @@ public:
                  "INDEX <parent index> ATTACH PARTITION <partition index> for each one.");
       return;
     }
+    // An earlier statement of the same transaction may hold a stronger lock on the table
+    // already: PostgreSQL keeps it until the transaction ends, and the build prolongs it.
+    if (const auto* held = ctx.held_lock(index->table);
+        held != nullptr && held->mode > sql::LockMode::Share) {
+      const std::string blocked = lint::blocks_reads(held->mode) ? "reads and writes" : "writes";
+      ctx.report(statement, "building " + what + " on " + table +
+                                " without CONCURRENTLY: " + blocked + " of the table are already " +
+                                "blocked by the " + std::string(sql::to_string(held->mode)) +
+                                " lock the statement on line " +
+                                std::to_string(ctx.line_of(held->statement)) +
+                                " took in this transaction, and the build keeps them blocked "
+                                "until it finishes and the transaction commits");
+      return;
+    }
     ctx.report(statement, "building " + what + " on " + table +
                               " without CONCURRENTLY takes a SHARE lock that blocks every write "
                               "to the table until the build finishes");

@@ -19,7 +19,9 @@ public:
         continue;
       }
       const std::string on =
-          d.table ? "its table " + lint::quoted(d.table->display()) : std::string("its table");
+          d.table ? "its table " + lint::quoted(d.table->display())
+                  : std::string("its table (which one miglint does not know: the history never "
+                                "created this index)");
       const std::string message = "dropping index " + lint::quoted(d.index.display()) +
                                   " without CONCURRENTLY takes an ACCESS EXCLUSIVE lock on " + on +
                                   ", blocking reads and writes while it waits and runs";

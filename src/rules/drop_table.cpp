@@ -15,7 +15,7 @@ public:
       return;
     }
     for (const auto& table : drop->objects) {
-      if (ctx.is_new_table(table)) {
+      if (ctx.is_new_table(table) || (drop->missing_ok && ctx.knows_table_gone(table))) {
         continue;
       }
       ctx.report(statement, "dropping table " + lint::quoted(table.display()) +

@@ -23,12 +23,15 @@ public:
       const std::string blocked = lint::blocks_reads(lock.mode) ? "reads and writes" : "writes";
       const std::string mode(sql::to_string(lock.mode));
       const std::string article = mode.front() == 'A' || mode.front() == 'E' ? "an " : "a ";
-      ctx.report(statement, "this statement holds " + article + mode + " lock on " +
-                                lint::quoted(lock.table.display()) +
+      const std::string on = lock.index_table_unknown
+                                 ? "the table of index " + lint::quoted(lock.table.display()) +
+                                       " (which table miglint does not know)"
+                                 : lint::quoted(lock.table.display());
+      const std::string of = lock.index_table_unknown ? "that table" : on;
+      ctx.report(statement, "this statement holds " + article + mode + " lock on " + on +
                                 " for as long as it runs, with no statement_timeout set: if it "
                                 "runs longer than planned, " +
-                                blocked + " of " + lint::quoted(lock.table.display()) +
-                                " stay blocked until it ends");
+                                blocked + " of " + of + " stay blocked until it ends");
       return;
     }
   }

@@ -148,6 +148,9 @@ struct CreateTable {
   bool partition_of = false;
   QualifiedName parent;     // PARTITION OF parent: the partitioned table
   bool partitioned = false; // PARTITION BY: a partitioned table (its rows live in partitions)
+  // INHERITS (...) or LIKE ...: it gets columns and constraints from another table, which the
+  // statement does not list.
+  bool copies_other = false;
 };
 
 struct CreateTableAs { // CREATE TABLE AS / SELECT INTO / CREATE MATERIALIZED VIEW
@@ -164,6 +167,12 @@ struct CreateIndex {
   bool if_not_exists = false;
   bool only = false;                // ON ONLY: the partitioned parent alone, not its partitions
   std::vector<std::string> columns; // key columns in order; "" for an expression
+  // The name PostgreSQL derives from each key and INCLUDE column to name an unnamed index
+  // (indexcmds.c ChooseIndexColumnNames, parse_target.c FigureColname): the column, the function
+  // of an expression (`lower(name)` -> "lower"), "expr" for an operator; empty when miglint cannot
+  // tell (then it does not guess the index's name).
+  std::vector<std::string> name_columns;
+  bool name_known = true; // every element of name_columns could be derived
 };
 
 enum class ObjectKind {

@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <cctype>
+#include <optional>
 #include <set>
+#include <utility>
 
 namespace miglint::sql {
 namespace {
@@ -379,6 +381,89 @@ bool has(object o, std::string_view key) {
   return o[key].get(e) == simdjson::SUCCESS;
 }
 
+// --- names PostgreSQL gives unnamed indexes ---------------------------------------------------
+
+// parse_target.c FigureColnameInternal for the expressions miglint can name: a column, a
+// function call, a cast, NULLIF, COALESCE, GREATEST/LEAST (strength 2 or 1, with the name), an
+// operator or a constant (strength 0: no name). nullopt for anything else.
+std::optional<std::pair<std::string, int>> figure_colname(const Node& n) {
+  if (n.is("ColumnRef")) {
+    array fields = list(n.fields, "fields");
+    std::string last;
+    bool star = false;
+    for (element e : fields) {
+      last = string_of(e);
+      star = last.empty();
+    }
+    if (star) {
+      return std::pair<std::string, int>{"", 0};
+    }
+    return std::pair<std::string, int>{last, 2};
+  }
+  if (n.is("FuncCall")) {
+    const auto names = strings_of(list(n.fields, "funcname"));
+    if (names.empty()) {
+      return std::nullopt;
+    }
+    return std::pair<std::string, int>{names.back(), 2};
+  }
+  if (n.is("TypeCast")) {
+    const auto inner = figure_colname(node(n.fields, "arg"));
+    if (!inner) {
+      return std::nullopt;
+    }
+    if (inner->second > 1) {
+      return inner;
+    }
+    object type;
+    if (!sub(n.fields, "typeName", type)) {
+      return inner;
+    }
+    const auto names = strings_of(list(type, "names"));
+    if (names.empty()) {
+      return inner;
+    }
+    return std::pair<std::string, int>{names.back(), 1};
+  }
+  if (n.is("A_Expr")) {
+    const std::string_view kind = str(n.fields, "kind");
+    if (kind == "AEXPR_NULLIF") {
+      return std::pair<std::string, int>{"nullif", 2};
+    }
+    if (kind == "AEXPR_OP") {
+      return std::pair<std::string, int>{"", 0};
+    }
+    return std::nullopt;
+  }
+  if (n.is("CoalesceExpr")) {
+    return std::pair<std::string, int>{"coalesce", 2};
+  }
+  if (n.is("MinMaxExpr")) {
+    return std::pair<std::string, int>{str(n.fields, "op") == "IS_GREATEST" ? "greatest" : "least",
+                                       2};
+  }
+  if (n.is("A_Const")) {
+    return std::pair<std::string, int>{"", 0};
+  }
+  return std::nullopt;
+}
+
+// The name an IndexElem contributes to an unnamed index's name (indexcmds.c
+// ChooseIndexColumnNames, before de-duplication), or nullopt when miglint cannot tell.
+std::optional<std::string> index_column_name(object elem) {
+  if (const std::string_view given = str(elem, "indexcolname"); !given.empty()) {
+    return std::string(given);
+  }
+  if (const std::string_view column = str(elem, "name"); !column.empty()) {
+    return std::string(column);
+  }
+  const auto figured = figure_colname(node(elem, "expr"));
+  if (!figured) {
+    return std::nullopt;
+  }
+  return figured->second == 0 ? std::string("expr") : figured->first; // FigureIndexColname
+}
+
 // --- constraints and columns -------------------------------------------------------------------
 
 class Transformer {
@@ -422,6 +507,21 @@ public:
       out.columns = strings_of(list(c, "keys"));
     } else if (type == "CONSTR_EXCLUSION") {
       out.kind = ConstraintKind::Exclusion;
+      // Each element is a list (index element, operator); the element's name, as PostgreSQL
+      // names the constraint's index ("" when miglint cannot tell).
+      for (element e : list(c, "exclusions")) {
+        const Node pair = node(e);
+        std::optional<std::string> name;
+        if (pair.is("List")) {
+          for (element item : list(pair.fields, "items")) {
+            if (const Node elem = node(item); elem.is("IndexElem")) {
+              name = index_column_name(elem.fields);
+            }
+            break;
+          }
+        }
+        out.columns.push_back(name.value_or(""));
+      }
     }
     return out;
   }
@@ -579,8 +679,12 @@ public:
           }
         }
       }
+      out.copies_other = !out.partition_of && list(f, "inhRelations").size() != 0;
       for (element e : list(f, "tableElts")) {
         const Node elt = node(e);
+        if (elt.is("TableLikeClause")) {
+          out.copies_other = true;
+        }
         if (elt.is("ColumnDef")) {
           out.columns.push_back(column_of(elt.fields));
         } else if (elt.is("Constraint")) {
@@ -619,6 +723,14 @@ public:
         const Node elem = node(e);
         const std::string_view column = elem.valid ? str(elem.fields, "name") : "";
         out.columns.emplace_back(column); // empty for an expression
+      }
+      for (const char* params : {"indexParams", "indexIncludingParams"}) {
+        for (element e : list(f, params)) {
+          const Node elem = node(e);
+          auto name = elem.valid ? index_column_name(elem.fields) : std::nullopt;
+          out.name_known = out.name_known && name.has_value();
+          out.name_columns.push_back(name.value_or(""));
+        }
       }
       return out;
     }

@@ -52,3 +52,15 @@ CREATE INDEX ON dedup (id);
 DELETE FROM users WHERE id IN (SELECT id FROM dedup);
 DROP TABLE dedup;
 -- downgrade
+-- case: DROP ... IF EXISTS of objects the history never had changes nothing
+CREATE TABLE users (id int PRIMARY KEY, login text);
+-- next migration
+DROP INDEX IF EXISTS never_created_idx;
+ALTER TABLE users DROP CONSTRAINT IF EXISTS never_created_key;
+-- downgrade
+-- case: DROP CONSTRAINT IF EXISTS of a constraint the table has is a change
+CREATE TABLE users (id int PRIMARY KEY, login text CONSTRAINT login_unique UNIQUE);
+-- next migration
+ALTER TABLE users DROP CONSTRAINT IF EXISTS login_unique;
+-- downgrade
+-- nothing -- expect: empty-downgrade

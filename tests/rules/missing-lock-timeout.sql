@@ -36,3 +36,21 @@ CREATE TABLE invoices (id bigint);
 ALTER TABLE invoices ADD COLUMN note text;
 -- case: CREATE INDEX takes SHARE, which does not need it
 CREATE INDEX a_idx ON orders (a);
+-- case: DROP INDEX / TABLE IF EXISTS of what the history never had or dropped locks nothing
+CREATE TABLE users (id int PRIMARY KEY, login text);
+CREATE TABLE scratch (id int);
+DROP TABLE scratch;
+-- next migration
+DROP INDEX IF EXISTS never_created_idx;
+DROP TABLE IF EXISTS scratch;
+ALTER TABLE IF EXISTS scratch ADD COLUMN note text;
+-- case: DROP TABLE IF EXISTS of a table the history never named may lock a real one
+CREATE TABLE users (id int PRIMARY KEY, login text);
+-- next migration
+DROP TABLE IF EXISTS schema_migrations; -- expect: missing-lock-timeout
+-- case: DROP CONSTRAINT IF EXISTS of a missing constraint still locks the table
+CREATE TABLE users (id int PRIMARY KEY, login text);
+-- next migration
+ALTER TABLE users DROP CONSTRAINT IF EXISTS never_created_key; -- expect: missing-lock-timeout
+-- case: the index of an unknown table
+DROP INDEX IF EXISTS legacy_login; -- expect: missing-lock-timeout

@@ -521,6 +521,30 @@ TEST(AlembicEval, SyncEnumValuesRewritesTheColumnsThatUseTheType) {
   EXPECT_GE(r.count("change-column-type"), 1u); // the rewrite is what a reviewer needs to see
 }
 
+// sync_enum_values that only adds labels: the advice is ALTER TYPE ... ADD VALUE on the type's
+// own name, as for the same statements written in SQL.
+TEST(AlembicEval, SyncEnumValuesThatOnlyAddsLabelsGetsTheAddValueAdvice) {
+  TempDir dir;
+  dir.write("versions/a0.py",
+            revision("a0", "",
+                     "    op.execute(\"CREATE TYPE status AS ENUM ('a', 'c')\")\n"
+                     "    op.execute(\"CREATE TABLE orders (id int, status status)\")\n"));
+  dir.write("versions/a1.py",
+            revision("a1", "a0",
+                     "    op.sync_enum_values(\"public\", \"status\", [\"a\", \"b\", \"c\"],\n"
+                     "        [(\"orders\", \"status\")], enum_values_to_rename=[])\n"));
+  const Checked r = check(dir);
+  const core::Finding* change = nullptr;
+  for (const auto& f : r.findings) {
+    if (f.rule == "change-column-type" && f.migration == "a1") {
+      change = &f;
+    }
+  }
+  ASSERT_NE(change, nullptr);
+  EXPECT_TRUE(contains(change->message, "from status_old to status")) << change->message;
+  EXPECT_TRUE(contains(change->help, "ALTER TYPE status ADD VALUE 'b' AFTER 'a';")) << change->help;
+}
+
 TEST(AlembicEval, TextParamsAndBindparamsAreStillTheText) {
   TempDir dir;
   dir.write("versions/a1.py",

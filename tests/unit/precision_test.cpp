@@ -148,3 +148,119 @@ TEST(Precision, NotNullColumnsOfOneStatementAreOneFinding) {
 
 } // namespace
 } // namespace miglint
+
+namespace miglint {
+namespace {
+
+using test::lint_sql;
+
+bool has(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
+
+const core::Finding* first_of(const std::vector<core::Finding>& findings, const std::string& rule) {
+  for (const auto& f : findings) {
+    if (f.rule == rule) {
+      return &f;
+    }
+  }
+  return nullptr;
+}
+
+TEST(Precision, DroppingAnUnnamedIndexNamesItsTable) {
+  const auto f = lint_sql("CREATE TABLE names (id int PRIMARY KEY, name text);\n"
+                          "CREATE UNIQUE INDEX ON names (lower(name));\n"
+                          "-- next migration\n"
+                          "DROP INDEX names_lower_idx;\n");
+  const auto* drop = first_of(f, "drop-index-non-concurrent");
+  ASSERT_NE(drop, nullptr);
+  EXPECT_TRUE(has(drop->message, "its table `names`")) << drop->message;
+  const auto* lock = first_of(f, "missing-lock-timeout");
+  ASSERT_NE(lock, nullptr);
+  EXPECT_TRUE(has(lock->message, "lock on `names`")) << lock->message;
+}
+
+TEST(Precision, DroppingAnIndexOfAnUnknownTableSaysSo) {
+  const auto f = lint_sql("DROP INDEX legacy_idx;\n");
+  const auto* drop = first_of(f, "drop-index-non-concurrent");
+  ASSERT_NE(drop, nullptr);
+  EXPECT_TRUE(has(drop->message, "miglint does not know")) << drop->message;
+  const auto* lock = first_of(f, "missing-lock-timeout");
+  ASSERT_NE(lock, nullptr);
+  EXPECT_TRUE(has(lock->message, "the table of index `legacy_idx`")) << lock->message;
+  EXPECT_FALSE(has(lock->message, "lock on `legacy_idx`")) << lock->message;
+}
+
+TEST(Precision, AnEnumRecreatedWithMoreLabelsFollowsTheRenameAndAdvisesAddValue) {
+  const auto f = lint_sql("CREATE TYPE e AS ENUM ('a', 'c');\n"
+                          "CREATE TABLE t (id int, c e);\n"
+                          "-- next migration\n"
+                          "ALTER TYPE e RENAME TO e_old;\n"
+                          "CREATE TYPE e AS ENUM ('0', 'a', 'b', 'c', 'd');\n"
+                          "ALTER TABLE t ALTER COLUMN c TYPE e USING c::text::e;\n"
+                          "DROP TYPE e_old;\n");
+  const auto* change = first_of(f, "change-column-type");
+  ASSERT_NE(change, nullptr);
+  EXPECT_TRUE(has(change->message, "from e_old to e")) << change->message;
+  EXPECT_TRUE(has(change->help, "ALTER TYPE e ADD VALUE '0' BEFORE 'a'; "
+                                "ALTER TYPE e ADD VALUE 'b' AFTER 'a'; "
+                                "ALTER TYPE e ADD VALUE 'd' AFTER 'c';"))
+      << change->help;
+  EXPECT_TRUE(has(change->help, "cannot be used until the transaction commits")) << change->help;
+}
+
+TEST(Precision, AnEnumRecreatedWithoutALabelKeepsTheCatalogAdvice) {
+  const auto f = lint_sql("CREATE TYPE e AS ENUM ('a', 'b');\n"
+                          "CREATE TABLE t (id int, c e);\n"
+                          "-- next migration\n"
+                          "ALTER TYPE e RENAME TO e_old;\n"
+                          "CREATE TYPE e AS ENUM ('b', 'a', 'c');\n"
+                          "ALTER TABLE t ALTER COLUMN c TYPE e USING c::text::e;\n");
+  const auto* change = first_of(f, "change-column-type");
+  ASSERT_NE(change, nullptr);
+  EXPECT_TRUE(has(change->message, "from e_old to e")) << change->message;
+  EXPECT_FALSE(has(change->help, "ADD VALUE")) << change->help;
+}
+
+TEST(Precision, AForeignKeyInAnAlterThatTakesAccessExclusiveSaysSo) {
+  const auto f =
+      lint_sql("CREATE TABLE a (id int PRIMARY KEY);\n"
+               "CREATE TABLE b (id int PRIMARY KEY, a_id int, parent_id int);\n"
+               "-- next migration\n"
+               "ALTER TABLE b ADD COLUMN note text,\n"
+               "  ADD CONSTRAINT b_a_fk FOREIGN KEY (a_id) REFERENCES a;\n"
+               "-- next migration\n"
+               "ALTER TABLE b ADD CONSTRAINT b_parent_fk FOREIGN KEY (parent_id) "
+               "REFERENCES b;\n"
+               "-- next migration\n"
+               "ALTER TABLE b ADD CONSTRAINT b_a_fk2 FOREIGN KEY (a_id) REFERENCES a;\n");
+  std::vector<const core::Finding*> fks;
+  for (const auto& finding : f) {
+    if (finding.rule == "add-foreign-key") {
+      fks.push_back(&finding);
+    }
+  }
+  ASSERT_EQ(fks.size(), 3u);
+  EXPECT_TRUE(has(fks[0]->message, "ACCESS EXCLUSIVE lock on `b`")) << fks[0]->message;
+  EXPECT_TRUE(has(fks[0]->message, "SHARE ROW EXCLUSIVE lock on `a`")) << fks[0]->message;
+  EXPECT_FALSE(has(fks[0]->message, "both tables")) << fks[0]->message;
+  EXPECT_TRUE(has(fks[1]->message, "references its own table")) << fks[1]->message;
+  EXPECT_FALSE(has(fks[1]->message, "both tables")) << fks[1]->message;
+  EXPECT_TRUE(has(fks[2]->message, "SHARE ROW EXCLUSIVE locks on both tables")) << fks[2]->message;
+}
+
+TEST(Precision, AnIndexBuiltUnderAnEarlierAccessExclusiveLockSaysReadsAreBlocked) {
+  const auto f = lint_sql("CREATE TABLE b (id int PRIMARY KEY);\n"
+                          "-- next migration\n"
+                          "ALTER TABLE b ADD COLUMN x int;\n"
+                          "CREATE INDEX b_x ON b (x);\n");
+  const auto* index = first_of(f, "create-index-non-concurrent");
+  ASSERT_NE(index, nullptr);
+  EXPECT_TRUE(has(index->message, "reads and writes of the table are already blocked by the "
+                                  "ACCESS EXCLUSIVE lock the statement on line 3"))
+      << index->message;
+  EXPECT_FALSE(has(index->message, "SHARE lock that blocks every write")) << index->message;
+}
+
+} // namespace
+} // namespace miglint
