@@ -560,6 +560,15 @@ private:
              existed->contains({"materialized view", rel});
     };
     for (const auto& s : r.statements) {
+      const bool locked_old = std::any_of(
+          s.observation.locks.begin(), s.observation.locks.end(), [&](const HeldLock& l) {
+            const std::string* rel = start.table(l.oid);
+            return rel != nullptr && old(*rel) &&
+                   lock_strength(l.mode) >= lock_strength("SHARE UPDATE EXCLUSIVE");
+          });
+      if (!locked_old && s.observation.rewritten.empty()) {
+        continue; // nothing on a table that existed before: no need to read the statement
+      }
       const StatementFacts facts = statement_facts(s.sql);
       // The relations the statement touched: a lock it took, a file it replaced, a table it
       // names. Of each, the strongest lock its transaction held once it ended.
