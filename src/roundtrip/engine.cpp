@@ -696,7 +696,7 @@ private:
   struct StatementFacts {
     std::vector<sql::QualifiedName> tables;
     bool scans = false;
-    std::string scan_what; // "validate-constraint": the effect table's row
+    std::string scan_what; // "VALIDATE CONSTRAINT": the effect table row's statement
   };
   StatementFacts statement_facts(const std::string& text) {
     StatementFacts out;
