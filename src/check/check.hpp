@@ -39,6 +39,9 @@ struct RoundTripOptions {
   std::chrono::milliseconds statement_timeout = std::chrono::minutes(5);
   // --with-data[=ROWS]: rows generated in every empty table before each step (0: none).
   size_t with_data = 0;
+  // A lock that blocks traffic held at least this long counts as held across real work
+  // (dangerous-lock-observed; roundtrip::RoundTripOptions::lock_held_threshold).
+  std::chrono::milliseconds lock_held_threshold = std::chrono::seconds(1);
 };
 
 struct Options {

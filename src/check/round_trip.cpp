@@ -61,6 +61,9 @@ void merge_round_trip(roundtrip::RoundTripResult result,
       // data loss (`data-loss`).
       if (doc->has_tag(c.tag) && same_line(f.location, c.location)) {
         f.message += "; confirmed by the round-trip: " + c.text;
+        if (c.observed && !f.observed) {
+          f.observed = c.observed;
+        }
         confirmed.push_back(&c);
       }
     }
@@ -75,6 +78,17 @@ void merge_round_trip(roundtrip::RoundTripResult result,
            });
   };
   std::erase_if(result.findings, taken);
+  // A brief lock taken with no lock_timeout: the migration's phase's missing-lock-timeout
+  // finding already says so.
+  auto explained = [&](const core::Finding& f) {
+    return std::any_of(findings.begin(), findings.end(), [&](const core::Finding& s) {
+      return s.rule == "missing-lock-timeout" && s.migration == f.migration && s.phase == f.phase &&
+             s.location.path() == f.location.path();
+    });
+  };
+  std::erase_if(result.unguarded, explained);
+  result.observations.insert(result.observations.end(), result.unguarded.begin(),
+                             result.unguarded.end());
   // Observations follow the phases linted, like static findings; failures are always shown.
   std::erase_if(result.observations, [&](const core::Finding& f) {
     const bool linted = f.phase == core::Phase::Downgrade ? lint.downgrade : lint.upgrade;
@@ -151,6 +165,7 @@ Status run_round_trip(const Options& o, const discover::Discovery& discovery,
     options.from = o.round_trip.from;
     options.statement_timeout = o.round_trip.statement_timeout;
     options.with_data = o.round_trip.with_data;
+    options.lock_held_threshold = o.round_trip.lock_held_threshold;
     const bool tty = o.log_is_terminal;
     options.progress = [tty, &log](size_t n, size_t total, const source::Migration& m) {
       if (tty) {

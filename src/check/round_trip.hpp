@@ -17,8 +17,11 @@ namespace miglint::check {
 // histories merged before). A confirmation (file, line -> "took ACCESS EXCLUSIVE on orders")
 // extends the message of each static finding of a rule tagged `locks` on that file and line, and
 // the observations of that statement are then dropped: the static finding says it all. The other
-// observations are kept for the phases `lint` lints. Every round-trip finding then goes through
-// the ignore comments of `history` and the linter's selection and severities.
+// observations are kept for the phases `lint` lints; an unguarded one (a brief lock taken with no
+// lock_timeout) only when no missing-lock-timeout finding of the same migration and phase is
+// among `findings`. A static finding that takes a confirmation also takes its `observed`. Every
+// round-trip finding then goes through the ignore comments of `history` and the linter's selection
+// and severities.
 void merge_round_trip(roundtrip::RoundTripResult result,
                       const std::vector<source::Migration>& history, const lint::Linter& linter,
                       const lint::LintOptions& lint, std::vector<core::Finding>& findings);

@@ -41,6 +41,20 @@ struct RelationSize {
   int64_t total_bytes = 0; // heap, TOAST and indexes
 };
 
+// What the round-trip saw one statement do (roundtrip/engine.hpp): reported with a round-trip
+// observation finding and with each static finding it confirms (JSON `observed`, SARIF
+// `properties.observed`).
+struct ObservedLock {
+  std::string relation; // schema.name of a table that existed before the migration
+  std::string mode;     // "ACCESS EXCLUSIVE": the strongest its transaction held on it
+};
+struct Observed {
+  std::vector<ObservedLock> locks;   // one per relation, by name
+  std::vector<std::string> rewrites; // tables whose file was replaced (schema.name)
+  double duration_ms = -1;           // the statement's wall time (client side); -1 unmeasured
+  double held_ms = -1;               // from its start to the end of its transaction; -1 unmeasured
+};
+
 // The one currency of miglint: every stage that sees a problem produces these.
 struct Finding {
   std::string rule;
@@ -48,10 +62,11 @@ struct Finding {
   std::string message;
   std::string help;
   Location location;
-  std::string migration;           // migration id / version; empty when not about one migration
-  std::optional<Phase> phase;      // upgrade or downgrade script
-  std::string statement;           // the SQL statement concerned, if any
-  std::vector<RelationSize> sizes; // production sizes of the tables it names (--stats-url)
+  std::string migration;            // migration id / version; empty when not about one migration
+  std::optional<Phase> phase;       // upgrade or downgrade script
+  std::string statement;            // the SQL statement concerned, if any
+  std::vector<RelationSize> sizes;  // production sizes of the tables it names (--stats-url)
+  std::optional<Observed> observed; // the round-trip's observation of its statement
 };
 
 // Stable order for output: file, position, rule.

@@ -1,5 +1,6 @@
 #include "report/reporter.hpp"
 
+#include <cstdio>
 #include <string>
 #include <string_view>
 
@@ -69,6 +70,39 @@ void field(std::string& out, std::string_view indent, std::string_view key) {
   out += ": ";
 }
 
+// A duration in milliseconds, to a tenth; null when it was not measured.
+std::string milliseconds(double ms) {
+  if (ms < 0) {
+    return "null";
+  }
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f", ms);
+  return buf;
+}
+
+// {"locks": [{"relation": ..., "mode": ...}], "rewrites": [...], "duration_ms": N, "held_ms": N}
+void append_observed(std::string& out, const core::Observed& o) {
+  out += "{\"locks\": [";
+  for (size_t k = 0; k < o.locks.size(); ++k) {
+    out += k == 0 ? "{" : ", {";
+    append_string(out, "relation");
+    out += ": ";
+    append_string(out, o.locks[k].relation);
+    out += ", ";
+    append_string(out, "mode");
+    out += ": ";
+    append_string(out, o.locks[k].mode);
+    out += "}";
+  }
+  out += "], \"rewrites\": [";
+  for (size_t k = 0; k < o.rewrites.size(); ++k) {
+    out += k == 0 ? "" : ", ";
+    append_string(out, o.rewrites[k]);
+  }
+  out += "], \"duration_ms\": " + milliseconds(o.duration_ms) +
+         ", \"held_ms\": " + milliseconds(o.held_ms) + "}";
+}
+
 } // namespace
 
 void write_json(std::ostream& os, const Report& report) {
@@ -136,6 +170,11 @@ void write_json(std::ostream& os, const Report& report) {
         out += "}";
       }
       out += "]";
+    }
+    if (f.observed) { // --round-trip: what PostgreSQL was seen doing for the statement
+      out += ",\n";
+      field(out, in, "observed");
+      append_observed(out, *f.observed);
     }
     out += "\n    }";
   }

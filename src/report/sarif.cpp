@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cmath>
 #include <filesystem>
 
 namespace miglint::report {
@@ -152,6 +153,19 @@ void write_sarif(std::ostream& os, const Report& report) {
         s["bytes"] = size.total_bytes;
       }
       properties["sizes"].push_back(std::move(s));
+    }
+    if (f.observed) { // --round-trip: what PostgreSQL was seen doing for the statement
+      json locks = json::array();
+      for (const auto& l : f.observed->locks) {
+        locks.push_back({{"relation", l.relation}, {"mode", l.mode}});
+      }
+      json observed = {{"locks", locks}, {"rewrites", f.observed->rewrites}};
+      for (const auto& [key, ms] :
+           {std::pair<const char*, double>{"duration_ms", f.observed->duration_ms},
+            {"held_ms", f.observed->held_ms}}) {
+        observed[key] = ms < 0 ? json(nullptr) : json(std::round(ms * 10) / 10);
+      }
+      properties["observed"] = std::move(observed);
     }
     if (!properties.empty()) {
       result["properties"] = properties;

@@ -10,7 +10,9 @@ writes {"op": "connect", "url": ..., "database": ...} (the scratch database), th
 {"op": "upgrade"|"downgrade", "revision": id} commands, {"op": "reset"} after it recreated the
 scratch database, and {"op": "quit"}; the driver answers
 each step with {"event": "statement", ...} lines (with "started" and "duration", milliseconds
-from the step's start), {"event": "end", "at": ms} when a transaction commits or rolls back
+from the step's start; "locks": every relation lock its transaction holds after it, as
+[oid, mode, taken], taken when new since the transaction's last statement; "rewritten"; and
+"lock_timeout", the session's, when it ran in a transaction), {"event": "end", "at": ms} when a transaction commits or rolls back
 (its statements' locks are released), then {"event": "done", "xids": [...], "touched": [...],
 "at": ms} or {"event": "error", "message": ..., ...}; an error with "fatal": true (a
 revision file that cannot be imported) ends the history: the revisions after it cannot run.
@@ -175,6 +177,59 @@ def main():
             frame = frame.f_back
         return None, None
 
+    # Alembic queues the operations of a `with op.batch_alter_table(...)` block and runs them
+    # when the block ends (BatchOperationsImpl.flush): the revision's frame is at the `with`
+    # line by then. Each queued operation keeps the line of its batch_op call, and while flush
+    # runs them (it reads the queue in order, running each before reading the next) their
+    # statements are reported on that line. A table recreated instead (recreate="always", a
+    # backend that needs it) runs its statements once the queue is read: on the `with` line.
+    class LocatedBatch(list):
+        def __init__(self, items=()):
+            super().__init__(items)
+            self.lines = [(None, None)] * len(self)
+
+        def append(self, item):
+            self.lines.append(location())
+            super().append(item)
+
+        def __iter__(self):
+            for i in range(len(self)):
+                state["batch_at"] = self.lines[i] if i < len(self.lines) else (None, None)
+                yield list.__getitem__(self, i)
+            state["batch_at"] = None
+
+    try:
+        from alembic.operations.batch import BatchOperationsImpl
+        real_batch_init = BatchOperationsImpl.__init__
+        real_flush = BatchOperationsImpl.flush
+
+        def batch_init(self, *args, **kwargs):
+            real_batch_init(self, *args, **kwargs)
+            if isinstance(getattr(self, "batch", None), list):
+                self.batch = LocatedBatch(self.batch)
+
+        def flush(self, *args, **kwargs):
+            state["batch_at"] = None
+            state["flushing"] = True
+            try:
+                return real_flush(self, *args, **kwargs)
+            finally:
+                state["flushing"] = False
+                state["batch_at"] = None
+
+        BatchOperationsImpl.__init__ = batch_init
+        BatchOperationsImpl.flush = flush
+    except (ImportError, AttributeError):
+        pass
+
+    def statement_location():
+        # The revision file's line running the statement: a batch operation's own line.
+        path, line = location()
+        at = state.get("batch_at")
+        if path is not None and state.get("flushing") and at and at[0] is not None:
+            return at
+        return path, line
+
     # env.py runs once per step and usually builds an engine and connects each time: the
     # dialect's first-connect queries and a new backend per step were a third of an Alembic
     # round-trip. Engines are kept per (url, arguments) for the whole run, with a pool (a
@@ -238,12 +293,17 @@ def main():
     # highest one then, and a file created since (a rewrite) a higher one.
     LAST_NUMBER = ("SELECT coalesce(max(greatest(oid::int8, relfilenode::int8)), 0) "
                    "FROM pg_class WHERE oid >= 16384")
-    FILES = ("SELECT 'f', '', oid::text, relfilenode::text FROM pg_class WHERE oid >= 16384 "
+    FILES = ("SELECT 'f', '', oid::text, relfilenode::text, '' FROM pg_class WHERE oid >= 16384 "
              "AND oid::int8 <= %(last)s AND relfilenode::int8 > %(last)s "
              "AND relkind IN ('r', 'p', 'm')")
+    # Every lock the transaction holds, not only new ones: a lock it already holds in the same
+    # or a stronger mode is granted again without a new row, and a statement runs under it.
+    # pg_locks.virtualtransaction tells a new transaction (every one has one); the session's
+    # lock_timeout comes with them.
     LOCKS = ("SELECT 'l', coalesce(txid_current_if_assigned()::text, ''), "
-             "l.relation::oid::text, l.mode FROM pg_locks l WHERE l.pid = pg_backend_pid() "
-             "AND l.locktype = 'relation' AND l.granted")
+             "l.relation::oid::text, l.mode, l.virtualtransaction FROM pg_locks l "
+             "WHERE l.pid = pg_backend_pid() AND l.locktype = 'relation' AND l.granted "
+             "UNION ALL SELECT 's', current_setting('lock_timeout'), '', '', ''")
 
     def now_ms():
         return (time.perf_counter() - state["t0"]) * 1000.0
@@ -263,25 +323,27 @@ def main():
         state["last"] = cur.fetchone()[0]
 
     def trace_locks(rows):
-        # Every lock the transaction holds and its id go into the step's trace; returns the
-        # locks new since the last statement of the same transaction.
+        # Every lock the transaction holds and its id go into the step's trace; returns every
+        # lock held, as [oid, mode, taken]: taken when new since the last statement of the same
+        # transaction.
         lock_rows = [r for r in rows if r[0] == "l"]
         txid = lock_rows[0][1] if lock_rows else ""
-        if txid != state["txid"]:
+        vxid = lock_rows[0][4] if lock_rows else ""
+        if vxid != state["txid"]:
             state["held"] = set()
-            state["txid"] = txid
+            state["txid"] = vxid
         if txid:
             state["xids"].add(int(txid))
-        new = []
-        for _, _, oid, mode in lock_rows:
+        held = []
+        for _, _, oid, mode, _ in lock_rows:
             # Reading and writing rows never changes a relation's definition: every DDL on a
             # relation takes SHARE UPDATE EXCLUSIVE or stronger (observer.cpp).
             if mode not in ("AccessShareLock", "RowShareLock", "RowExclusiveLock"):
                 state["touched"].add(oid)
-            if (oid, mode) not in state["held"]:
-                state["held"].add((oid, mode))
-                new.append([oid, mode])
-        return new
+            taken = (oid, mode) not in state["held"]
+            state["held"].add((oid, mode))
+            held.append([oid, mode, taken])
+        return held
 
     def observe(conn):
         cur = raw_cursor(conn)
@@ -295,11 +357,15 @@ def main():
             state["held"] = set()
             locks = []
         rewritten = []
-        for kind, _, oid, node in rows:
+        lock_timeout = None
+        for kind, value, oid, node, _ in rows:
             if kind == "f" and state["files"].get(oid) != node:
                 state["files"][oid] = node
                 rewritten.append(oid)
-        return {"observed": observed, "locks": locks, "rewritten": rewritten}
+            elif kind == "s":
+                lock_timeout = value
+        return {"observed": observed, "locks": locks, "rewritten": rewritten,
+                "lock_timeout": lock_timeout}
 
     @event.listens_for(Engine, "do_connect")
     def only_the_scratch_database(dialect, conn_rec, cargs, cparams):
@@ -320,7 +386,7 @@ def main():
     def failed(context):
         # The statement that failed, even when it failed before after_cursor_execute.
         if context.statement and "alembic_version" not in context.statement:
-            path, line = location()
+            path, line = statement_location()
             state["current"] = {"sql": context.statement, "file": path, "line": line}
 
     @event.listens_for(Engine, "before_cursor_execute")
@@ -329,7 +395,7 @@ def main():
         state["version"] = "alembic_version" in statement
         if state["version"]:
             return
-        path, line = location()
+        path, line = statement_location()
         if path is None:  # Alembic's own catalog queries, not the revision's
             return
         if state["last"] is None:

@@ -389,8 +389,12 @@ StepResult AlembicRunner::apply(const source::Migration& migration, core::Phase 
       ExecutedStatement s{locate(migration, phase, event), event.value("sql", ""), {}};
       s.observation.observed = event.value("observed", false);
       for (const auto& l : event["locks"]) {
-        s.observation.locks.emplace_back(l[0].get<std::string>(),
-                                         lock_mode_name(l[1].get<std::string>()));
+        s.observation.locks.push_back({l[0].get<std::string>(),
+                                       lock_mode_name(l[1].get<std::string>()),
+                                       l.size() > 2 && l[2].is_boolean() && l[2].get<bool>()});
+      }
+      if (event.contains("lock_timeout") && event["lock_timeout"].is_string()) {
+        s.observation.lock_timeout = event["lock_timeout"].get<std::string>();
       }
       for (const auto& r : event["rewritten"]) {
         s.observation.rewritten.push_back(r.get<std::string>());

@@ -1,6 +1,8 @@
 #include "roundtrip/engine.hpp"
 
 #include "core/process.hpp"
+#include "lint/effects.hpp"
+#include "lint/schema_state.hpp"
 #include "roundtrip/observer.hpp"
 #include "roundtrip/seed.hpp"
 #include "roundtrip/snapshot.hpp"
@@ -385,6 +387,12 @@ private:
       m_result.findings.push_back(make("data-loss-observed", where,
                                        what + " are gone " + when + ": " + reason, m, phase,
                                        s != nullptr ? s->sql : std::string()));
+      if (s != nullptr) {
+        if (auto it = m_observed.find({s->location.path(), s->location.begin});
+            it != m_observed.end()) {
+          m_result.findings.back().observed = it->second;
+        }
+      }
       m_result.confirmations.push_back(
           {where, what + " are gone " + when + (drop_add ? ": the drop+add loses data" : ""),
            "data-loss"});
@@ -393,6 +401,7 @@ private:
 
   // Steps one migration; returns the snapshot the next migration starts from.
   Snapshot step(const source::Migration& m, const Snapshot& before) {
+    m_observed.clear();
     if (m_seeder) {
       seed(m, core::Phase::Upgrade, {});
       const auto [text, all] = named(m);
@@ -530,8 +539,17 @@ private:
              m, phase, sql));
   }
 
+  // The server's major, for the effect table (lint/effects.hpp).
+  int major() {
+    if (m_major == 0) {
+      m_major = m_connection->server_version() / 10000;
+    }
+    return m_major;
+  }
+
   // Observations: attached to static findings of the same statement, and reported on their own
-  // for statements no static finding covers (check/round_trip.cpp merges them).
+  // for statements no static finding covers (check/round_trip.cpp merges them). How a lock is
+  // attributed and when it is reported on its own: engine.hpp, round_trip().
   // `start`: the schema when the step began, which names the relations observed by OID (only
   // tables and materialized views that existed then count). `existed`: for a downgrade, the
   // schema before the upgrade (tables the upgrade created did not exist before the migration).
@@ -542,64 +560,175 @@ private:
              existed->contains({"materialized view", rel});
     };
     for (const auto& s : r.statements) {
-      std::string confirmation;
-      std::vector<std::string> rewritten;
-      std::map<std::string, std::string> strongest; // per relation: the strongest new lock
-      for (const auto& [oid, mode] : s.observation.locks) {
-        const std::string* rel = start.table(oid);
-        if (rel != nullptr && is_dangerous(mode) && old(*rel) &&
-            lock_strength(mode) > lock_strength(strongest[*rel])) {
-          strongest[*rel] = mode;
+      const bool locked_old = std::any_of(
+          s.observation.locks.begin(), s.observation.locks.end(), [&](const HeldLock& l) {
+            const std::string* rel = start.table(l.oid);
+            return rel != nullptr && old(*rel) &&
+                   lock_strength(l.mode) >= lock_strength("SHARE UPDATE EXCLUSIVE");
+          });
+      if (!locked_old && s.observation.rewritten.empty()) {
+        continue; // nothing on a table that existed before: no need to read the statement
+      }
+      const StatementFacts facts = statement_facts(s.sql);
+      // The relations the statement touched: a lock it took, a file it replaced, a table it
+      // names. Of each, the strongest lock its transaction held once it ended.
+      std::set<std::string> touched;
+      for (const auto& l : s.observation.locks) {
+        if (l.taken) {
+          touched.insert(l.oid);
         }
       }
+      touched.insert(s.observation.rewritten.begin(), s.observation.rewritten.end());
+      struct Held {
+        std::string mode;
+        bool taken = false;
+      };
+      std::map<std::string, Held> strongest; // by relation name
+      for (const auto& l : s.observation.locks) {
+        const std::string* rel = start.table(l.oid);
+        if (rel == nullptr || !old(*rel) ||
+            lock_strength(l.mode) < lock_strength("SHARE UPDATE EXCLUSIVE")) {
+          continue;
+        }
+        const bool named = std::any_of(facts.tables.begin(), facts.tables.end(),
+                                       [&](const auto& t) { return same_table(t, *rel); });
+        if (!touched.contains(l.oid) && !named) {
+          continue;
+        }
+        Held& h = strongest[*rel];
+        if (lock_strength(l.mode) > lock_strength(h.mode)) {
+          h = {l.mode, l.taken};
+        }
+      }
+      std::vector<std::string> rewritten;
+      for (const auto& oid : s.observation.rewritten) {
+        if (const std::string* rel = start.table(oid); rel != nullptr && old(*rel)) {
+          rewritten.push_back(*rel);
+        }
+      }
+      if (strongest.empty() && rewritten.empty()) {
+        continue;
+      }
+      core::Observed observed;
+      for (const auto& [rel, h] : strongest) {
+        observed.locks.push_back({rel, h.mode});
+      }
+      observed.rewrites = rewritten;
+      observed.duration_ms = s.duration_ms;
+      observed.held_ms = s.held_ms;
       // With data: how long, on how many rows.
       auto with_rows = [&](const std::string& rel) {
         const TableValues* t = m_seeder ? m_values.table(rel) : nullptr;
         return t != nullptr ? " with " + rows_text(t->rows) : std::string();
       };
       const bool timed = m_seeder && s.held_ms >= 0;
-      for (const auto& oid : s.observation.rewritten) {
-        if (const std::string* rel = start.table(oid); rel != nullptr && old(*rel)) {
-          rewritten.push_back(*rel);
-        }
-      }
-      for (const auto& [rel, mode] : strongest) {
-        confirmation +=
-            (confirmation.empty() ? "" : ", ") +
-            (timed ? "held " + mode + " on " + rel + " for " + duration(s.held_ms) + with_rows(rel)
-                   : (confirmation.empty() ? "took " : "") + mode + " on " + rel);
+      auto earlier = [](const Held& h) {
+        return h.taken ? std::string() : std::string(" (taken earlier in its transaction)");
+      };
+      std::string confirmation;
+      for (const auto& [rel, h] : strongest) {
+        confirmation += (confirmation.empty() ? "" : ", ") +
+                        (timed ? "held " + h.mode + " on " + rel + earlier(h) + " for " +
+                                     duration(s.held_ms) + with_rows(rel)
+                               : (confirmation.empty() ? (h.taken ? "took " : "held ") : "") +
+                                     h.mode + " on " + rel + earlier(h));
       }
       for (const auto& rel : rewritten) {
         confirmation += (confirmation.empty() ? "rewrote " : ", rewrote ") + rel +
                         (timed ? " in " + duration(s.duration_ms) + with_rows(rel) : "");
       }
-      if (confirmation.empty()) {
-        continue;
-      }
-      m_result.confirmations.push_back({s.location, confirmation, "locks"});
-      for (const auto& [rel, mode] : strongest) {
-        const bool reads = mode == "ACCESS EXCLUSIVE";
+      m_result.confirmations.push_back({s.location, confirmation, "locks", observed});
+      m_observed[{s.location.path(), s.location.begin}] = observed;
+
+      // Reported on its own (when no static finding on the line takes it): a lock that blocks
+      // reads or writes, held across real work, or taken with no lock_timeout in force.
+      const double held = s.held_ms >= 0 ? s.held_ms : s.duration_ms;
+      const bool long_held =
+          held >= 0 && held >= static_cast<double>(m_options.lock_held_threshold.count());
+      const bool unguarded = s.observation.lock_timeout == "0";
+      for (const auto& [rel, h] : strongest) {
+        if (!is_dangerous(h.mode)) {
+          continue;
+        }
+        std::string why;
+        if (!rewritten.empty()) {
+          why = "while it rewrote " + rewritten.front();
+        } else if (facts.scans) {
+          why = "while it read every row (" + facts.scan_what + ")";
+        } else if (long_held) {
+          why = "for " + duration(held) + " (at least the round-trip's lock threshold of " +
+                duration(static_cast<double>(m_options.lock_held_threshold.count())) + ")";
+        } else if (unguarded && h.taken) {
+          why = "with no lock_timeout in force in the migration's session: while it waits "
+                "behind a long query, every query on the table queues behind it";
+        } else {
+          continue; // brief, with a lock_timeout: it hurts only while waiting, and gives up
+        }
         const std::string blocking =
-            reads ? std::string("reads and writes") : std::string("writes");
-        m_result.observations.push_back(
+            h.mode == "ACCESS EXCLUSIVE" ? std::string("reads and writes") : std::string("writes");
+        core::Finding f =
             make("dangerous-lock-observed", s.location,
-                 timed ? "PostgreSQL took " + mode + " on " + rel + " here and held it for " +
-                             duration(s.held_ms) + with_rows(rel) + ", blocking " + blocking +
-                             " of a table that existed before the migration"
-                       : "PostgreSQL took " + mode + " on " + rel + " here, blocking " + blocking +
-                             " of a table that existed before the migration",
-                 m, phase, s.sql));
+                 "PostgreSQL held " + h.mode + " on " + rel + earlier(h) + " here " + why +
+                     (timed && !long_held ? " (held " + duration(s.held_ms) + with_rows(rel) + ")"
+                                          : "") +
+                     ", blocking " + blocking + " of a table that existed before the migration",
+                 m, phase, s.sql);
+        f.observed = observed;
+        const bool work = !rewritten.empty() || facts.scans || long_held;
+        (work ? m_result.observations : m_result.unguarded).push_back(std::move(f));
       }
       for (const auto& rel : rewritten) {
-        m_result.observations.push_back(
+        core::Finding f =
             make("table-rewrite-observed", s.location,
                  "PostgreSQL rewrote " + rel + " here" +
                      (timed ? " in " + duration(s.duration_ms) + with_rows(rel) : "") +
                      " (its relfilenode changed): the whole table was copied under an exclusive "
                      "lock",
-                 m, phase, s.sql));
+                 m, phase, s.sql);
+        f.observed = observed;
+        m_result.observations.push_back(std::move(f));
       }
     }
+  }
+
+  // What the statement's SQL says, by the effect table on the server's major: the tables it
+  // names and whether it reads every row under its lock.
+  struct StatementFacts {
+    std::vector<sql::QualifiedName> tables;
+    bool scans = false;
+    std::string scan_what; // "VALIDATE CONSTRAINT": the effect table row's statement
+  };
+  StatementFacts statement_facts(const std::string& text) {
+    StatementFacts out;
+    const sql::ParsedScript parsed = sql::parse(text);
+    const lint::SchemaState schema;
+    const lint::SessionFacts session;
+    for (const auto& st : parsed.statements) {
+      for (const auto& t : lint::locks_taken(st, schema, session, major())) {
+        out.tables.push_back(t.table);
+      }
+      if (const auto* dml = st.as<sql::Dml>()) {
+        out.tables.push_back(dml->table);
+        if (dml->kind != sql::DmlKind::Insert && dml->whole_table() && !out.scans) {
+          out.scans = true;
+          out.scan_what = "an UPDATE or DELETE of every row";
+        }
+      }
+      if (const auto* domain = st.as<sql::AlterDomain>();
+          domain != nullptr && lint::works_under_lock(st, schema, session, major()) && !out.scans) {
+        out.scans = true;
+        out.scan_what = "ALTER DOMAIN checks every column of the domain";
+      }
+      // Rewrites are seen, not predicted: with no schema, a type change counts as one.
+      for (const lint::Op op : lint::operations_of(st, schema, session)) {
+        if (const auto e = lint::effect_of(op, major());
+            e && e->scan && !e->rewrite && !out.scans) {
+          out.scans = true;
+          out.scan_what = std::string(lint::effect_row(op).statement);
+        }
+      }
+    }
+    return out;
   }
 
   // After an upgrade that cannot be repeated the database is in between: start again from an
@@ -627,6 +756,9 @@ private:
   Runner& m_runner;
   const RoundTripOptions& m_options;
   std::unique_ptr<pqxx::connection> m_connection;
+  int m_major = 0; // of the server, once asked
+  // The observations of the statements of the step, by location (for data-loss-observed).
+  std::map<std::pair<std::string, uint32_t>, core::Observed> m_observed;
   Snapshotter m_snapshots;
   RoundTripResult m_result;
   bool m_stopped = false; // a migration that cannot run ended the history

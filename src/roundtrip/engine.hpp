@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -24,6 +25,9 @@ struct RoundTripOptions {
   // created get as many and those it changed a tenth more; 0 runs on empty tables.
   size_t with_data = 0;
   uint64_t data_seed = 0; // the same seed gives the same rows
+  // A dangerous lock held at least this long (from its statement's start to the end of its
+  // transaction) counts as held across real work (round_trip(), "Locks reported on their own").
+  std::chrono::milliseconds lock_held_threshold = std::chrono::seconds(1);
 };
 
 // An observation of a statement, to attach to the static findings on its line whose rule doc
@@ -35,6 +39,7 @@ struct Confirmation {
   core::Location location;
   std::string text;
   std::string tag = "locks";
+  std::optional<core::Observed> observed; // tag "locks": the statement's locks and rewrites
 };
 
 struct RoundTripResult {
@@ -43,6 +48,10 @@ struct RoundTripResult {
   // table-rewrite-observed, data-loss-observed): reported where no static finding of the same
   // statement says it.
   std::vector<core::Finding> observations;
+  // dangerous-lock-observed for brief locks taken with no lock_timeout in force, and nothing
+  // else against them: reported only when no static finding explains them (no missing-lock-timeout
+  // finding in the same migration and phase, which covers the wait; check/round_trip.cpp).
+  std::vector<core::Finding> unguarded;
   // Observations of statements, to attach to static findings on the same statement.
   std::vector<Confirmation> confirmations;
   size_t stepped = 0;
@@ -80,6 +89,34 @@ void recreate_database(Server& server);
 //   (roundtrip/values.hpp); a column gone whose values no column holds is reported once per
 //   step, on the statement that dropped it, and as a confirmation (tag "data-loss").
 // - roundtrip-seed-failed (info): a table that could not be seeded, once per definition.
+//
+// Locks attributed to a statement. After each statement run in a transaction, the runner reads
+// pg_locks for its own backend (granted relation locks; PostgreSQL docs, "pg_locks") and the
+// session's lock_timeout (current_setting). A lock stays held until the end of its transaction
+// and a transaction never conflicts with itself ("Explicit Locking", 13.3.1 Table-Level Locks):
+// a statement that needs a mode the transaction already holds, or a weaker one, takes nothing new
+// and runs under the held lock. So a statement is attributed, on each table that existed before
+// the migration and that it touched (took any new lock on, rewrote, or names: the effect table's
+// locks_taken, lint/effects.hpp), the strongest mode (SHARE UPDATE EXCLUSIVE and up) the
+// transaction held there once it ended: what it needed, or the stronger lock it ran under
+// ("held ACCESS EXCLUSIVE on public.orders (taken earlier in its transaction)"). An ADD COLUMN
+// with a volatile default after another ALTER of its table in the same transaction is thus seen
+// holding ACCESS EXCLUSIVE and rewriting. Statements run outside a transaction (CONCURRENTLY)
+// release their locks before they can be read: only their rewrites are seen. Each observation
+// goes to Confirmation::observed and core::Finding::observed (JSON `observed`, SARIF
+// `properties.observed`).
+//
+// Locks reported on their own (dangerous-lock-observed; rules/dangerous-lock-observed.md): a
+// mode that blocks writes (SHARE and up) on such a table, only when the lock
+// - was held across real work: the statement rewrote a table (seen), or reads every row under
+//   it by the effect table (a validated constraint, an index build, SET NOT NULL, a whole-table
+//   UPDATE or DELETE), or it was held at least RoundTripOptions::lock_held_threshold (from the
+//   statement's start to its transaction's end; with --with-data, where time means rows); or
+// - was taken by the statement with lock_timeout 0 in its session (RoundTripResult::unguarded:
+//   dropped when the migration's phase has a missing-lock-timeout finding, which covers it).
+// A brief lock under a lock_timeout (ADD COLUMN without a default, DROP COLUMN, CREATE TABLE
+// with a foreign key) only hurts while it waits, and the timeout bounds that: not reported. And
+// a static finding tagged `locks` on the statement's line takes the observation instead.
 RoundTripResult round_trip(const std::vector<source::Migration>& migrations, Server& server,
                            Runner& runner, const RoundTripOptions& options);
 

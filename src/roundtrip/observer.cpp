@@ -46,13 +46,17 @@ constexpr const char* k_last_number =
 // Relations that existed when the step began (OID up to $1) whose file is newer than that: only
 // the ones rewritten since, so the answer stays small on any schema.
 constexpr const char* k_files =
-    "SELECT 'f', '', oid::text, relfilenode::text FROM pg_class WHERE oid >= 16384 "
+    "SELECT 'f', '', oid::text, relfilenode::text, '' FROM pg_class WHERE oid >= 16384 "
     "AND oid::int8 <= $1::int8 AND relfilenode::int8 > $1::int8 AND relkind IN ('r', 'p', 'm')";
-// After each statement: the locks the backend holds (with its transaction id, to tell a new
-// transaction) and the rewritten relations, in one round trip.
+// After each statement: the locks the backend holds (with its transaction id for the trace, and
+// its virtual transaction id, which every transaction has, to tell a new transaction), the
+// session's lock_timeout and the rewritten relations, in one round trip. pg_locks shows one row
+// per lock and mode held, the fast-path ones included (PostgreSQL docs, "pg_locks").
 constexpr const char* k_locks =
-    "SELECT 'l', coalesce(txid_current_if_assigned()::text, ''), l.relation::oid::text, l.mode "
-    "FROM pg_locks l WHERE l.pid = pg_backend_pid() AND l.locktype = 'relation' AND l.granted";
+    "SELECT 'l', coalesce(txid_current_if_assigned()::text, ''), l.relation::oid::text, l.mode, "
+    "l.virtualtransaction FROM pg_locks l WHERE l.pid = pg_backend_pid() "
+    "AND l.locktype = 'relation' AND l.granted "
+    "UNION ALL SELECT 's', current_setting('lock_timeout'), '', '', ''";
 
 } // namespace
 
@@ -70,7 +74,7 @@ void Observer::begin_step(pqxx::transaction_base& n, bool begin) {
                         : n.exec_prepared1("miglint_last_number")[0].c_str();
   m_files.clear();
   m_held.clear();
-  m_txid.clear();
+  m_vxid.clear();
   m_trace = {};
 }
 
@@ -100,15 +104,22 @@ Observation Observer::observe(pqxx::transaction_base& n, const std::string& stat
 Observation Observer::read(const pqxx::result& rows) {
   Observation out;
   std::string txid; // the same on every lock row; none when no lock is held
+  std::string vxid;
   for (const auto& row : rows) {
     if (row[0].c_str()[0] == 'l') {
       txid = row[1].c_str();
+      vxid = row[4].c_str();
       break;
     }
   }
-  if (txid != m_txid) {
+  for (const auto& row : rows) {
+    if (row[0].c_str()[0] == 's') {
+      out.lock_timeout = row[1].c_str();
+    }
+  }
+  if (vxid != m_vxid) {
     m_held.clear(); // a new transaction: what the last one held is gone
-    m_txid = txid;
+    m_vxid = vxid;
   }
   if (!txid.empty()) {
     m_trace.xids.insert(std::stoull(txid));
@@ -124,9 +135,7 @@ Observation Observer::read(const pqxx::result& rows) {
     if (lock_strength(mode) >= lock_strength("SHARE UPDATE EXCLUSIVE")) {
       m_trace.relations.insert(oid);
     }
-    if (m_held.emplace(oid, mode).second) {
-      out.locks.emplace_back(oid, mode);
-    }
+    out.locks.push_back({oid, mode, m_held.emplace(oid, mode).second});
   }
   check_rewrites(rows, out);
   return out;

@@ -11,9 +11,10 @@
 
 namespace miglint::roundtrip {
 
-// Watches one backend: after each statement, the relation locks it holds that it did not hold
-// before, and the relations that existed when the step began whose files were replaced (a
-// rewrite); over the step, every relation locked and every transaction seen (StepTrace).
+// Watches one backend: after each statement, the relation locks its transaction holds (those it
+// did not hold before marked as taken), the session's lock_timeout, and the relations that existed
+// when the step began whose files were replaced (a rewrite); over the step, every relation locked
+// and every transaction seen (StepTrace).
 class Observer {
 public:
   // All queries go through `work`: the runner's own nontransaction on its connection. With
@@ -35,7 +36,7 @@ private:
   std::string m_last_number;
   std::map<std::string, std::string> m_files;           // oid -> relfilenode seen rewritten
   std::set<std::pair<std::string, std::string>> m_held; // (oid, mode) in the current transaction
-  std::string m_txid;
+  std::string m_vxid; // pg_locks.virtualtransaction of the current transaction
   StepTrace m_trace;
   const pqxx::connection_base* m_prepared_on = nullptr;
 };

@@ -12,13 +12,34 @@
 
 namespace miglint::roundtrip {
 
-// What one statement was seen to do, by OID: the relation locks it took (on any relation; the
-// engine keeps the tables that existed before the step, named from the snapshot taken then) and
-// the relations that existed before the step whose files it replaced.
+// One relation lock the migration's transaction held when a statement ended (pg_locks: granted,
+// locktype 'relation', the backend's own pid).
+struct HeldLock {
+  std::string oid;
+  std::string mode;   // "ACCESS EXCLUSIVE"
+  bool taken = false; // first seen after this statement: the statement took it; otherwise an
+                      // earlier statement of the same transaction did and this one ran under it
+};
+
+// What one statement was seen to do, by OID: every relation lock its transaction held once it
+// ended (on any relation; the engine keeps the tables that existed before the step, named from
+// the snapshot taken then, and of those the ones the statement took a lock on, rewrote or names),
+// the relations that existed before the step whose files it replaced, and the session's
+// lock_timeout.
+//
+// Why every lock held and not only the new ones: PostgreSQL grants a lock the transaction
+// already holds in the same or a stronger mode without a new entry in pg_locks ("Explicit
+// Locking", 13.3.1 Table-Level Locks: "a transaction never conflicts with itself", and locks are
+// "held until the end of the transaction"); a statement that needs ACCESS EXCLUSIVE after an
+// earlier ALTER of the same table shows no new lock, yet it runs under that ACCESS EXCLUSIVE,
+// and that lock is what blocks others while it runs.
 struct Observation {
-  bool observed = true; // false when it ran outside a transaction (locks already released)
-  std::vector<std::pair<std::string, std::string>> locks; // (oid, "ACCESS EXCLUSIVE"), new ones
-  std::vector<std::string> rewritten;                     // oids whose relfilenode changed
+  bool observed = true;        // false when it ran outside a transaction (locks already released)
+  std::vector<HeldLock> locks; // every relation lock held after it, in its transaction
+  std::vector<std::string> rewritten; // oids whose relfilenode changed
+  // current_setting('lock_timeout') in its session after it ran ("0": none, "5s"); empty when
+  // not read (outside a transaction).
+  std::string lock_timeout;
 };
 
 // What a whole step was seen to touch: every relation its transactions locked (in any mode,

@@ -163,11 +163,14 @@ TEST(CheckMerge, ConfirmationsAndObservationsByPhase) {
 // The whole check with the round-trip on a local PostgreSQL 15 cluster started for the test.
 TEST(CheckRoundTrip, MergesWhatPostgresDid) {
   TempDir dir;
-  dir.write("m/001_t.up.sql", "CREATE TABLE t (id int, v int);\nCREATE TABLE u (id int);");
-  dir.write("m/001_t.down.sql", "DROP TABLE u;\nDROP TABLE t;");
+  dir.write("m/001_t.up.sql", "CREATE TABLE t (id int, v int);\nCREATE TABLE u (id int);\n"
+                              "CREATE FUNCTION lock_u() RETURNS void LANGUAGE sql\n"
+                              "  AS $$ LOCK TABLE u IN SHARE MODE $$;");
+  dir.write("m/001_t.down.sql", "DROP FUNCTION lock_u();\nDROP TABLE u;\nDROP TABLE t;");
   // A rewrite predicted statically (change-column-type), and a lock nothing static speaks of.
+  // (A function takes it, and it is held across the whole-table UPDATE of line 4.)
   dir.write("m/002_x.up.sql", "SET lock_timeout = '1s';\nALTER TABLE t ALTER COLUMN v TYPE "
-                              "bigint;\nLOCK TABLE u IN SHARE MODE;");
+                              "bigint;\nSELECT lock_u();\nUPDATE u SET id = 1;");
   dir.write("m/002_x.down.sql", "SET lock_timeout = '1s';\nALTER TABLE t ALTER COLUMN v TYPE int;");
   std::ostringstream log;
   Options o = options_for({(dir.path() / "m").string()}, log);
@@ -186,7 +189,13 @@ TEST(CheckRoundTrip, MergesWhatPostgresDid) {
   EXPECT_EQ(find(out.report, "table-rewrite-observed"), nullptr) << "merged into the static one";
   const auto* lock = find(out.report, "dangerous-lock-observed", "002");
   ASSERT_NE(lock, nullptr) << log.str();
-  EXPECT_EQ(lock->location.start().line, 3u);
+  EXPECT_EQ(lock->location.start().line, 4u);
+  ASSERT_TRUE(lock->observed.has_value());
+  ASSERT_EQ(lock->observed->locks.size(), 1u);
+  EXPECT_EQ(lock->observed->locks[0].relation, "public.u");
+  EXPECT_EQ(lock->observed->locks[0].mode, "SHARE");
+  ASSERT_TRUE(type->observed.has_value());
+  EXPECT_EQ(type->observed->rewrites, std::vector<std::string>{"public.t"});
   EXPECT_EQ(lock->phase, core::Phase::Upgrade);
   EXPECT_EQ(test::count_rule(out.report.findings, "dangerous-lock-observed"), 1u)
       << "the downgrade's locks are not linted with --phase upgrade";

@@ -523,7 +523,7 @@ TEST(RoundTrip, SqlTransactionsAndTrailingComments) {
   TempDir dir;
   dir.write("m/001_t.up.sql", "CREATE TABLE t (id int PRIMARY KEY); -- the table");
   dir.write("m/001_t.down.sql", "DROP TABLE t -- no semicolon, no new line");
-  dir.write("m/002_explicit.up.sql", "SET lock_timeout = '1s';\nBEGIN;\n"
+  dir.write("m/002_explicit.up.sql", "-- no lock_timeout\nBEGIN;\n"
                                      "ALTER TABLE t ADD COLUMN a int; -- inside\nCOMMIT;\n"
                                      "CREATE INDEX CONCURRENTLY t_a ON t (a);");
   dir.write("m/002_explicit.down.sql", "ALTER TABLE t DROP COLUMN a; -- and its index");
@@ -553,20 +553,24 @@ TEST(RoundTrip, SqlTransactionsAndTrailingComments) {
   ASSERT_NE(deferred, nullptr);
   EXPECT_NE(deferred->at("message").get<std::string>().find("foreign key"), std::string::npos)
       << deferred->at("message");
-  // The ALTER inside the explicit transaction was observed.
-  const auto* lock = finding(doc, "dangerous-lock-observed", "002");
+  // The ALTER inside the explicit transaction was observed: it confirms missing-lock-timeout.
+  const auto* lock = finding(doc, "missing-lock-timeout", "002");
   ASSERT_NE(lock, nullptr) << r.out;
   EXPECT_EQ((*lock)["line"], 3);
+  EXPECT_NE((*lock)["message"].get<std::string>().find(
+                "confirmed by the round-trip: took ACCESS EXCLUSIVE on public.t"),
+            std::string::npos)
+      << (*lock)["message"];
 }
 
-// Only rules about locks (`locks: true` in their doc) take an observation in: drop-table is
-// about data loss, so the lock its statement took stands as a finding of its own.
+// Only rules about locks (`locks` in their doc's tags) take an observation in: drop-table is
+// about data loss; missing-lock-timeout on the same line takes it.
 TEST(RoundTrip, ObservationsConfirmOnlyLockRules) {
   TempDir dir;
   dir.write("m/001_t.up.sql",
             "CREATE TABLE t (id int PRIMARY KEY);\nCREATE TABLE c (t_id int REFERENCES t);");
   dir.write("m/001_t.down.sql", "DROP TABLE c;\nDROP TABLE t;");
-  dir.write("m/002_drop.up.sql", "SET lock_timeout = '1s';\nDROP TABLE c;");
+  dir.write("m/002_drop.up.sql", "-- no lock_timeout\nDROP TABLE c;");
   dir.write("m/002_drop.down.sql", "CREATE TABLE c (t_id int REFERENCES t);");
   const Outcome r = run("check --round-trip --format json --fail-on never m", dir.path().string());
   const auto doc = nlohmann::json::parse(r.out);
@@ -574,17 +578,23 @@ TEST(RoundTrip, ObservationsConfirmOnlyLockRules) {
   ASSERT_NE(drop, nullptr) << r.out << r.err;
   EXPECT_EQ((*drop)["message"].get<std::string>().find("confirmed"), std::string::npos)
       << (*drop)["message"];
-  const auto* lock = finding(doc, "dangerous-lock-observed", "002");
+  EXPECT_FALSE(drop->contains("observed"));
+  const auto* lock = finding(doc, "missing-lock-timeout", "002");
   ASSERT_NE(lock, nullptr) << r.out;
   EXPECT_EQ((*lock)["line"], 2);
+  EXPECT_NE((*lock)["message"].get<std::string>().find("confirmed by the round-trip"),
+            std::string::npos);
+  EXPECT_TRUE(lock->contains("observed"));
+  EXPECT_EQ(finding(doc, "dangerous-lock-observed", "002"), nullptr) << r.out;
 }
 
 TEST(RoundTrip, ObservedLocksWithoutAStaticFinding) {
   TempDir dir;
   dir.write("m/001_t.up.sql", "CREATE TABLE t (id int);");
   dir.write("m/001_t.down.sql", "DROP TABLE t;");
-  // Nothing static says anything about LOCK TABLE ... IN SHARE MODE; the round-trip sees it.
-  dir.write("m/002_lock.up.sql", "SET lock_timeout = '1s';\nLOCK TABLE t IN SHARE MODE;");
+  // Nothing static says anything about LOCK TABLE ... IN SHARE MODE (not even
+  // missing-lock-timeout); the round-trip sees it taken with no lock_timeout.
+  dir.write("m/002_lock.up.sql", "-- no lock_timeout\nLOCK TABLE t IN SHARE MODE;");
   dir.write("m/002_lock.down.sql", "SELECT 1;");
   const Outcome r = run("check --round-trip --format json --fail-on never m", dir.path().string());
   const auto doc = nlohmann::json::parse(r.out);
@@ -1025,7 +1035,7 @@ TEST(RoundTrip, IgnoreCommentsApplyToRoundTripFindings) {
   dir.write("m/001_t.up.sql", "CREATE TABLE t (id int);");
   dir.write("m/001_t.down.sql", "DROP TABLE t;");
   dir.write("m/002_lock.up.sql",
-            "SET lock_timeout = '1s';\n-- miglint: ignore dangerous-lock-observed -- planned\n"
+            "-- no lock_timeout\n-- miglint: ignore dangerous-lock-observed -- planned\n"
             "LOCK TABLE t IN SHARE MODE;");
   dir.write("m/002_lock.down.sql", "SELECT 1;");
   dir.write("m/003_leak.up.sql",
