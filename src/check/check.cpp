@@ -2,6 +2,7 @@
 
 #include "check/git.hpp"
 #include "check/round_trip.hpp"
+#include "core/parallel.hpp"
 #include "core/process.hpp"
 #include "discover/discover.hpp"
 #include "lint/catalog.hpp"
@@ -173,6 +174,7 @@ Outcome run(const Options& o) {
       }
     }
   }
+  core::set_default_jobs(o.lint.jobs); // reading Alembic revisions runs on these threads too
   discover::Discovery discovery;
   if (out.status = discover_reported(o, discovery); out.status != Status::Ok) {
     return out;

@@ -70,6 +70,9 @@ void apply_config(const Config& c, const CLI::App& cmd, CheckCommand& o) {
   if (c.ignore && unset("--ignore")) {
     o.ignore = *c.ignore;
   }
+  if (c.jobs && unset("--jobs")) {
+    run.lint.jobs = *c.jobs;
+  }
   if (c.pg_version && unset("--pg-version")) {
     run.lint.pg_version = *c.pg_version;
   }
@@ -297,6 +300,8 @@ int run(int argc, char** argv) {
   check_cmd
       ->add_option("--pg-version", run_options.lint.pg_version, "Target PostgreSQL major version")
       ->check(CLI::Range(9, 18));
+  check_cmd->add_option("-j,--jobs", run_options.lint.jobs, "Threads (0: every core)")
+      ->check(CLI::Range(0, 1024));
   // One value per occurrence, so `--ignore x PATH` does not take PATH as a rule id.
   check_cmd->add_option("--select", check.select, "Only these rules or groups (comma-separated)")
       ->allow_extra_args(false);

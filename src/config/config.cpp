@@ -114,6 +114,13 @@ public:
         } else {
           error(v.source(), "`foreign-markers` must be true or false");
         }
+      } else if (key == "jobs") {
+        const auto* i = v.as_integer();
+        if (i == nullptr || i->get() < 0 || i->get() > 1024) {
+          error(v.source(), "`jobs` must be a number of threads from 0 (every core) to 1024");
+        } else {
+          c.jobs = static_cast<unsigned>(i->get());
+        }
       } else if (key == "severity") {
         read_severity(v);
       } else if (key == "session-settings") {
@@ -316,6 +323,9 @@ fail-on = "error"
 # -- eugene: ignore, diesel-guard's -- safety-assured:start/end) are left out, for the miglint
 # rules their codes correspond to; false reports them anyway.
 # foreign-markers = true
+
+# Threads that parse the migrations: 0 (the default) uses every core, 1 one thread.
+# jobs = 0
 
 # Session settings your deployment makes outside the migrations (ALTER ROLE ... SET, connection
 # options); miglint reads those your Alembic env.py sets on its own.

@@ -28,6 +28,8 @@ struct Config {
   std::optional<std::string> phase;
   // `foreign-markers = false`: do not honour other linters' markers (atlas:nolint, ...).
   std::optional<bool> foreign_markers;
+  // `jobs = N`: threads that parse the scripts (0 = every core, 1 = one thread, for debugging).
+  std::optional<unsigned> jobs;
   std::optional<std::string> postgres;            // [round-trip] provider
   std::optional<std::string> python;              // [round-trip] interpreter
   std::optional<std::string> database_url_env;    // [round-trip] environment variable to read

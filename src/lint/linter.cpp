@@ -1,5 +1,6 @@
 #include "lint/linter.hpp"
 
+#include "core/parallel.hpp"
 #include "lint/catalog.hpp"
 #include "lint/suppression.hpp"
 #include "sql/parser.hpp"
@@ -114,10 +115,29 @@ std::vector<core::Finding> Linter::lint(const std::vector<source::Migration>& mi
   LintStats local;
   LintStats& counts = stats != nullptr ? *stats : local;
   Context ctx(m_options.pg_version);
-  for (const auto& m : migrations) {
-    const sql::ParsedScript upgrade = m.upgrade ? sql::parse(m.upgrade->sql) : sql::ParsedScript{};
-    const sql::ParsedScript downgrade =
-        m.downgrade ? sql::parse(m.downgrade->sql) : sql::ParsedScript{};
+  // Parsing (most of the time) is independent per script and runs on every core, ahead of the
+  // rules, which take the scripts in order on this thread: each learns the schema the ones
+  // before it left. The findings are the same for every number of threads.
+  struct Parsed {
+    sql::ParsedScript upgrade;
+    sql::ParsedScript downgrade;
+  };
+  std::vector<Parsed> parsed(migrations.size());
+  const unsigned jobs = core::resolve_jobs(m_options.jobs);
+  auto parse = [&](size_t i) {
+    const source::Migration& m = migrations[i];
+    if (m.upgrade) {
+      parsed[i].upgrade = sql::parse(m.upgrade->sql, jobs);
+    }
+    if (m.downgrade && m.selected) { // context-only migrations' downgrades are never read
+      parsed[i].downgrade = sql::parse(m.downgrade->sql, jobs);
+    }
+  };
+  auto check = [&](size_t i) {
+    const source::Migration& m = migrations[i];
+    const Parsed p = std::move(parsed[i]); // freed after its rules ran
+    const sql::ParsedScript& upgrade = p.upgrade;
+    const sql::ParsedScript& downgrade = p.downgrade;
     const bool report = m.selected; // context-only migrations teach the schema, report nothing
     if (m.upgrade) {
       // The upgrade is always read, for the schema it leaves; its findings only when asked for.
@@ -125,7 +145,7 @@ std::vector<core::Finding> Linter::lint(const std::vector<source::Migration>& mi
                                              report && m_options.upgrade ? &findings : nullptr);
     }
     if (!report) {
-      continue;
+      return;
     }
     if (m_options.downgrade && m.downgrade) {
       Context down = ctx; // the downgrade runs against the schema the upgrade left
@@ -140,7 +160,8 @@ std::vector<core::Finding> Linter::lint(const std::vector<source::Migration>& mi
         findings.push_back(f);
       }
     }
-  }
+  };
+  core::parallel_ordered(migrations.size(), parse, check, jobs);
   finish(findings);
   return findings;
 }

@@ -42,6 +42,9 @@ struct LintOptions {
   // diesel-guard's safety-assured blocks) for the rules their codes correspond to
   // (lint/foreign_markers.hpp); configuration `foreign-markers = false` turns it off.
   bool foreign_markers = true;
+  // Threads that parse scripts (0: every core, core::resolve_jobs; 1: all on the calling
+  // thread). The findings do not depend on it.
+  unsigned jobs = 0;
 };
 
 // What a lint run counted besides its findings.
