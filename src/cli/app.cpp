@@ -41,6 +41,7 @@ struct CheckCommand {
   std::vector<std::string> ignore;
   std::vector<std::string> exclude;       // globs, relative to the current directory
   std::string statement_timeout = "5min"; // the round-trip's, a duration (parse_duration)
+  std::string lock_held_threshold = "1s"; // dangerous-lock-observed, a duration
   std::string config; // configuration file ("" = the nearest miglint.toml or pyproject.toml)
   bool no_config = false;
 };
@@ -93,6 +94,9 @@ void apply_config(const Config& c, const CLI::App& cmd, CheckCommand& o) {
   }
   if (c.statement_timeout && unset("--statement-timeout")) {
     o.statement_timeout = *c.statement_timeout;
+  }
+  if (c.lock_held_threshold && unset("--lock-held-threshold")) {
+    o.lock_held_threshold = *c.lock_held_threshold;
   }
   if (c.stats_url && unset("--stats-url")) {
     run.stats.url = *c.stats_url;
@@ -199,6 +203,7 @@ int run_check(CheckCommand& o) {
     run.exclude.push_back({"", glob});
   }
   run.round_trip.statement_timeout = *parse_duration(o.statement_timeout); // checked by CLI11
+  run.round_trip.lock_held_threshold = *parse_duration(o.lock_held_threshold);
   run.log = &std::cerr;
   run.log_is_terminal = isatty(STDERR_FILENO) != 0;
   const check::Outcome outcome = check::run(run);
@@ -342,6 +347,14 @@ int run(int argc, char** argv) {
           [](const std::string& v) {
             return parse_duration(v) ? std::string()
                                      : "a duration such as 30s or 5min (0: no limit), not " + v;
+          },
+          "DURATION"));
+  check_cmd
+      ->add_option("--lock-held-threshold", check.lock_held_threshold,
+                   "Report a lock the round-trip saw held this long (dangerous-lock-observed)")
+      ->check(CLI::Validator(
+          [](const std::string& v) {
+            return parse_duration(v) ? std::string() : "a duration such as 500ms or 2s, not " + v;
           },
           "DURATION"));
   check_cmd

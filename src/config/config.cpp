@@ -189,6 +189,15 @@ private:
         m_out.config.python = string(v, key);
       } else if (key == "database-url-env") {
         m_out.config.database_url_env = string(v, key);
+      } else if (key == "lock-held-threshold") {
+        m_out.config.lock_held_threshold = string(v, key);
+        if (m_out.config.lock_held_threshold &&
+            !parse_duration(*m_out.config.lock_held_threshold)) {
+          error(v.source(), "`lock-held-threshold` must be a duration such as \"500ms\" or "
+                            "\"2s\", not `" +
+                                *m_out.config.lock_held_threshold + "`");
+          m_out.config.lock_held_threshold.reset();
+        }
       } else if (key == "statement-timeout") {
         m_out.config.statement_timeout = string(v, key);
         if (m_out.config.statement_timeout && !parse_duration(*m_out.config.statement_timeout)) {
@@ -346,6 +355,9 @@ fail-on = "error"
 # (and, for Alembic, how long the revision's Python may run between two statements): "30s",
 # "5min", "0" for no limit.
 # statement-timeout = "5min"
+# A lock the round-trip saw held this long is reported (dangerous-lock-observed) even when the
+# statement did no scan or rewrite.
+# lock-held-threshold = "1s"
 # A read-only connection to production or a replica: findings name the size of the tables they
 # touch (`--stats-url`; the environment variable MIGLINT_STATS_URL keeps it out of the file).
 # stats-url = "postgresql://readonly@replica.internal/app"

@@ -34,6 +34,7 @@ struct Config {
   std::optional<std::string> python;              // [round-trip] interpreter
   std::optional<std::string> database_url_env;    // [round-trip] environment variable to read
   std::optional<std::string> statement_timeout;   // [round-trip] a duration (parse_duration)
+  std::optional<std::string> lock_held_threshold; // [round-trip] a duration (parse_duration)
   std::optional<std::string> stats_url;           // [round-trip] read-only production statistics
   std::optional<int64_t> small_table_rows;        // [round-trip] lock findings below it: info
   std::optional<std::vector<std::string>> pg_bin; // [round-trip] server binary directories

@@ -36,7 +36,8 @@ TEST_F(Config, ErrorsNameFileAndLineInFileOrder) {
                               "drop-table = \"fatal\"\n"
                               "[round-trip]\n"
                               "postgres = \"podman\"\n"
-                              "statement-timeout = \"5 minutes\"\n");
+                              "statement-timeout = \"5 minutes\"\n"
+                              "lock-held-threshold = \"long\"\n");
   const auto r = run("check migrations", dir());
   EXPECT_EQ(r.exit_code, 2) << r.out;
   const char* expected[] = {
@@ -46,7 +47,9 @@ TEST_F(Config, ErrorsNameFileAndLineInFileOrder) {
       "miglint: miglint.toml:6: `drop-table` must be one of error, warning, info, not `fatal`",
       "miglint: miglint.toml:8: `postgres` must be one of auto, local, docker, url, not `podman`",
       "miglint: miglint.toml:9: `statement-timeout` must be a duration such as \"30s\" or "
-      "\"5min\" (\"0\": no limit), not `5 minutes`"};
+      "\"5min\" (\"0\": no limit), not `5 minutes`",
+      "miglint: miglint.toml:10: `lock-held-threshold` must be a duration such as \"500ms\" or "
+      "\"2s\", not `long`"};
   size_t at = 0;
   for (const char* line : expected) {
     const size_t found = r.out.find(line, at);
