@@ -59,8 +59,14 @@ void say_where_migrations_are(const std::vector<std::string>& paths, std::ostrea
         it.disable_recursion_pending();
         continue;
       }
+      const fs::path parent = it->path().parent_path();
       if (name == "alembic.ini") {
         found.push_back(it->path().string());
+      } else if (name == "env.py" && fs::is_directory(parent / "versions", ec) &&
+                 !fs::exists(parent / "alembic.ini", ec)) {
+        // A script directory whose alembic.ini lives elsewhere (or whose tool runs Alembic
+        // itself, as warehouse's does): the directory is what to pass.
+        found.push_back(parent.string());
       }
     }
     std::string message = "no migrations found in " + path;

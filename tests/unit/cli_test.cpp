@@ -59,6 +59,13 @@ TEST_F(Cli, NoMigrationsFoundSaysWhereTheyAre) {
                           "repo/service/db/alembic.ini (pass one of them)"),
             std::string::npos)
       << root.out;
+  // A script directory without an alembic.ini next to it (the app runs Alembic itself).
+  m_dir.write("app/pkg/migrations/env.py", "");
+  m_dir.write("app/pkg/migrations/versions/.keep", "");
+  const auto app = run("check app", dir());
+  EXPECT_NE(app.out.find("Alembic projects below it: app/pkg/migrations (pass one of them)"),
+            std::string::npos)
+      << app.out;
   const auto file = run("check repo/README.md", dir());
   EXPECT_EQ(file.out.find("note:"), std::string::npos) << file.out;
 }
