@@ -87,6 +87,27 @@ inline std::string quoted(const std::string& name) {
   return "`" + name + "`";
 }
 
+// A lock in words, for the timeout rules: `what` = "an ACCESS EXCLUSIVE lock on `t`" (the
+// table of an index the history never created said as unknown), `blocked` = "reads and writes" or
+// "writes", `of` = the table again, as the object of "all writes of ...".
+struct LockWords {
+  std::string what;
+  std::string blocked;
+  std::string of;
+};
+
+inline LockWords lock_words(const TableLock& lock) {
+  const std::string mode(sql::to_string(lock.mode));
+  const std::string article = mode.front() == 'A' || mode.front() == 'E' ? "an " : "a ";
+  const std::string on = lock.index_table_unknown
+                             ? "the table of index " + quoted(lock.table.display()) +
+                                   " (which table miglint does not know)"
+                             : quoted(lock.table.display());
+  return {article + mode + " lock on " + on,
+          blocks_reads(lock.mode) ? "reads and writes" : "writes",
+          lock.index_table_unknown ? "that table" : on};
+}
+
 inline std::string column_ref(const sql::QualifiedName& table, const std::string& column) {
   return quoted(table.display() + "." + column);
 }

@@ -19,19 +19,11 @@ public:
           lock.mode != sql::LockMode::ShareRowExclusive) {
         continue;
       }
-      const std::string blocked = lint::blocks_reads(lock.mode) ? "reads and writes" : "writes";
-      const std::string mode(sql::to_string(lock.mode));
-      const std::string article = mode.front() == 'A' || mode.front() == 'E' ? "an " : "a ";
-      // An index the history never created: its table is unknown, so say so.
-      const std::string on = lock.index_table_unknown
-                                 ? "the table of index " + lint::quoted(lock.table.display()) +
-                                       " (which table miglint does not know)"
-                                 : lint::quoted(lock.table.display());
-      const std::string of = lock.index_table_unknown ? "that table" : on;
-      ctx.report(statement, "this statement needs " + article + mode + " lock on " + on +
+      const lint::LockWords words = lint::lock_words(lock);
+      ctx.report(statement, "this statement needs " + words.what +
                                 " with no lock_timeout set: while it waits behind a long query, "
                                 "all " +
-                                blocked + " of " + of + " queue behind it");
+                                words.blocked + " of " + words.of + " queue behind it");
       return;
     }
   }

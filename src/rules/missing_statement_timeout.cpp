@@ -20,18 +20,11 @@ public:
       if (!lint::blocks_writes(lock.mode)) {
         continue;
       }
-      const std::string blocked = lint::blocks_reads(lock.mode) ? "reads and writes" : "writes";
-      const std::string mode(sql::to_string(lock.mode));
-      const std::string article = mode.front() == 'A' || mode.front() == 'E' ? "an " : "a ";
-      const std::string on = lock.index_table_unknown
-                                 ? "the table of index " + lint::quoted(lock.table.display()) +
-                                       " (which table miglint does not know)"
-                                 : lint::quoted(lock.table.display());
-      const std::string of = lock.index_table_unknown ? "that table" : on;
-      ctx.report(statement, "this statement holds " + article + mode + " lock on " + on +
+      const lint::LockWords words = lint::lock_words(lock);
+      ctx.report(statement, "this statement holds " + words.what +
                                 " for as long as it runs, with no statement_timeout set: if it "
                                 "runs longer than planned, " +
-                                blocked + " of " + of + " stay blocked until it ends");
+                                words.blocked + " of " + words.of + " stay blocked until it ends");
       return;
     }
   }
