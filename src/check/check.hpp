@@ -51,6 +51,9 @@ struct Options {
   lint::LintOptions lint;
   std::vector<Exclude> exclude;
   std::string diff_base; // report only migrations changed since the merge base with this ref
+  // Lint migrations deployed together as one (source::Migration::deployed_with_previous): every
+  // migration under --diff-base, and in git those one main-line commit added or not committed.
+  bool deploy_batches = true;
   RoundTripOptions round_trip;
   // --stats-url: production sizes of the tables findings name (stats.url empty = off).
   stats::Options stats;

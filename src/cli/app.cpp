@@ -120,6 +120,9 @@ void apply_config(const Config& c, const CLI::App& cmd, CheckCommand& o) {
   if (c.foreign_markers) {
     run.lint.foreign_markers = *c.foreign_markers;
   }
+  if (c.deploy_batches) {
+    run.deploy_batches = *c.deploy_batches;
+  }
 }
 
 std::set<std::string, std::less<>> split_ids(const std::vector<std::string>& values) {

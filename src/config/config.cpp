@@ -114,6 +114,12 @@ public:
         } else {
           error(v.source(), "`foreign-markers` must be true or false");
         }
+      } else if (key == "deploy-batches") {
+        if (const auto* b = v.as_boolean()) {
+          c.deploy_batches = b->get();
+        } else {
+          error(v.source(), "`deploy-batches` must be true or false");
+        }
       } else if (key == "jobs") {
         const auto* i = v.as_integer();
         if (i == nullptr || i->get() < 0 || i->get() > 1024) {
@@ -332,6 +338,11 @@ fail-on = "error"
 # -- eugene: ignore, diesel-guard's -- safety-assured:start/end) are left out, for the miglint
 # rules their codes correspond to; false reports them anyway.
 # foreign-markers = true
+
+# Migrations deployed together (all those under --diff-base; in git, those one main-line commit
+# added, or not committed yet) are linted as one: a table the first creates is still new in the
+# next. false treats every migration as its own deploy.
+# deploy-batches = true
 
 # Threads that parse the migrations: 0 (the default) uses every core, 1 one thread.
 # jobs = 0

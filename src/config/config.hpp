@@ -28,6 +28,8 @@ struct Config {
   std::optional<std::string> phase;
   // `foreign-markers = false`: do not honour other linters' markers (atlas:nolint, ...).
   std::optional<bool> foreign_markers;
+  // `deploy-batches = false`: every migration is its own deploy (check::Options::deploy_batches).
+  std::optional<bool> deploy_batches;
   // `jobs = N`: threads that parse the scripts (0 = every core, 1 = one thread, for debugging).
   std::optional<unsigned> jobs;
   std::optional<std::string> postgres;            // [round-trip] provider

@@ -312,7 +312,8 @@ bool session_enables(const std::map<std::string, std::string>& session, const st
 } // namespace
 
 void Context::begin_script(const source::Script& script, size_t statement_count,
-                           const std::map<std::string, std::string>& session, core::Phase phase) {
+                           const std::map<std::string, std::string>& session, core::Phase phase,
+                           bool same_deploy) {
   const source::TxMode tx = script.tx;
   m_phase = phase;
   m_origin = &script.origin;
@@ -340,12 +341,14 @@ void Context::begin_script(const source::Script& script, size_t statement_count,
   m_local_statement_timeout = false;
   m_transaction_timeout = session_enables(session, "transaction_timeout");
   m_local_transaction_timeout = false;
-  m_new_tables.clear();
-  m_new_indexes.clear();
-  m_new_types.clear();
-  m_new_schemas.clear();
+  if (!same_deploy) {
+    m_new_tables.clear();
+    m_new_indexes.clear();
+    m_new_types.clear();
+    m_new_schemas.clear();
+    m_new_columns.clear();
+  }
   m_reported_rules.clear();
-  m_new_columns.clear();
   m_empty_tables.clear();
   m_data_statements.clear();
   m_unanalysed.clear();

@@ -94,7 +94,8 @@ public:
   // migration, or the session's), or, on PostgreSQL >= 17, a transaction_timeout while the
   // statement runs in a transaction block: either ends a statement that runs too long.
   bool statement_timeout_set() const;
-  // Created earlier in this migration: nobody else uses it yet, so locks and scans are harmless.
+  // Created earlier in this migration (or in one deployed with it): nobody else uses it yet, so
+  // locks and scans are harmless.
   bool is_new_table(const sql::QualifiedName& table) const;
   // is_new_table(alter.table), asked by every rule of an ALTER TABLE: computed once.
   bool alters_new_table(const sql::AlterTable& alter) const;
@@ -262,10 +263,12 @@ public:
 
   // --- driven by the linter ---
   // `session`: settings in force before the script's first statement (name -> value), from the
-  // configuration and the project's env.py.
+  // configuration and the project's env.py. `same_deploy`: the script runs in the same deploy
+  // as the previous one (source::Migration::deployed_with_previous): the tables, indexes, types,
+  // schemas and columns that one created stay new.
   void begin_script(const source::Script& script, size_t statement_count,
                     const std::map<std::string, std::string>& session = {},
-                    core::Phase phase = core::Phase::Upgrade);
+                    core::Phase phase = core::Phase::Upgrade, bool same_deploy = false);
   // Parts of the current script miglint could not analyse (besides DO blocks and CALLs, which
   // the context notices itself): call after begin_script.
   void add_unanalysed(UnanalysedPart part);

@@ -173,7 +173,8 @@ size_t Linter::lint_script(const source::Migration& migration, core::Phase phase
   for (const auto& [name, value] : migration.session_settings) {
     session[name] = value; // env.py runs after the role's defaults
   }
-  ctx.begin_script(script, parsed.statements.size() + parsed.errors.size(), session, phase);
+  ctx.begin_script(script, parsed.statements.size() + parsed.errors.size(), session, phase,
+                   phase == core::Phase::Upgrade && migration.deployed_with_previous);
   // SQL or code miglint could not read may have done anything: rules that rest on something
   // being absent soften in this script, and the history's model has a gap from here on.
   for (const auto& e : parsed.errors) {

@@ -84,6 +84,10 @@ struct Migration {
   // False for migrations read only as context (the rest of the history around the files named
   // on the command line): their schema is learnt, their findings are not reported.
   bool selected = true;
+  // Deployed together with the migration before it in the history (both in the change under
+  // review, or added by one commit of the main line): what that one created is still new when
+  // this one runs (no running release uses it), as if created earlier in this migration.
+  bool deployed_with_previous = false;
 
   const std::optional<Script>& script(core::Phase phase) const {
     return phase == core::Phase::Upgrade ? upgrade : downgrade;

@@ -6,6 +6,8 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <fstream>
+
 namespace miglint {
 namespace {
 
@@ -206,6 +208,107 @@ TEST_F(DiffBase, ReportsOnlyChangedMigrations) {
   // From a subdirectory, paths are still matched.
   r = run("check ../migrations --diff-base main --format json", dir() + "/migrations");
   EXPECT_EQ(rules_of(r.out).size(), 1u) << r.out;
+}
+
+// Migrations deployed together are linted as one deploy: a table the first creates is still new
+// (unused, empty) when the next builds an index on it.
+class DeployBatches : public DiffBase {
+protected:
+  // A migration creating table `name`, and one indexing it without CONCURRENTLY.
+  void write_pair(const std::string& first, const std::string& second, const std::string& name) {
+    m_dir.write("migrations/" + first + ".up.sql",
+                "SET lock_timeout = '5s';\nCREATE TABLE " + name + " (a int);\n");
+    m_dir.write("migrations/" + second + ".up.sql",
+                "SET lock_timeout = '5s';\nCREATE INDEX ON " + name + " (a);\n");
+  }
+  std::vector<std::string> check() {
+    const auto r = run("check migrations --format json", dir());
+    EXPECT_NE(r.exit_code, 2) << r.out;
+    return rules_of(r.out);
+  }
+};
+
+TEST_F(DeployBatches, ACommitOrTheUncommittedFilesAreOneDeploy) {
+  write_pair("003_t", "004_t_index", "t");
+  git("add -A && git commit -qm 'one commit, two migrations'");
+  EXPECT_EQ(check(), std::vector<std::string>{}) << "004 indexes a table its deploy created";
+  // Turned off, every migration is its own deploy (002 of the base commit, too).
+  m_dir.write("miglint.toml", "deploy-batches = false\n");
+  EXPECT_EQ(check(), (std::vector<std::string>{
+                         "add-column-not-null-no-default migrations/002_add.up.sql",
+                         "create-index-non-concurrent migrations/004_t_index.up.sql"}));
+  m_dir.write("miglint.toml", "");
+  // Committed apart: t may have rows and traffic by the time 006 runs.
+  write_pair("005_u", "006_u_index", "u");
+  git("add migrations/005_u.up.sql && git commit -qm u");
+  git("add -A && git commit -qm 'u index'");
+  EXPECT_EQ(check(),
+            std::vector<std::string>{"create-index-non-concurrent migrations/006_u_index.up.sql"});
+  // Not committed yet (untracked, or staged only): one pending deploy.
+  write_pair("007_v", "008_v_index", "v");
+  git("add migrations/008_v_index.up.sql");
+  EXPECT_EQ(check(),
+            std::vector<std::string>{"create-index-non-concurrent migrations/006_u_index.up.sql"});
+  // Named alone, as pre-commit passes staged files, the same holds.
+  const auto named = run("check migrations/008_v_index.up.sql --format json", dir());
+  EXPECT_EQ(rules_of(named.out), std::vector<std::string>{}) << named.out;
+}
+
+TEST_F(DeployBatches, ACommitOfManyMigrationsIsAnImportNotADeploy) {
+  for (int i = 0; i < 3; ++i) {
+    const std::string n = std::to_string(i);
+    m_dir.write("migrations/01" + n + "_other.up.sql", "SELECT 1;\n");
+  }
+  write_pair("013_t", "014_t_index", "t");
+  git("add -A && git commit -qm 'a history brought in'");
+  EXPECT_EQ(check(),
+            std::vector<std::string>{"create-index-non-concurrent migrations/014_t_index.up.sql"});
+}
+
+TEST_F(DeployBatches, LongHistoriesAreReadInOneWalk) {
+  // More migrations than are asked one by one: the whole history under migrations/ is read.
+  for (int i = 10; i < 30; ++i) {
+    m_dir.write("migrations/0" + std::to_string(i) + "_noop.up.sql", "SELECT 1;\n");
+    git("add -A && git commit -qm " + std::to_string(i));
+  }
+  write_pair("031_t", "032_t_index", "t");
+  git("add -A && git commit -qm t");
+  write_pair("033_u", "034_u_index", "u");
+  git("add migrations/033_u.up.sql && git commit -qm u && git add -A && git commit -qm ui");
+  EXPECT_EQ(check(),
+            std::vector<std::string>{"create-index-non-concurrent migrations/034_u_index.up.sql"});
+}
+
+// diesel-guard's start_after: the migrations at or before it were reviewed before the linter came
+// in; they teach the schema and report nothing, unless foreign-markers = false.
+TEST(DieselGuard, StartAfterReadsOlderMigrationsAsContext) {
+  test::TempDir d;
+  d.write("diesel-guard.toml", "framework = \"diesel\"\nstart_after = \"2024_01_01_000000\"\n");
+  d.write("migrations/2023-06-01-120000_init/up.sql", "CREATE TABLE users (id bigint);\n");
+  d.write("migrations/2023-07-01-120000_drop/up.sql", "SET lock_timeout = '5s';\n"
+                                                      "ALTER TABLE users DROP COLUMN id;\n");
+  d.write("migrations/2024-01-01-000000_same_second/up.sql", "SET lock_timeout = '5s';\n"
+                                                             "ALTER TABLE users ADD COLUMN a int;\n"
+                                                             "ALTER TABLE users DROP COLUMN a;\n");
+  d.write("migrations/2024-02-01-120000_index/up.sql", "SET lock_timeout = '5s';\n"
+                                                       "CREATE INDEX ON users (id);\n");
+  const std::string dir = d.path().string();
+  auto r = run("check --no-config --format json -o out.json migrations", dir);
+  auto report = [&] {
+    std::ifstream in(d.path() / "out.json");
+    return std::string(std::istreambuf_iterator<char>(in), {});
+  };
+  EXPECT_EQ(rules_of(report()),
+            std::vector<std::string>{"create-index-non-concurrent "
+                                     "migrations/2024-02-01-120000_index/up.sql"})
+      << r.out;
+  EXPECT_NE(r.out.find("diesel-guard.toml has start_after = \"2024_01_01_000000\": 3 migrations "
+                       "at or before it read as context only"),
+            std::string::npos)
+      << r.out;
+  d.write("miglint.toml", "foreign-markers = false\n");
+  r = run("check --format json -o out.json migrations", dir);
+  EXPECT_EQ(rules_of(report()).size(), 2u) << r.out; // drop-column of 2023-07 too
 }
 
 TEST_F(DiffBase, UnknownRefIsAUsageError) {
