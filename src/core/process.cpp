@@ -299,8 +299,8 @@ std::string pid_namespace() {
 }
 
 // Whether the process an owner file names ("pid start-time pid-namespace") is gone.
-bool owner_gone(const std::filesystem::path& owner_file) {
-  std::ifstream in(owner_file);
+bool token_gone(const std::string& token) {
+  std::istringstream in(token);
   long long pid = 0;
   unsigned long long started = 0;
   if (!(in >> pid >> started) || pid <= 0) {
@@ -317,6 +317,15 @@ bool owner_gone(const std::filesystem::path& owner_file) {
   return started != 0 && now && *now != started; // the id was reused
 }
 
+bool owner_gone(const std::filesystem::path& owner_file) {
+  std::ifstream in(owner_file);
+  std::string token;
+  if (!std::getline(in, token)) {
+    return false;
+  }
+  return token_gone(token);
+}
+
 // The working directory of a process, "" when it cannot be read (gone, a zombie, not ours).
 std::string cwd_of(const std::string& pid) {
   std::error_code ec;
@@ -331,13 +340,21 @@ bool within(const std::string& path, const std::string& dir) {
 
 } // namespace
 
+std::string owner_token() {
+  return std::to_string(::getpid()) + ' ' + std::to_string(start_time(::getpid()).value_or(0)) +
+         ' ' + pid_namespace();
+}
+
+bool owner_token_gone(const std::string& token) {
+  return token_gone(token);
+}
+
 TempDir::TempDir(const std::string& prefix) {
   std::string tmpl = (std::filesystem::temp_directory_path() / (prefix + "XXXXXX")).string();
   if (::mkdtemp(tmpl.data()) != nullptr) {
     m_path = tmpl;
     std::ofstream owner(std::filesystem::path(m_path) / k_owner_file);
-    owner << ::getpid() << ' ' << start_time(::getpid()).value_or(0) << ' ' << pid_namespace()
-          << '\n';
+    owner << owner_token() << '\n';
   }
 }
 

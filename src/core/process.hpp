@@ -99,6 +99,13 @@ private:
 // created right now, or one whose owner cannot be seen from here.
 std::vector<std::string> orphaned_temp_dirs(const std::string& prefix);
 
+// This process as an owner file names it ("PID START-TIME PID-NAMESPACE"): for resources that
+// outlive a SIGKILL elsewhere (a Docker container's label).
+std::string owner_token();
+// Whether the process an owner_token() names is gone (the rules of orphaned_temp_dirs: an
+// unreadable token, or one from another PID namespace, is never gone).
+bool owner_token_gone(const std::string& token);
+
 // Kills (SIGKILL) every process whose working directory is `dir` or below it, other than this
 // one, and waits up to 5 s until they are gone. PostgreSQL's processes all work in their data
 // directory: this stops what is left of a cluster whose postmaster died or whose miglint was

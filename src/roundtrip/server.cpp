@@ -7,6 +7,7 @@
 #include <pqxx/pqxx>
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -19,6 +20,7 @@
 #include <stdexcept>
 #include <sys/shm.h>
 #include <thread>
+#include <unistd.h>
 #include <vector>
 
 namespace miglint::roundtrip {
@@ -630,6 +632,43 @@ private:
 
 // --- docker: a postgres container ----------------------------------------------------------------
 
+// This host's name: containers carry it, so that a Docker engine shared by several machines
+// (DOCKER_HOST) only sees each sweep its own.
+std::string host_name() {
+  std::array<char, 256> name{};
+  return ::gethostname(name.data(), name.size() - 1) == 0 ? std::string(name.data()) : "";
+}
+
+// Removes the round-trip containers (label miglint=round-trip) that a miglint on this host
+// started and that outlived it (SIGKILL, the OOM killer: `--rm` acts only when the container
+// stops). Returns how many. Containers of runs still going, of other hosts, or without an owner
+// label are left alone; a docker that cannot list them removes nothing.
+size_t sweep_orphaned_containers(const std::string& docker) {
+  std::string out;
+  if (core::run_command({docker, "ps", "--all", "--filter", "label=miglint=round-trip", "--format",
+                         "{{.ID}}\t{{.Label \"miglint.host\"}}\t{{.Label \"miglint.owner\"}}"},
+                        out) != 0) {
+    return 0;
+  }
+  const std::string host = host_name();
+  size_t removed = 0;
+  std::istringstream lines(out);
+  for (std::string line; std::getline(lines, line);) {
+    const auto tab1 = line.find('\t');
+    const auto tab2 = tab1 == std::string::npos ? tab1 : line.find('\t', tab1 + 1);
+    if (tab2 == std::string::npos) {
+      continue;
+    }
+    const std::string id = line.substr(0, tab1);
+    if (line.substr(tab1 + 1, tab2 - tab1 - 1) == host &&
+        core::owner_token_gone(line.substr(tab2 + 1))) {
+      std::string rm_out;
+      removed += core::run_command({docker, "rm", "-f", id}, rm_out) == 0 ? 1 : 0;
+    }
+  }
+  return removed;
+}
+
 class DockerServer final : public Server {
 public:
   ~DockerServer() override {
@@ -656,6 +695,7 @@ public:
     }
     auto server = std::unique_ptr<DockerServer>(new DockerServer());
     server->m_docker = o.docker;
+    const size_t swept = sweep_orphaned_containers(o.docker);
     const std::string password = random_letters(24);
     std::string out;
     const int rc = core::run_command(docker_run_command(o, password), out);
@@ -694,6 +734,10 @@ public:
         "postgresql://postgres:" + password + "@127.0.0.1:" + port + "/" + server->m_database;
     server->m_description = "PostgreSQL " + std::to_string(o.pg_version) + " in Docker container " +
                             server->m_container.substr(0, 12);
+    if (swept > 0) {
+      server->m_description += "; removed " + std::to_string(swept) + " container" +
+                               (swept == 1 ? "" : "s") + " a killed miglint left running";
+    }
     return {std::move(server), {}};
   }
 
@@ -755,6 +799,10 @@ std::vector<std::string> docker_run_command(const ServerOptions& o, const std::s
           "POSTGRES_PASSWORD=" + password,
           "--label",
           "miglint=round-trip",
+          "--label",
+          "miglint.host=" + host_name(),
+          "--label",
+          "miglint.owner=" + core::owner_token(),
           "--tmpfs",
           "/var/lib/postgresql/data",
           "postgres:" + std::to_string(o.pg_version),

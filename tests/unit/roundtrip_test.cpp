@@ -13,6 +13,7 @@
 #include <pqxx/pqxx>
 
 #include <algorithm>
+#include <array>
 #include <csignal>
 #include <fcntl.h>
 #include <fstream>
@@ -229,6 +230,41 @@ TEST(RoundTripServer, DockerCommandLineAndErrors) {
   std::string args2((std::istreambuf_iterator<char>(in2)), std::istreambuf_iterator<char>());
   EXPECT_NE(args2.find("rm -f 0123456789abcdef"), std::string::npos)
       << "the container is removed after a failure: " << args2;
+}
+
+// Containers a SIGKILLed miglint left running (`--rm` only acts when they stop) are removed by
+// the next docker round-trip on the same host; those of live runs and of other hosts are not.
+TEST(RoundTripServer, DockerSweepsContainersOfKilledRuns) {
+  TempDir dir;
+  const auto log = dir.path() / "docker.log";
+  std::array<char, 256> host{};
+  ASSERT_EQ(::gethostname(host.data(), host.size() - 1), 0);
+  const std::string me = host.data();
+  dir.write("ps.out", "dead\t" + me + "\t999999999 1\n" + "alive\t" + me + "\t" +
+                          core::owner_token() + "\n" + "elsewhere\tother-host\t999999999 1\n" +
+                          "unlabelled\t\t\n");
+  dir.write("docker", "#!/bin/sh\necho \"$@\" >> '" + log.string() + "'\ncase \"$1\" in\n" +
+                          "ps) cat '" + (dir.path() / "ps.out").string() + "' ;;\n" +
+                          "run) echo 'Cannot connect to the Docker daemon' >&2; exit 1 ;;\n" +
+                          "esac\n");
+  fs::permissions(dir.path() / "docker", fs::perms::owner_all);
+  ServerOptions o;
+  o.provider = "docker";
+  o.docker = (dir.path() / "docker").string();
+  o.pg_version = 16;
+  EXPECT_EQ(start_server(o).server, nullptr);
+  std::ifstream in(log);
+  const std::string args((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_NE(args.find("ps --all --filter label=miglint=round-trip"), std::string::npos) << args;
+  EXPECT_NE(args.find("rm -f dead\n"), std::string::npos) << args;
+  for (const char* kept : {"rm -f alive", "rm -f elsewhere", "rm -f unlabelled"}) {
+    EXPECT_EQ(args.find(kept), std::string::npos) << kept << "\n" << args;
+  }
+  // New containers carry what the next run needs to judge them.
+  EXPECT_NE(
+      args.find("--label miglint.host=" + me + " --label miglint.owner=" + core::owner_token()),
+      std::string::npos)
+      << args;
 }
 
 // `--postgres docker` runs the image of the PostgreSQL major the project deploys to: --pg-version,
