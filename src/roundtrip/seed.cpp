@@ -1,5 +1,7 @@
 #include "roundtrip/seed.hpp"
 
+#include "roundtrip/sql_text.hpp"
+
 #include <nlohmann/json.hpp>
 #include <pqxx/pqxx>
 
@@ -181,17 +183,6 @@ struct Table {
   std::vector<std::vector<int>> keys; // primary key first, then unique constraints and indexes
   std::string definition;             // everything above, to tell a changed table
 };
-
-std::string quote_ident(const std::string& name) {
-  std::string out = "\"";
-  for (char c : name) {
-    out += c;
-    if (c == '"') {
-      out += '"';
-    }
-  }
-  return out + "\"";
-}
 
 std::string quote_literal(const std::string& text) {
   std::string out = "'";

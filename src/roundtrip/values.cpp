@@ -1,5 +1,7 @@
 #include "roundtrip/values.hpp"
 
+#include "roundtrip/sql_text.hpp"
+
 #include <pqxx/pqxx>
 
 #include <algorithm>
@@ -46,17 +48,6 @@ std::string oid_array(const std::vector<std::string>& oids) {
     a += (a.size() > 1 ? "," : "") + o;
   }
   return a + "}";
-}
-
-std::string quote_ident(const std::string& name) {
-  std::string out = "\"";
-  for (char c : name) {
-    out += c;
-    if (c == '"') {
-      out += '"';
-    }
-  }
-  return out + "\"";
 }
 
 // Tables by OID: (quoted SQL name, schema.name), as k_tables reads them.
