@@ -145,6 +145,12 @@ RuleDoc parse_rule_doc(std::string_view stem, std::string_view text) {
         }
         rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
       }
+    } else if (key == "subsumes") {
+      for (std::string_view rest = value; !rest.empty();) {
+        const auto comma = rest.find(',');
+        doc.subsumes.emplace_back(trim(rest.substr(0, comma)));
+        rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
+      }
     } else if (key == "enabled") {
       if (value == "true" || value == "false") {
         doc.enabled = value == "true";

@@ -36,6 +36,10 @@ struct RuleDoc {
   // `data-loss`: about lost data, so the round-trip's observed data loss on the statement's line
   // (--with-data) confirms its finding.
   std::vector<std::string> tags;
+  // `subsumes:` (comma-separated rule ids): a finding of this rule replaces one of each of these
+  // on the same span, because its message says what theirs says and more (rename-as-drop-add
+  // subsumes drop-column and drop-table).
+  std::vector<std::string> subsumes;
   // `enabled: false`: off unless selected (`--select`, config `select`).
   bool enabled = true;
   bool has_tag(std::string_view tag) const;

@@ -289,6 +289,11 @@ void Context::report_on(sql::Span statement, std::string message, std::string he
       {std::string(m_rule), statement, statement.begin, std::move(message), std::move(help)});
 }
 
+void Context::report_on(sql::Span statement, sql::Span at, std::string message) {
+  m_reported_rules.insert(std::string(m_rule));
+  m_findings.push_back({std::string(m_rule), at, statement.begin, std::move(message), {}});
+}
+
 uint32_t Context::line_of(sql::Span span) const {
   return m_origin == nullptr ? 0 : m_origin->locate(span.begin, span.end).start().line;
 }
@@ -386,17 +391,18 @@ void Context::remember_changes(const sql::Statement& statement) {
       if (is_noop(*alter, cmd)) {
         continue;
       }
+      const sql::Span at = cmd.span.end > cmd.span.begin ? cmd.span : statement.span;
       if (cmd.kind == sql::AlterKind::AddColumn && cmd.column_def && !is_new_table(alter->table)) {
         m_new_columns.insert(column_key(alter->table, cmd.column_def->name));
       }
       if (cmd.kind == sql::AlterKind::AddColumn && cmd.column_def) {
         m_columns_added.push_back(
-            {alter->table, cmd.column_def->name, cmd.column_def->type, statement.span});
+            {alter->table, cmd.column_def->name, cmd.column_def->type, statement.span, at});
       } else if (cmd.kind == sql::AlterKind::DropColumn) {
         const ColumnInfo* col = known ? known->column(cmd.column) : nullptr;
         m_columns_dropped.push_back({alter->table, cmd.column,
-                                     col ? std::optional(col->type) : std::nullopt,
-                                     statement.span});
+                                     col ? std::optional(col->type) : std::nullopt, statement.span,
+                                     at});
       }
     }
   } else if (const auto* create = statement.as<sql::CreateTable>()) {

@@ -34,6 +34,7 @@ struct ColumnChange {
   std::string column;
   std::optional<sql::TypeName> type; // unknown for a dropped column miglint never saw created
   sql::Span statement;
+  sql::Span at; // the ALTER TABLE subcommand, where rules report (the statement when unknown)
 };
 struct TableChange {
   sql::QualifiedName table;
@@ -258,6 +259,8 @@ public:
   // Reports on another (earlier) statement of the script.
   void report_on(sql::Span statement, std::string message);
   void report_on(sql::Span statement, std::string message, std::string help);
+  // Reports at `at`, a part of the earlier statement `statement` (an ALTER TABLE subcommand).
+  void report_on(sql::Span statement, sql::Span at, std::string message);
   // Whether the current rule already reported in this script (for once-per-migration rules).
   bool reported_in_script() const;
 

@@ -75,12 +75,31 @@ size_t to_findings(const source::Migration& migration, core::Phase phase,
     raw.insert(raw.end(), problems.begin(), problems.end());
   }
   size_t honoured = 0;
-  for (auto& r : raw) {
-    const auto by = suppressions.suppressed_by(r);
-    if (by != Suppressions::By::Nothing) {
-      honoured += by == Suppressions::By::ForeignMarker ? 1 : 0;
+  std::vector<char> kept(raw.size(), 0);
+  for (size_t i = 0; i < raw.size(); ++i) {
+    const auto by = suppressions.suppressed_by(raw[i]);
+    honoured += by == Suppressions::By::ForeignMarker ? 1 : 0;
+    kept[i] = by == Suppressions::By::Nothing ? 1 : 0;
+  }
+  // A reported finding whose rule subsumes others replaces one of each on its span.
+  for (size_t i = 0; i < raw.size(); ++i) {
+    const RuleDoc* doc = kept[i] != 0 ? find_rule_doc(raw[i].rule) : nullptr;
+    for (const std::string& subsumed :
+         doc != nullptr ? doc->subsumes : std::vector<std::string>{}) {
+      for (size_t j = 0; j < raw.size(); ++j) {
+        if (kept[j] != 0 && raw[j].rule == subsumed && raw[j].span.begin == raw[i].span.begin &&
+            raw[j].span.end == raw[i].span.end) {
+          kept[j] = 0;
+          break;
+        }
+      }
+    }
+  }
+  for (size_t i = 0; i < raw.size(); ++i) {
+    if (kept[i] == 0) {
       continue;
     }
+    RawFinding& r = raw[i];
     core::Finding f;
     f.rule = std::move(r.rule);
     f.message = std::move(r.message);

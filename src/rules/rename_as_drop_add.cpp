@@ -251,13 +251,15 @@ private:
              " copies it first: miglint cannot tell)";
     }
     ctx.report_on(
-        dropped.statement,
+        dropped.statement, dropped.at,
         "column " + lint::column_ref(dropped.table, dropped.column) + " is dropped and " +
             lint::column_ref(added.table, added.column) + " added with a compatible type" +
             (same_statement
                  ? std::string()
                  : " (added on line " + std::to_string(ctx.line_of(added.statement)) + ")") +
-            ": if this is a rename, as autogenerate writes one, " + loss);
+            ": if this is a rename, as autogenerate writes one, " + loss +
+            "; either way, running instances of the application that still use " +
+            lint::quoted(dropped.column) + " break");
   }
 
   static void report_tables(lint::Context& ctx, const lint::TableChange& dropped,
@@ -268,7 +270,9 @@ private:
                                          " created with the same columns (created on line " +
                                          std::to_string(ctx.line_of(created.statement)) +
                                          "): if this is a rename, every row of " +
-                                         lint::quoted(dropped.table.display()) + " is lost");
+                                         lint::quoted(dropped.table.display()) +
+                                         " is lost; either way, running instances of the "
+                                         "application that still use it break");
   }
 };
 

@@ -147,6 +147,16 @@ TEST(Catalog, KindAndTags) {
   EXPECT_EQ(lint::find_rule_doc("roundtrip-fails-with-data")->kind, lint::RuleKind::RoundTrip);
 }
 
+TEST(Catalog, SubsumedRulesExist) {
+  EXPECT_EQ(lint::find_rule_doc("rename-as-drop-add")->subsumes,
+            (std::vector<std::string>{"drop-column", "drop-table"}));
+  for (const auto& doc : lint::rule_docs()) {
+    for (const auto& id : doc.subsumes) {
+      EXPECT_NE(lint::find_rule_doc(id), nullptr) << doc.id << " subsumes unknown " << id;
+    }
+  }
+}
+
 TEST(Catalog, ReportsBrokenDocs) {
   EXPECT_FALSE(lint::parse_rule_doc("x", "no front matter").errors.empty());
   EXPECT_FALSE(lint::parse_rule_doc("x", "---\nid: x\nseverity: error\nkind: static\n"

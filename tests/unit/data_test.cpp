@@ -411,9 +411,7 @@ TEST(WithData, DropAndAddLosesDataCopyingDoesNot) {
     }
   }
   EXPECT_TRUE(confirmed) << r.out;
-  const auto drop = findings(doc, "drop-column", "002");
-  ASSERT_EQ(drop.size(), 1u);
-  EXPECT_NE(message(drop[0]).find("values of public.users.full_name"), std::string::npos);
+  EXPECT_TRUE(findings(doc, "drop-column", "002").empty()) << "rename-as-drop-add stands in";
   EXPECT_TRUE(findings(doc, "data-loss-observed", "002").empty()) << "merged into the static ones";
   // 003 copies before the drop, and back in its downgrade: no loss anywhere.
   EXPECT_TRUE(findings(doc, "data-loss-observed", "003").empty()) << r.out;

@@ -41,6 +41,39 @@ TEST(Precision, IndexOnAPartitionedTableGetsTheOnOnlyRecipe) {
   EXPECT_FALSE(contains(index->help, "Use CREATE INDEX CONCURRENTLY")) << index->help;
 }
 
+// One finding per dropped column: a rename-as-drop-add finding replaces drop-column's on the
+// same subcommand (and drop-table's on the same statement), and only there.
+TEST(Precision, RenameAsDropAddStandsInForTheDropFinding) {
+  auto f = lint_sql("CREATE TABLE invoices (id bigint, due_date timestamptz, notes text);\n"
+                    "CREATE TABLE people (id bigint, name text);\n"
+                    "-- next migration\n"
+                    "SET lock_timeout = '1s';\n"
+                    "ALTER TABLE invoices DROP COLUMN due_date, DROP COLUMN notes,\n"
+                    "  ADD COLUMN due_at timestamptz;\n"
+                    "DROP TABLE people;\n"
+                    "CREATE TABLE persons (id bigint, name text);\n");
+  EXPECT_EQ(count_rule(f, "rename-as-drop-add"), 2u);
+  EXPECT_EQ(count_rule(f, "drop-table"), 0u);
+  const auto* drop = only(f, "drop-column");
+  ASSERT_NE(drop, nullptr);
+  EXPECT_TRUE(contains(drop->message, "`invoices.notes`")) << drop->message;
+  for (const auto& finding : f) {
+    if (finding.rule == "rename-as-drop-add") {
+      EXPECT_TRUE(contains(finding.message, "running instances of the application"))
+          << finding.message;
+    }
+  }
+  // Ignored, the rename finding replaces nothing.
+  f = lint_sql("CREATE TABLE invoices (id bigint, due_date timestamptz);\n"
+               "-- next migration\n"
+               "SET lock_timeout = '1s';\n"
+               "ALTER TABLE invoices ADD COLUMN due_at timestamptz;\n"
+               "-- miglint: ignore rename-as-drop-add\n"
+               "ALTER TABLE invoices DROP COLUMN due_date;\n");
+  EXPECT_EQ(count_rule(f, "rename-as-drop-add"), 0u);
+  EXPECT_EQ(count_rule(f, "drop-column"), 1u);
+}
+
 TEST(Precision, IndexOnAPlainTableKeepsTheConcurrentlyAdvice) {
   const auto f = lint_sql("CREATE TABLE events (id bigint, kind text);\n"
                           "-- next migration\n"
