@@ -140,6 +140,21 @@ def main():
         config.set_main_option("script_location", ini)
         if not os.path.isdir(os.path.join(ini, "versions")):
             config.set_main_option("version_locations", ini)
+    # prepend_sys_path's relative entries are relative to where `alembic` runs: beside the ini
+    # (this process's directory) or, as with `alembic -c sub/alembic.ini`, where miglint runs.
+    invoked_from = sys.argv[2] if len(sys.argv) > 2 else os.getcwd()
+    prepend = config.get_main_option("prepend_sys_path")
+    if prepend:
+        entries = []
+        for entry in re.split(r", *|(?: +)|\:", prepend):
+            if not entry:
+                continue
+            for base in ([os.getcwd(), invoked_from] if not os.path.isabs(entry) else [""]):
+                path = os.path.normpath(os.path.join(base, entry))
+                if path not in entries:
+                    entries.append(path)
+        sys.path[:0] = entries  # as ScriptDirectory.from_config would, paths with spaces too
+        config.set_main_option("prepend_sys_path", "")
     script_dir = config.get_main_option("script_location") or ""
     if ":" not in script_dir and not os.path.exists(os.path.join(script_dir, "env.py")):
         no_env = {"message": "no env.py in " + script_dir + " (a versions directory without its "

@@ -177,9 +177,13 @@ bool AlembicRunner::spawn_next(std::string& error) {
   if (std::filesystem::path(m_project).extension() != ".ini") {
     cwd = m_project; // a script directory: the driver builds the config from it
   }
-  auto child = core::Process::spawn({"sh", "-c", "cd \"$0\" && exec \"$1\" \"$2\" \"$3\"",
+  // Where miglint runs is where its user runs `alembic -c path/alembic.ini`: the driver puts
+  // prepend_sys_path's relative entries there as well as beside the ini.
+  std::error_code ec;
+  const std::string invoked_from = std::filesystem::current_path(ec).string();
+  auto child = core::Process::spawn({"sh", "-c", "cd \"$0\" && exec \"$1\" \"$2\" \"$3\" \"$4\"",
                                      cwd.empty() ? "." : cwd.string(), py, driver_path(),
-                                     std::filesystem::absolute(m_project).string()},
+                                     std::filesystem::absolute(m_project).string(), invoked_from},
                                     options, error);
   if (!child) {
     return false;

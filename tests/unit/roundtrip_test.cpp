@@ -834,6 +834,36 @@ TEST(RoundTrip, EnvPyThatCannotBeImportedFallsBackToTheBuiltInEnvironment) {
   EXPECT_NE(r.err.find("round-trip stepped 2 migrations"), std::string::npos) << r.err;
 }
 
+// `alembic -c p/alembic.ini` run from the repository's root puts prepend_sys_path = . there, so
+// env.py imports the application package that sits beside p/, not inside it.
+TEST(RoundTrip, PrependSysPathIsWhereAlembicRuns) {
+  TempDir dir;
+  dir.write("app/__init__.py", "");
+  dir.write("app/models.py", "import sqlalchemy as sa\nmetadata = sa.MetaData()\n");
+  const std::string env = "from alembic import context\n"
+                          "from sqlalchemy import engine_from_config, pool\n"
+                          "from app.models import metadata\n"
+                          "connectable = engine_from_config(context.config.get_section("
+                          "context.config.config_ini_section), prefix='sqlalchemy.', "
+                          "poolclass=pool.NullPool)\n"
+                          "with connectable.connect() as connection:\n"
+                          "    context.configure(connection=connection, target_metadata=metadata)\n"
+                          "    with context.begin_transaction():\n"
+                          "        context.run_migrations()\n";
+  write_alembic_project(
+      dir,
+      {{"a1", "", "op.create_table('hero', sa.Column('id', sa.Integer(), primary_key=True))",
+        "op.drop_table('hero')"}},
+      env);
+  dir.write("p/alembic.ini", "[alembic]\nscript_location = %(here)s\nprepend_sys_path = .\n");
+  const Outcome r = run("check --round-trip --format json --fail-on never p", dir.path().string());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto doc = nlohmann::json::parse(r.out);
+  EXPECT_EQ(finding(doc, "roundtrip-env-failed"), nullptr) << r.out;
+  EXPECT_EQ(finding(doc, "roundtrip-builtin-env"), nullptr) << r.out;
+  EXPECT_NE(r.err.find("round-trip stepped 1 migration"), std::string::npos) << r.err;
+}
+
 // Alembic's async template: without asyncpg its engine cannot be made; the built-in environment
 // runs the revisions with the URL miglint hands over, and the notice says why.
 // The built-in environment makes the settings env.py would have made (read statically): a
