@@ -293,6 +293,13 @@ Outcome run(const Options& o) {
   lint::LintStats lint_stats;
   report.findings = linter.lint(discovery.migrations, &lint_stats);
   report.honoured_markers = lint_stats.honoured_markers;
+  if (o.lint.selection.enabled("empty-downgrade")) {
+    for (const auto& [project, empty] : lint_stats.forward_only) {
+      log << "miglint: note: no migration of " << (project.empty() ? "the history" : project)
+          << " has a downgrade (" << empty
+          << " empty): it is forward-only by choice, so empty-downgrade is left out\n";
+    }
+  }
   linter.finish(discovery.findings);
   report.findings.insert(report.findings.end(), discovery.findings.begin(),
                          discovery.findings.end());

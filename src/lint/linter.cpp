@@ -6,6 +6,9 @@
 #include "sql/parser.hpp"
 
 #include <algorithm>
+#include <cctype>
+#include <map>
+#include <string_view>
 
 namespace miglint::lint {
 
@@ -126,6 +129,44 @@ size_t to_findings(const source::Migration& migration, core::Phase phase,
   return honoured;
 }
 
+// Whether a script holds no SQL: only blanks and comments (an Alembic `pass` or `raise` too).
+bool blank_sql(std::string_view sql) {
+  size_t i = 0;
+  while (i < sql.size()) {
+    if (std::isspace(static_cast<unsigned char>(sql[i])) != 0 || sql[i] == ';') {
+      ++i;
+    } else if (sql.substr(i, 2) == "--") {
+      i = sql.find('\n', i);
+    } else if (sql.substr(i, 2) == "/*") {
+      const size_t end = sql.find("*/", i + 2);
+      i = end == std::string_view::npos ? end : end + 2;
+    } else {
+      return false;
+    }
+  }
+  return true;
+}
+
+// Projects whose downgrades are all empty, and at least k_forward_only_evidence of them: the team
+// does not write downgrades (supabase/postgres: append-only migrations, every `migrate:down`
+// empty), so a missing one in a single migration is the policy, not an oversight.
+std::map<std::string, size_t> forward_only_projects(const std::vector<source::Migration>& all) {
+  std::map<std::string, std::pair<size_t, size_t>> downs; // project -> {empty, with SQL}
+  for (const auto& m : all) {
+    if (m.downgrade) {
+      auto& d = downs[m.project];
+      ++(blank_sql(m.downgrade->sql) ? d.first : d.second);
+    }
+  }
+  std::map<std::string, size_t> out;
+  for (const auto& [project, d] : downs) {
+    if (d.second == 0 && d.first >= k_forward_only_evidence) {
+      out.emplace(project, d.first);
+    }
+  }
+  return out;
+}
+
 } // namespace
 
 std::vector<core::Finding> Linter::lint(const std::vector<source::Migration>& migrations,
@@ -142,6 +183,7 @@ std::vector<core::Finding> Linter::lint(const std::vector<source::Migration>& mi
     sql::ParsedScript downgrade;
   };
   std::vector<Parsed> parsed(migrations.size());
+  counts.forward_only = forward_only_projects(migrations);
   const unsigned jobs = core::resolve_jobs(m_options.jobs);
   auto parse = [&](size_t i) {
     const source::Migration& m = migrations[i];
@@ -171,9 +213,9 @@ std::vector<core::Finding> Linter::lint(const std::vector<source::Migration>& mi
       counts.honoured_markers +=
           lint_script(m, core::Phase::Downgrade, *m.downgrade, downgrade, down, &findings);
     }
-    counts.honoured_markers +=
-        check_migration(m, m.upgrade ? &upgrade : nullptr, m.downgrade ? &downgrade : nullptr,
-                        m.upgrade ? &ctx : nullptr, findings);
+    counts.honoured_markers += check_migration(
+        m, m.upgrade ? &upgrade : nullptr, m.downgrade ? &downgrade : nullptr,
+        m.upgrade ? &ctx : nullptr, counts.forward_only.contains(m.project), findings);
     for (const auto& f : m.findings) {
       if (!f.phase || phase_linted(*f.phase)) {
         findings.push_back(f);
@@ -241,11 +283,12 @@ size_t Linter::lint_script(const source::Migration& migration, core::Phase phase
 // --phase says: a downgrade that cannot undo its upgrade is a problem of the upgrade too.
 size_t Linter::check_migration(const source::Migration& migration, const sql::ParsedScript* upgrade,
                                const sql::ParsedScript* downgrade, const Context* upgrade_context,
-                               std::vector<core::Finding>& out) const {
+                               bool forward_only_history, std::vector<core::Finding>& out) const {
   size_t honoured = 0;
   MigrationReporter reporter;
   std::vector<std::pair<std::string_view, MigrationReporter::Report>> reports;
-  const MigrationScripts scripts{migration, upgrade, downgrade, upgrade_context};
+  const MigrationScripts scripts{migration, upgrade, downgrade, upgrade_context,
+                                 forward_only_history};
   for (const auto& rule : m_rules) {
     rule->check_migration(scripts, reporter);
     for (auto& r : reporter.take()) {

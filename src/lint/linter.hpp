@@ -50,6 +50,9 @@ struct LintOptions {
 // What a lint run counted besides its findings.
 struct LintStats {
   size_t honoured_markers = 0; // findings silenced by other tools' markers
+  // Projects (source::Migration::project; "" for SQL layouts) whose every downgrade script is
+  // empty, with how many: forward-only histories, where empty-downgrade stays silent.
+  std::map<std::string, size_t> forward_only;
 };
 
 class Linter {
@@ -79,7 +82,7 @@ private:
                      std::vector<core::Finding>* out) const;
   size_t check_migration(const source::Migration& migration, const sql::ParsedScript* upgrade,
                          const sql::ParsedScript* downgrade, const Context* upgrade_context,
-                         std::vector<core::Finding>& out) const;
+                         bool forward_only_history, std::vector<core::Finding>& out) const;
   bool phase_linted(core::Phase phase) const {
     return phase == core::Phase::Upgrade ? m_options.upgrade : m_options.downgrade;
   }

@@ -20,7 +20,13 @@ struct MigrationScripts {
   // The context as the upgrade script left it (its facts: Context::was_noop, ...); null when
   // there is no upgrade script.
   const Context* upgrade_context = nullptr;
+  // Every downgrade of the migration's project is empty (at least k_forward_only_evidence of
+  // them): the team does not write downgrades, on purpose (LintStats::forward_only).
+  bool forward_only_history = false;
 };
+
+// How many empty downgrade scripts, and none with SQL, make a history forward-only.
+constexpr size_t k_forward_only_evidence = 5;
 
 // Where a migration-level check reports: on a statement of one of the scripts, or on the script
 // as a whole (its anchor: the file's start, Alembic's `def downgrade`).

@@ -87,6 +87,12 @@ Effect effect_of(const sql::Statement& s, std::string_view text, const lint::Con
   if (s.tag == "DoStmt" || s.tag == "CallStmt") {
     return Effect::Unknown;
   }
+  if (const auto* alter = s.as<sql::AlterTable>();
+      alter && !alter->cmds.empty() &&
+      std::all_of(alter->cmds.begin(), alter->cmds.end(),
+                  [](const auto& cmd) { return cmd.kind == sql::AlterKind::ChangeOwner; })) {
+    return Effect::None; // ALTER TABLE ... OWNER TO: a privilege, like AlterOwnerStmt
+  }
   const std::string head = lower(text.substr(0, 200));
   // ALTER TYPE ... ADD VALUE cannot be undone in PostgreSQL (no DROP VALUE): an empty downgrade
   // is the only downgrade there is.
@@ -130,6 +136,9 @@ public:
     }
     if (lint::unanalysed_part(scripts, core::Phase::Downgrade)) {
       return; // the downgrade has code miglint could not read: it may well do something
+    }
+    if (scripts.forward_only_history) {
+      return; // no migration of the project has a downgrade: a policy, said once in a note
     }
     const std::string& sql = scripts.migration.upgrade->sql;
     const auto temporary = temporary_tables(*scripts.upgrade);

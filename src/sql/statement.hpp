@@ -100,6 +100,7 @@ enum class AlterKind {
   AttachPartition,
   DetachPartition,
   DetachPartitionConcurrently,
+  ChangeOwner, // OWNER TO: a privilege, not the table's structure
   Other,
 };
 

@@ -631,6 +631,8 @@ public:
       out.kind = AlterKind::SetUnlogged;
     } else if (subtype == "AT_SetTableSpace") {
       out.kind = AlterKind::SetTablespace;
+    } else if (subtype == "AT_ChangeOwner") {
+      out.kind = AlterKind::ChangeOwner;
     } else if (subtype == "AT_SetStatistics") {
       out.kind = AlterKind::SetStatistics;
     } else if (subtype == "AT_AttachPartition" || subtype == "AT_DetachPartition") {

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <fstream>
 
 namespace miglint {
@@ -309,6 +310,43 @@ TEST(DieselGuard, StartAfterReadsOlderMigrationsAsContext) {
   d.write("miglint.toml", "foreign-markers = false\n");
   r = run("check --format json -o out.json migrations", dir);
   EXPECT_EQ(rules_of(report()).size(), 2u) << r.out; // drop-column of 2023-07 too
+}
+
+// A history where no migration has a downgrade is forward-only by choice (supabase/postgres:
+// append-only, every `migrate:down` empty): empty-downgrade says so once, not per migration. One
+// downgrade written anywhere makes the others' absence worth reporting again. ALTER TABLE ...
+// OWNER TO is a privilege, not a schema change.
+TEST(EmptyDowngrade, ForwardOnlyHistoriesAndOwnership) {
+  test::TempDir d;
+  for (int i = 1; i <= 5; ++i) {
+    d.write("db/2021010" + std::to_string(i) + "_m.sql",
+            "-- migrate:up\nCREATE TABLE t" + std::to_string(i) + " (id int);\n-- migrate:down\n");
+  }
+  const std::string dir = d.path().string();
+  auto r = run("check --no-config --format json -o out.json db", dir);
+  auto report = [&] {
+    std::ifstream in(d.path() / "out.json");
+    return std::string(std::istreambuf_iterator<char>(in), {});
+  };
+  EXPECT_EQ(rules_of(report()), std::vector<std::string>{}) << r.out;
+  EXPECT_NE(r.out.find("no migration of the history has a downgrade (5 empty): it is "
+                       "forward-only by choice"),
+            std::string::npos)
+      << r.out;
+  // One real downgrade: the empty ones are oversights again; an ownership change is not.
+  d.write("db/20210106_m.sql", "-- migrate:up\nCREATE TABLE t6 (id int);\n"
+                               "-- migrate:down\nDROP TABLE t6;\n");
+  d.write("db/20210107_owner.sql", "-- migrate:up\nSET lock_timeout = '1s';\n"
+                                   "ALTER TABLE t1 OWNER TO postgres;\n-- migrate:down\n");
+  r = run("check --no-config --format json -o out.json db", dir);
+  const auto rules = rules_of(report());
+  EXPECT_EQ(std::count(rules.begin(), rules.end(), "empty-downgrade db/20210101_m.sql"), 1)
+      << r.out;
+  EXPECT_EQ(std::count_if(rules.begin(), rules.end(),
+                          [](const std::string& f) { return f.starts_with("empty-downgrade"); }),
+            5)
+      << r.out;
+  EXPECT_EQ(r.out.find("forward-only"), std::string::npos) << r.out;
 }
 
 TEST_F(DiffBase, UnknownRefIsAUsageError) {
