@@ -346,6 +346,12 @@ def main():
         for command, target in (("upgrade", "heads"), ("downgrade", "base")):
             run = subprocess.run(["/usr/bin/python3", os.path.join(tmp, "run.py"), ini, command, target],
                                  env=env, capture_output=True, text=True, cwd=tmp)
+            with open(os.path.join(tmp, command + ".out"), "w") as f:
+                f.write(run.stdout + run.stderr)
+            if verbose:  # what revisions print when they swallow an exception
+                for line in run.stdout.splitlines():
+                    if re.search(r"warning|could not|error", line, re.I):
+                        print("  %s printed: %s" % (command, line[:300]))
             if run.returncode != 0:
                 last = [line for line in run.stderr.strip().splitlines() if line.strip()]
                 stops.append("%s stopped: %s" % (command, last[-1][:200] if last else run.returncode))

@@ -1,5 +1,6 @@
 #include "alembic/translate.hpp"
 
+#include "alembic/catalog_questions.hpp"
 #include "alembic/project_types.hpp"
 #include "alembic/schema_facts.hpp"
 #include "alembic/vocabulary.hpp"
@@ -711,14 +712,42 @@ private:
   ValuePtr execute_sql(const ValuePtr& sql, const python::Args& args, const std::string& how) {
     const python::Span at = args.origin;
     ValuePtr text = sql;
+    std::map<std::string, std::string> params; // literal values of bind parameters
+    auto add_params = [&](const std::vector<python::KeywordValue>& keywords) {
+      for (const auto& k : keywords) {
+        if (!k.name.empty() && k.value && k.value->kind == ValueKind::Str) {
+          params.try_emplace(k.name, k.value->s);
+        }
+      }
+    };
     // sa.text("...").bindparams(...) / .params(...) / .execution_options(...): still the text.
     while (text && text->kind == ValueKind::Construct && text->self &&
            (ends_with(text->name, ".params") || ends_with(text->name, ".bindparams") ||
             ends_with(text->name, ".execution_options") || ends_with(text->name, ".columns"))) {
+      add_params(text->keywords);
       text = text->self;
     }
-    if (text && text->kind == ValueKind::Construct && ends_with(text->name, ".text") &&
-        !text->items.empty() && text->items[0]->kind == ValueKind::Str) {
+    if (const ValuePtr given = args.get(1, "parameters"); given && given->kind == ValueKind::Dict) {
+      for (size_t i = 0; i + 1 < given->items.size(); i += 2) {
+        const auto& k = given->items[i];
+        const auto& v = given->items[i + 1];
+        if (k && v && k->kind == ValueKind::Str && v->kind == ValueKind::Str) {
+          params.try_emplace(k->s, v->s);
+        }
+      }
+    }
+    const bool wrapped = text && text->kind == ValueKind::Construct &&
+                         ends_with(text->name, ".text") && !text->items.empty() &&
+                         text->items[0]->kind == ValueKind::Str;
+    if (wrapped || (text && text->kind == ValueKind::Str)) {
+      // A question to PostgreSQL's catalog ("does this index exist?") is answered from the
+      // schema the history built, and sends nothing miglint lints.
+      const std::string& raw = wrapped ? text->items[0]->s : text->s;
+      if (const std::string relation = catalog_relation(raw); !relation.empty()) {
+        return catalog_rows(raw, relation, params, how, at);
+      }
+    }
+    if (wrapped) {
       text = std::make_shared<Value>(*text->items[0]);
       positional_binds(text->s);
     }
@@ -766,6 +795,66 @@ private:
                            "): miglint does not render it to SQL");
     }
     return object("result", "rows that " + how + " reads from the database", at);
+  }
+
+  // The rows a catalog query returns on the schema the history built (see
+  // catalog_questions.hpp); unknown before the facts are known, or for shapes not answered.
+  ValuePtr catalog_rows(const std::string& sql, const std::string& relation,
+                        const std::map<std::string, std::string>& params, const std::string& how,
+                        python::Span at) {
+    m_asked_schema = true;
+    const SchemaFacts* facts = live_facts();
+    if (facts == nullptr) {
+      return python::make_unknown(
+          "what the database holds before this revision (a query of `" + relation + "`)", at);
+    }
+    auto rows = answer_catalog_query(sql, params, *facts, at);
+    if (!rows) {
+      return python::make_unknown("the rows a query of `" + relation + "` through `" + how +
+                                      "` returns (a query shape miglint does not answer)",
+                                  at);
+    }
+    ValuePtr v = object("catalog_rows", "the rows of a query of " + relation, at);
+    v->attrs["iterable"] = "1";
+    v->items = std::move(*rows);
+    return v;
+  }
+
+  // fetchone() / fetchall() / scalar() / first() / all() / scalars() of answered catalog rows.
+  static ValuePtr catalog_method(const ValuePtr& self, const std::string& name, python::Span at) {
+    const auto& rows = self->items;
+    const bool scalars = self->attrs.contains("scalars");
+    auto first_column = [&](const ValuePtr& row) {
+      if (scalars) {
+        return row;
+      }
+      return row->items.empty() ? python::make_none(at) : row->items[0];
+    };
+    if (name == "fetchone" || name == "first" || name == "one_or_none") {
+      return rows.empty() ? python::make_none(at) : rows[0];
+    }
+    if (name == "fetchall" || name == "all") {
+      return python::make_list(ValueKind::List, rows, at);
+    }
+    if (name == "scalar" || name == "scalar_one_or_none") {
+      return rows.empty() ? python::make_none(at) : first_column(rows[0]);
+    }
+    if ((name == "one" || name == "scalar_one") && rows.size() == 1) {
+      return name == "one" ? rows[0] : first_column(rows[0]);
+    }
+    if (name == "scalars" && !scalars) {
+      ValuePtr v = object("catalog_rows", self->name, at);
+      v->attrs["iterable"] = "1";
+      v->attrs["scalars"] = "1";
+      for (const auto& row : rows) {
+        v->items.push_back(first_column(row));
+      }
+      return v;
+    }
+    if (name == "close") {
+      return python::make_none(at);
+    }
+    return python::make_unknown("`" + name + "()` of " + self->name, at);
   }
 
   static bool is_enum_construct(const Value& v) {
@@ -933,6 +1022,9 @@ private:
     if (kind == "url" && (name == "get_backend_name" || name == "get_dialect")) {
       return name == "get_backend_name" ? python::make_str("postgresql", at)
                                         : object("dialect", "the dialect", at);
+    }
+    if (kind == "catalog_rows") {
+      return catalog_method(self, name, at);
     }
     if (kind == "result") {
       return python::make_unknown(self->name, at);

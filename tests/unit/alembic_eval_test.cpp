@@ -498,6 +498,95 @@ TEST(AlembicEval, NamingConventionThroughTheEvaluator) {
   EXPECT_TRUE(contains(up, "ADD CONSTRAINT ck_final CHECK (b > 0)")) << up;
 }
 
+// The naming convention of the application's MetaData, when env.py takes target_metadata from
+// project modules: followed on disk, never imported.
+std::string constrained_table_revision() {
+  return revision("a1", "",
+                  "    op.create_table(\"p\", sa.Column(\"id\", sa.Integer(), primary_key=True))\n"
+                  "    op.create_table(\"t\", sa.Column(\"id\", sa.Integer(), primary_key=True),\n"
+                  "        sa.Column(\"p_id\", sa.Integer(), sa.ForeignKey(\"p.id\")),\n"
+                  "        sa.CheckConstraint(\"id > 0\", name=\"positive\"))\n");
+}
+
+TEST(AlembicEval, NamingConventionOfTheApplicationsDeclarativeBase) {
+  TempDir dir;
+  // mcp-context-forge's shape: a function in env.py imports Base lazily and returns its
+  // metadata; the class sets `metadata = MetaData(naming_convention=NAMING)`, NAMING a constant
+  // of another module.
+  dir.write("app/__init__.py", "");
+  dir.write("app/conventions.py", "NAMING = {\"pk\": \"pk_%(table_name)s\", \"fk\": "
+                                  "\"fk_%(table_name)s_%(column_0_name)s\",\n"
+                                  "          \"ck\": \"ck_%(table_name)s_%(constraint_name)s\"}\n");
+  dir.write("app/db.py", "from sqlalchemy import MetaData\n"
+                         "from sqlalchemy.orm import DeclarativeBase\n"
+                         "from app.conventions import NAMING\n\n\n"
+                         "class Base(DeclarativeBase):\n"
+                         "    \"\"\"Models.\"\"\"\n"
+                         "    metadata = MetaData(naming_convention=NAMING)\n");
+  dir.write("env.py", "from alembic import context\n\n\n"
+                      "def _get_metadata():\n"
+                      "    from app.db import Base as _Base\n"
+                      "    return _Base.metadata\n\n\n"
+                      "target_metadata = _get_metadata()\n"
+                      "context.configure(target_metadata=target_metadata)\n");
+  dir.write("versions/a1.py", constrained_table_revision());
+  const std::string up = check(dir).up("a1");
+  EXPECT_TRUE(contains(up, "CONSTRAINT pk_p PRIMARY KEY (id)")) << up;
+  EXPECT_TRUE(contains(up, "CONSTRAINT pk_t PRIMARY KEY (id)")) << up;
+  EXPECT_TRUE(contains(up, "CONSTRAINT fk_t_p_id FOREIGN KEY(p_id) REFERENCES p (id)")) << up;
+  EXPECT_TRUE(contains(up, "CONSTRAINT ck_t_positive CHECK (id > 0)")) << up;
+}
+
+TEST(AlembicEval, NamingConventionOfARegistryInABaseClass) {
+  TempDir dir;
+  // prefect's shape: the convention sits in a registry(metadata=MetaData(...)) of a base
+  // class the declarative Base derives from, in a src/ layout; env.py imports the module.
+  dir.write("src/app/__init__.py", "");
+  dir.write("src/app/orm.py",
+            "from typing import ClassVar\n"
+            "import sqlalchemy as sa\n"
+            "from sqlalchemy.orm import DeclarativeBase, registry\n\n\n"
+            "class Common(DeclarativeBase):\n"
+            "    registry: ClassVar[registry] = registry(\n"
+            "        metadata=sa.schema.MetaData(\n"
+            "            naming_convention={\"pk\": \"pk_%(table_name)s\", \"fk\": "
+            "\"fk_%(table_name)s__%(column_0_N_name)s__%(referred_table_name)s\"}\n"
+            "        ),\n"
+            "    )\n\n\n"
+            "class Base(Common):\n"
+            "    __abstract__ = True\n");
+  dir.write("env.py", "from alembic import context\nimport app.orm as orm\n\n"
+                      "target_metadata = orm.Base.metadata\n");
+  dir.write("versions/a1.py", constrained_table_revision());
+  const std::string up = check(dir).up("a1");
+  EXPECT_TRUE(contains(up, "CONSTRAINT pk_t PRIMARY KEY (id)")) << up;
+  EXPECT_TRUE(contains(up, "CONSTRAINT fk_t__p_id__p FOREIGN KEY(p_id) REFERENCES p (id)")) << up;
+  EXPECT_TRUE(contains(up, "CONSTRAINT positive CHECK (id > 0)")) << up; // no "ck" key
+}
+
+TEST(AlembicEval, NamingConventionGivenToSQLModelsMetadata) {
+  TempDir dir;
+  dir.write("app/__init__.py", "");
+  dir.write("app/models.py",
+            "from sqlmodel import SQLModel, Field\n\n"
+            "SQLModel.metadata.naming_convention = {\"pk\": \"pk_%(table_name)s\"}\n");
+  dir.write("env.py", "from sqlmodel import SQLModel\nfrom app import models  # noqa: F401\n\n"
+                      "target_metadata = SQLModel.metadata\n");
+  dir.write("versions/a1.py", constrained_table_revision());
+  std::string up = check(dir).up("a1");
+  EXPECT_TRUE(contains(up, "CONSTRAINT pk_t PRIMARY KEY (id)")) << up;
+  // Without a convention in the tree: SQLAlchemy's unnamed constraints.
+  TempDir plain;
+  plain.write("app/__init__.py", "");
+  plain.write("app/models.py", "from sqlmodel import SQLModel, Field\n");
+  plain.write("env.py", "from sqlmodel import SQLModel\nfrom app import models  # noqa: F401\n\n"
+                        "target_metadata = SQLModel.metadata\n");
+  plain.write("versions/a1.py", constrained_table_revision());
+  up = check(plain).up("a1");
+  EXPECT_TRUE(contains(up, "PRIMARY KEY (id)")) << up;
+  EXPECT_FALSE(contains(up, "pk_t")) << up;
+}
+
 // alembic-postgresql-enum's operation, which autogenerate writes into revisions.
 TEST(AlembicEval, SyncEnumValuesRewritesTheColumnsThatUseTheType) {
   TempDir dir;
