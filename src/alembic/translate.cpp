@@ -1380,6 +1380,27 @@ private:
                          [](const ValuePtr& c) { return c->attrs.at("primary_key") == "1"; }) == 1;
   }
 
+  // A reflected column's type as SQLAlchemy renders it again: its PostgreSQL types in capitals
+  // (`varchar(36)` -> `VARCHAR(36)`, `timestamp with time zone` -> `TIMESTAMP WITH TIME ZONE`);
+  // other types (enums, domains, anything quoted) as they are named.
+  static std::string reflected_type_sql(const std::string& type) {
+    static const std::set<std::string, std::less<>> builtin = {
+        "bigint", "bigserial", "bit",      "boolean", "bytea",   "char",    "character", "cidr",
+        "citext", "date",      "double",   "float",   "inet",    "integer", "interval",  "json",
+        "jsonb",  "macaddr",   "money",    "numeric", "real",    "serial",  "smallint",  "text",
+        "time",   "timestamp", "tsvector", "uuid",    "varchar", "xml"};
+    const auto end = type.find_first_of(" (");
+    if (!builtin.contains(std::string_view(type).substr(0, end)) ||
+        type.find_first_of("\"'") != std::string::npos) {
+      return type;
+    }
+    std::string out = type;
+    for (auto& ch : out) {
+      ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+    }
+    return out;
+  }
+
   // CREATE TABLE for a Table object, the way SQLAlchemy renders a copied table. Server defaults
   // of reflected columns are not known as text: said once.
   std::string create_table_sql(const Value& table, const std::string& target, python::Span at) {
@@ -1387,7 +1408,7 @@ private:
     std::vector<std::string> pk;
     bool defaults = false;
     for (const auto& c : table.items) {
-      std::string spec = ident(c->attrs.at("name")) + " " + c->attrs.at("type");
+      std::string spec = ident(c->attrs.at("name")) + " " + reflected_type_sql(c->attrs.at("type"));
       if (c->attrs.at("nullable") == "0") {
         spec += " NOT NULL";
       }
@@ -1608,7 +1629,11 @@ private:
                            at));
       }
     } else if (name == "get_indexes") {
-      for (const auto& ix : table->indexes) {
+      // SQLAlchemy's PostgreSQL dialect reads indexes and foreign keys ORDER BY their names.
+      std::vector<IndexFacts> indexes = table->indexes;
+      std::stable_sort(indexes.begin(), indexes.end(),
+                       [](const IndexFacts& a, const IndexFacts& b) { return a.name < b.name; });
+      for (const auto& ix : indexes) {
         out.push_back(dict({{"name", python::make_str(ix.name, at)},
                             {"column_names", str_list(ix.columns, at)},
                             {"unique", python::make_bool(ix.unique, at)}},
@@ -1619,7 +1644,13 @@ private:
       const std::string want = name == "get_unique_constraints" ? "unique"
                                : name == "get_foreign_keys"     ? "foreign_key"
                                                                 : "check";
-      for (const auto& c : table->constraints) {
+      std::vector<ConstraintFacts> constraints = table->constraints;
+      if (want == "foreign_key") {
+        std::stable_sort(
+            constraints.begin(), constraints.end(),
+            [](const ConstraintFacts& a, const ConstraintFacts& b) { return a.name < b.name; });
+      }
+      for (const auto& c : constraints) {
         if (c.kind != want) {
           continue;
         }
