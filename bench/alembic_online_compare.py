@@ -370,9 +370,12 @@ def main():
                 verdict, first = compare(expected, actual)
                 counts[verdict] += 1
                 if verdict != "equal" and (verbose or verdict == "differ"):
-                    print("%s %s %s statement %d\n  alembic: %s\n  miglint: %s" % (
-                        "DIFF" if verdict == "differ" else "DML ", rev, phase, first[0] + 1,
-                        first[1][:300], first[2][:300]))
+                    a, b = first[1], first[2]
+                    at = next((k for k in range(min(len(a), len(b))) if a[k] != b[k]), min(len(a), len(b)))
+                    start = max(0, at - 80)
+                    print("%s %s %s statement %d, from character %d\n  alembic: %s\n  miglint: %s" % (
+                        "DIFF" if verdict == "differ" else "DML ", rev, phase, first[0] + 1, start,
+                        a[start:start + 300], b[start:start + 300]))
         run_steps = sum(counts.values())
         print("%s: %d steps run online (%d upgrade), %d equal (%.1f%%), %d more equal apart from data "
               "statements, %d differ" % (

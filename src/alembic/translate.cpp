@@ -4,6 +4,7 @@
 #include "alembic/project_types.hpp"
 #include "alembic/schema_facts.hpp"
 #include "alembic/vocabulary.hpp"
+#include "core/md5.hpp"
 #include "python/eval.hpp"
 #include "sql/parser.hpp"
 
@@ -2322,6 +2323,12 @@ private:
       }
       i = close + 2;
     }
+    // Longer than PostgreSQL's 63-byte identifiers (NAMEDATALEN - 1): SQLAlchemy keeps 55 bytes
+    // and appends "_" and the last four hex digits of the full name's MD5.
+    constexpr size_t k_max_identifier = 63;
+    if (out.size() > k_max_identifier) {
+      out = out.substr(0, k_max_identifier - 8) + "_" + core::md5_hex(out).substr(28);
+    }
     return out;
   }
 
@@ -2590,14 +2597,16 @@ private:
                      columns_sql(pk_cols));
     }
     body.insert(body.end(), explicit_constraints.begin(), explicit_constraints.end());
+    // Column by column, in the order SQLAlchemy creates them when the column joins the table:
+    // its unique=True constraint, then the constraint of its ForeignKey (made after the attach).
     for (auto& col : cols) {
-      for (auto& fk : col.foreign_keys) {
-        fk.name = convention_name("fk", fk.name_expr, table, fk.columns, fk.ref_table).value_or("");
-        body.push_back(fk.clause());
-      }
       if (col.unique && !col.index) {
         body.push_back(named(convention_name("uq", nullptr, table, {col.name})) + "UNIQUE (" +
                        ident(col.name) + ")");
+      }
+      for (auto& fk : col.foreign_keys) {
+        fk.name = convention_name("fk", fk.name_expr, table, fk.columns, fk.ref_table).value_or("");
+        body.push_back(fk.clause());
       }
     }
     emit("CREATE TABLE " + target + " (\n    " + join(body, ", \n    ") + "\n)", at);
