@@ -34,7 +34,6 @@ Per history it prints: steps run, equal, equal apart from data statements (DML i
 rows, which a scratch database does not have), differ (with the first differing statement), and
 where the run stopped. Reads the history only; writes only under the temporary directory.
 """
-import ast
 import os
 import re
 import shutil
@@ -43,7 +42,7 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from alembic_compare import miglint_blocks, split_statements  # noqa: E402
+from alembic_compare import miglint_blocks, naming_convention, split_statements  # noqa: E402
 
 PGBIN = "/usr/lib/postgresql/15/bin"
 
@@ -181,26 +180,6 @@ from alembic.config import Config
 cfg = Config(sys.argv[1])
 command.__dict__[sys.argv[2]](cfg, sys.argv[3])
 '''
-
-
-def naming_convention(path):
-    """The first `MetaData(naming_convention={...})` literal (or a dict named in it) in PATH."""
-    tree = ast.parse(open(path, encoding="utf-8").read())
-    constants = {}
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
-            try:
-                constants[node.targets[0].id] = ast.literal_eval(node.value)
-            except ValueError:
-                pass
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Call) and (getattr(node.func, "attr", None) or getattr(node.func, "id", None)) == "MetaData":
-            for kw in node.keywords:
-                if kw.arg == "naming_convention":
-                    if isinstance(kw.value, ast.Name):
-                        return constants.get(kw.value.id)
-                    return ast.literal_eval(kw.value)
-    return None
 
 
 def revision_files(base):

@@ -6,6 +6,7 @@
 #include <functional>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <sstream>
 
 namespace miglint::alembic {
@@ -553,6 +554,83 @@ private:
 
 } // namespace
 
+namespace {
+
+// The one naming convention written in the package that holds the script directory, when
+// target_metadata comes through code miglint does not follow (prefect:
+// `provide_database_interface().Base.metadata`): its modules that mention naming_convention are
+// read, and a single distinct `MetaData(naming_convention={...})` literal is the answer; none or
+// several give nothing.
+Naming package_naming(const fs::path& from) {
+  std::error_code ec;
+  fs::path dir = fs::absolute(from, ec);
+  for (int up = 0; up < 3 && !fs::exists(dir / "__init__.py", ec) && dir != dir.parent_path();
+       ++up) {
+    dir = dir.parent_path();
+  }
+  if (!fs::exists(dir / "__init__.py", ec)) {
+    return {};
+  }
+  while (fs::exists(dir.parent_path() / "__init__.py", ec) && dir != dir.parent_path()) {
+    dir = dir.parent_path();
+  }
+  static const std::set<std::string> skipped = {"tests", "test", "node_modules", "versions",
+                                                "__pycache__"};
+  std::set<Naming> found;
+  size_t files = 0;
+  for (auto it =
+           fs::recursive_directory_iterator(dir, fs::directory_options::skip_permission_denied, ec);
+       !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+    if (it->is_directory(ec) && skipped.contains(it->path().filename().string())) {
+      it.disable_recursion_pending();
+      continue;
+    }
+    if (it->path().extension() != ".py" || ++files > 20000) {
+      continue;
+    }
+    std::ifstream in(it->path(), std::ios::binary);
+    std::ostringstream text;
+    text << in.rdbuf();
+    if (text.str().find("naming_convention") == std::string::npos) {
+      continue;
+    }
+    const auto lm = load(it->path());
+    if (!lm) {
+      continue;
+    }
+    const Scope sc = scope_of(*lm->module, it->path().parent_path());
+    NamingResolver resolver;
+    std::function<void(const Expr&)> visit = [&](const Expr& e) {
+      if (e.kind == ExprKind::Call && e.target && last_of(e.target->dotted()) == "MetaData") {
+        if (auto out = resolver.expr(&e, sc, 0); out && !out->empty()) {
+          found.insert(*out);
+        }
+      }
+      for (const auto& i : e.items) {
+        if (i) {
+          visit(*i);
+        }
+      }
+      for (const auto& k : e.keywords) {
+        if (k.value) {
+          visit(*k.value);
+        }
+      }
+      if (e.target) {
+        visit(*e.target);
+      }
+    };
+    each_stmt(lm->module->body, [&](const Stmt& st) {
+      if (st.value) {
+        visit(*st.value);
+      }
+    });
+  }
+  return found.size() == 1 ? *found.begin() : Naming{};
+}
+
+} // namespace
+
 Naming resolve_target_naming(const python::Module& env, const fs::path& from) {
   std::lock_guard lock(g_mutex);
   const Scope sc = scope_of(env, from);
@@ -584,16 +662,19 @@ Naming resolve_target_naming(const python::Module& env, const fs::path& from) {
     }
   });
   NamingResolver resolver;
+  bool unresolved = false;
   for (const Expr* c : candidates) {
     if (c == nullptr || c->kind == ExprKind::None ||
         (c->kind == ExprKind::Name && c->text == "target_metadata")) {
       continue;
     }
-    if (auto out = resolver.expr(c, sc, 0); out && !out->empty()) {
+    auto out = resolver.expr(c, sc, 0);
+    if (out && !out->empty()) {
       return *out;
     }
+    unresolved = unresolved || !out;
   }
-  return {};
+  return unresolved ? package_naming(from) : Naming{};
 }
 
 ValuePtr resolve_project_type(const std::string& qualified, const fs::path& from) {

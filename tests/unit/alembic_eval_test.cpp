@@ -568,6 +568,34 @@ TEST(AlembicEval, NamingConventionOfARegistryInABaseClass) {
   EXPECT_TRUE(contains(up, "CONSTRAINT positive CHECK (id > 0)")) << up; // no "ck" key
 }
 
+// prefect's env.py reaches its metadata through a function's return value miglint does not
+// follow: the single convention written in the package holding the script directory is used.
+TEST(AlembicEval, NamingConventionOfThePackageWhenTargetMetadataIsNotFollowed) {
+  auto write_tree = [](const TempDir& dir, const std::string& second_convention) {
+    dir.write("pkg/__init__.py", "");
+    dir.write("pkg/orm.py", "import sqlalchemy as sa\n\n"
+                            "registry = sa.orm.registry(metadata=sa.MetaData(naming_convention="
+                            "{\"pk\": \"pk_%(table_name)s\"}))\n");
+    dir.write("pkg/other.py", second_convention);
+    dir.write("pkg/_migrations/env.py", "from pkg.deps import provide_interface\n\n"
+                                        "db_interface = provide_interface()\n"
+                                        "target_metadata = db_interface.Base.metadata\n");
+    dir.write("pkg/_migrations/versions/a1.py", constrained_table_revision());
+  };
+  auto upgrade = [](const TempDir& dir) {
+    const auto r = test::discover_and_lint({(dir.path() / "pkg/_migrations/versions").string()});
+    return r.discovery.migrations.at(0).upgrade->sql;
+  };
+  TempDir one;
+  write_tree(one, "x = 1\n");
+  EXPECT_TRUE(contains(upgrade(one), "CONSTRAINT pk_t PRIMARY KEY (id)")) << upgrade(one);
+  TempDir two; // two different conventions in the package: which one is meant is not known
+  write_tree(two, "import sqlalchemy as sa\n"
+                  "other = sa.MetaData(naming_convention={\"pk\": \"pkey_%(table_name)s\"})\n");
+  EXPECT_FALSE(contains(upgrade(two), "pk_t")) << upgrade(two);
+  EXPECT_FALSE(contains(upgrade(two), "pkey_t")) << upgrade(two);
+}
+
 TEST(AlembicEval, NamingConventionGivenToSQLModelsMetadata) {
   TempDir dir;
   dir.write("app/__init__.py", "");
