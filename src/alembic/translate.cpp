@@ -1109,6 +1109,20 @@ private:
     return nullptr;
   }
 
+  struct Batch {
+    std::string table;
+    std::string schema;
+    std::string alias;
+    std::string id; // the batch_op object of its `with` block carries it (attrs["batch"])
+    // recreate="always" on a table the history built: where the block's statements begin, and
+    // the table before them.
+    bool recreate = false;
+    size_t sql_start = 0;
+    size_t segments_start = 0;
+    TableFacts before;
+    python::Span at;
+  };
+
   ValuePtr enter(const ValuePtr& ctx, python::Span at) override {
     const std::string kind = kind_of(*ctx);
     if (kind == "autocommit_block") {
@@ -1125,10 +1139,27 @@ private:
       batch.schema = ctx->attrs.at("schema");
       batch.alias = "batch";
       if (ctx->attrs.at("recreate") == "always") {
-        unanalyzable(at, "batch_alter_table(recreate=\"always\") copies `" + batch.table +
-                             "` into a new table and swaps it in (the whole table is rewritten "
-                             "under an ACCESS EXCLUSIVE lock); the statements below are read "
-                             "as plain ALTER TABLE");
+        // Rendered as the copy-and-swap it is once the block ends, from the table the history
+        // built: the block's statements are captured to learn the new shape, then replaced.
+        m_asked_schema = true;
+        const SchemaFacts* facts = live_facts();
+        const auto it = facts != nullptr ? facts->tables.find(facts_key(batch.schema, batch.table))
+                                         : decltype(facts->tables.end()){};
+        if (facts != nullptr && it != facts->tables.end() && m_probing == 0) {
+          end_line();
+          batch.recreate = true;
+          batch.before = it->second;
+          batch.sql_start = m_sql.size();
+          batch.segments_start = m_segments.size();
+          batch.at = at;
+        } else if (m_probing == 0) {
+          unanalyzable(at, "batch_alter_table(recreate=\"always\") copies `" + batch.table +
+                               "` into a new table and swaps it in (the whole table is "
+                               "rewritten under an ACCESS EXCLUSIVE lock); the history has not "
+                               "built `" +
+                               batch.table +
+                               "`, so the statements below are read as plain ALTER TABLE");
+        }
       }
       batch.id = std::to_string(++m_batch_count);
       m_batches.push_back(batch);
@@ -1149,8 +1180,185 @@ private:
       emit("BEGIN", at);
       end_line();
     } else if (kind == "batch" && !m_batches.empty()) {
+      const Batch batch = m_batches.back();
       m_batches.pop_back();
+      if (batch.recreate) {
+        recreate_table(batch);
+      }
     }
+  }
+
+  // Alembic's batch "move and copy" on PostgreSQL (alembic/operations/batch.py, ApplyBatchImpl
+  // with PostgresqlImpl.prep_table_for_batch): the old table's named constraints dropped (their
+  // names are reused), CREATE TABLE _alembic_tmp_<t> with the columns and constraints the block
+  // leaves, INSERT ... SELECT of the columns that were there before, DROP TABLE, RENAME, then
+  // the indexes. The block's own statements (captured since it began) give the new shape.
+  void recreate_table(const Batch& b) {
+    const std::string captured = m_sql.substr(b.sql_start);
+    const sql::ParsedScript parsed = sql::parse(captured);
+    SchemaFacts scratch;
+    const std::string key = facts_key(b.schema, b.table);
+    scratch.tables[key] = b.before;
+    learn(scratch, parsed, captured);
+    const auto found = scratch.tables.find(key);
+    if (found == scratch.tables.end()) {
+      return; // the block renamed or dropped the table: its statements stay as they are
+    }
+    const TableFacts& after = found->second;
+    std::set<std::string> dropped;              // constraints the block drops itself
+    std::map<std::string, std::string> renamed; // new column name -> the name it had before
+    for (const auto& st : parsed.statements) {
+      if (const auto* a = st.as<sql::AlterTable>()) {
+        for (const auto& cmd : a->cmds) {
+          if (cmd.kind == sql::AlterKind::DropConstraint) {
+            dropped.insert(cmd.name);
+          }
+        }
+      } else if (const auto* r = st.as<sql::Rename>();
+                 r != nullptr && r->kind == sql::ObjectKind::Column) {
+        const auto was = renamed.find(r->old_name);
+        renamed[r->new_name] = was != renamed.end() ? was->second : r->old_name;
+        if (was != renamed.end()) {
+          renamed.erase(was);
+        }
+      }
+    }
+    m_sql.resize(b.sql_start);
+    m_segments.resize(b.segments_start);
+    m_pending_statement = false;
+    if (m_learned > b.sql_start) { // the captured statements were learnt: learn again
+      m_live = *m_schema;
+      m_learned = 0;
+    }
+    const python::Span at = b.at;
+    const std::string target = qualified(b.schema, b.table);
+    const std::string tmp_name = "_alembic_tmp_" + b.table;
+    const std::string tmp = qualified(b.schema, tmp_name);
+    for (const auto& c : b.before.constraints) {
+      if (!c.name.empty() && !dropped.contains(c.name)) {
+        emit("ALTER TABLE " + target + " DROP CONSTRAINT " + ident(c.name), at);
+        end_line();
+      }
+    }
+    std::vector<std::string> body;
+    const ConstraintFacts* pk = nullptr;
+    for (const auto& c : after.constraints) {
+      if (c.kind == "primary_key") {
+        pk = &c;
+      }
+    }
+    const bool single_integer_pk =
+        pk != nullptr && pk->columns.size() == 1 &&
+        std::any_of(after.columns.begin(), after.columns.end(), [&](const ColumnFacts& c) {
+          return c.name == pk->columns[0] &&
+                 (c.type == "integer" || c.type == "bigint" || c.type == "smallint");
+        });
+    std::vector<std::string> insert_cols;
+    std::vector<std::string> select_cols;
+    for (const auto& c : after.columns) {
+      std::string spec = ident(c.name) + " ";
+      const bool serial = single_integer_pk && c.name == pk->columns[0] && c.default_sql &&
+                          c.default_sql->rfind("nextval('", 0) == 0;
+      if (serial) { // SQLAlchemy reflects a serial key as autoincrement: SERIAL again
+        spec += c.type == "bigint" ? "BIGSERIAL" : c.type == "smallint" ? "SMALLSERIAL" : "SERIAL";
+      } else {
+        spec += reflected_type_sql(c.type);
+        if (c.default_sql && *c.default_sql != "DEFAULT") {
+          spec += " DEFAULT " + *c.default_sql;
+        }
+      }
+      if (!c.nullable) {
+        spec += " NOT NULL";
+      }
+      body.push_back(spec);
+      const auto was = renamed.find(c.name);
+      const std::string old_name = was != renamed.end() ? was->second : c.name;
+      const auto before = std::find_if(b.before.columns.begin(), b.before.columns.end(),
+                                       [&](const ColumnFacts& o) { return o.name == old_name; });
+      if (before != b.before.columns.end()) {
+        insert_cols.push_back(ident(c.name));
+        const std::string expr = ident(b.table) + "." + ident(old_name);
+        select_cols.push_back(type_affinity(before->type) == type_affinity(c.type)
+                                  ? expr
+                                  : "CAST(" + expr + " AS " + reflected_type_sql(c.type) + ") AS " +
+                                        ident(c.name));
+      }
+    }
+    auto named_clause = [](const ConstraintFacts& c) {
+      return c.name.empty() ? std::string() : "CONSTRAINT " + ident(c.name) + " ";
+    };
+    auto cols_of = [](const std::vector<std::string>& cols) {
+      std::vector<std::string> out;
+      for (const auto& c : cols) {
+        out.push_back(ident(c));
+      }
+      return join(out);
+    };
+    if (pk != nullptr) {
+      body.push_back(named_clause(*pk) + "PRIMARY KEY (" + cols_of(pk->columns) + ")");
+    }
+    for (const auto& c : after.constraints) {
+      if (c.kind == "unique") {
+        body.push_back(named_clause(c) + "UNIQUE (" + cols_of(c.columns) + ")");
+      } else if (c.kind == "check") {
+        body.push_back(named_clause(c) + "CHECK (" + c.sqltext + ")");
+      } else if (c.kind == "foreign_key") {
+        std::string fk = named_clause(c) + "FOREIGN KEY(" + cols_of(c.columns) + ") REFERENCES " +
+                         qualified(c.ref_schema == "public" ? "" : c.ref_schema, c.ref_table) +
+                         " (" + cols_of(c.ref_columns) + ")";
+        if (!c.ondelete.empty()) {
+          fk += " ON DELETE " + c.ondelete;
+        }
+        if (!c.onupdate.empty()) {
+          fk += " ON UPDATE " + c.onupdate;
+        }
+        body.push_back(fk);
+      }
+    }
+    emit("CREATE TABLE " + tmp + " (\n    " + join(body, ", \n    ") + "\n)", at);
+    end_line();
+    if (!insert_cols.empty()) {
+      emit("INSERT INTO " + tmp + " (" + join(insert_cols) + ") SELECT " + join(select_cols) +
+               " \nFROM " + target,
+           at);
+      end_line();
+    }
+    // The rows were copied above: dropping the old table loses nothing.
+    end_line();
+    m_sql += "-- miglint: ignore drop-table -- batch_alter_table(recreate=\"always\") copied its "
+             "rows into " +
+             tmp_name + "\n";
+    emit("DROP TABLE " + target, at);
+    end_line();
+    emit("ALTER TABLE " + tmp + " RENAME TO " + ident(b.table), at);
+    end_line();
+    for (const auto& ix : after.indexes) {
+      if (std::any_of(after.constraints.begin(), after.constraints.end(),
+                      [&](const ConstraintFacts& c) { return c.name == ix.name; })) {
+        continue; // the index of a constraint comes with it
+      }
+      emit(std::string("CREATE ") + (ix.unique ? "UNIQUE " : "") + "INDEX " + ident(ix.name) +
+               " ON " + target + " (" + cols_of(ix.columns) + ")",
+           at);
+      end_line();
+    }
+  }
+
+  // SQLAlchemy's _type_affinity of a PostgreSQL type: Alembic's batch copy CASTs a column
+  // whose type changes affinity (an integer becoming text), not one that stays within it.
+  static std::string type_affinity(const std::string& type) {
+    const std::string base = type.substr(0, type.find_first_of(" ("));
+    if (base == "varchar" || base == "text" || base == "char" || base == "character" ||
+        base == "citext") {
+      return "string";
+    }
+    if (base == "integer" || base == "bigint" || base == "smallint") {
+      return "integer";
+    }
+    if (base == "timestamp") {
+      return "datetime";
+    }
+    return base;
   }
 
   // --- sa.Table(name, metadata[, autoload_with=bind]): tables as objects -----------------------
@@ -1521,7 +1729,8 @@ private:
       return nullptr;
     }
     if (m_learned < m_sql.size()) {
-      learn(m_live, sql::parse(std::string_view(m_sql).substr(m_learned)));
+      const std::string_view text = std::string_view(m_sql).substr(m_learned);
+      learn(m_live, sql::parse(text), text);
       m_learned = m_sql.size();
     }
     return &m_live;
@@ -2389,13 +2598,6 @@ private:
   }
 
   // --- operations --------------------------------------------------------------------------------
-
-  struct Batch {
-    std::string table;
-    std::string schema;
-    std::string alias;
-    std::string id; // the batch_op object of its `with` block carries it (attrs["batch"])
-  };
 
   // For batch_op.* calls the table is implicit: positional arguments shift by one.
   std::string table_arg(const Expr& call, bool batch, size_t index,
