@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """miglint's SQL against Alembic's own offline rendering, revision by revision, on a real history.
 
-    /usr/bin/python3 bench/alembic_compare.py build/miglint PROJECT [--root DIR] [-v]
+    /usr/bin/python3 bench/alembic_compare.py build/miglint PROJECT [--root DIR]
+        [--naming-convention FILE] [-v]
 
 Each revision file is imported on its own by Debian's Alembic/SQLAlchemy (never the project's
 env.py) and its upgrade() and downgrade() rendered offline for PostgreSQL (as_sql, literal
@@ -9,8 +10,12 @@ binds); miglint's `sql` output for the same revision is compared statement by st
 white space is normalised (CREATE INDEX runs as sets: SQLAlchemy emits a table's indexes in set
 order). Revisions that cannot render offline (they import the application, ask the database
 through sa.inspect, use SQLAlchemy 2.0 names under 1.4) are counted apart. --root is put on
-sys.path for project imports (default: the directory above the project). Reads only.
+sys.path for project imports (default: the directory above the project). --naming-convention
+names a Python file holding the application's `MetaData(naming_convention={...})` (read with ast,
+never imported), given to Alembic as target_metadata the way the project's env.py would.
+Reads only.
 """
+import ast
 import contextlib
 import importlib.util
 import io
@@ -80,14 +85,38 @@ def miglint_blocks(binary, project):
     return blocks
 
 
-def render(path, root, fn_name):
+def naming_convention(path):
+    """The first `MetaData(naming_convention={...})` literal (or a dict named in it) in PATH."""
+    tree = ast.parse(open(path, encoding="utf-8").read())
+    constants = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            try:
+                constants[node.targets[0].id] = ast.literal_eval(node.value)
+            except ValueError:
+                pass
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and (getattr(node.func, "attr", None) or getattr(node.func, "id", None)) == "MetaData":
+            for kw in node.keywords:
+                if kw.arg == "naming_convention":
+                    if isinstance(kw.value, ast.Name):
+                        return constants.get(kw.value.id)
+                    return ast.literal_eval(kw.value)
+    return None
+
+
+def render(path, root, fn_name, convention=None):
     from alembic.operations import Operations
     from alembic.runtime.migration import MigrationContext
 
     buf = io.StringIO()
+    import sqlalchemy as sa
+
+    opts = {"as_sql": True, "output_buffer": buf, "literal_binds": True}
+    if convention:
+        opts["target_metadata"] = sa.MetaData(naming_convention=convention)
     ctx = MigrationContext.configure(dialect_name="postgresql", dialect_opts={"paramstyle": "named"},
-                                     opts={"as_sql": True, "output_buffer": buf,
-                                           "literal_binds": True})
+                                     opts=opts)
     spec = importlib.util.spec_from_file_location("rev_" + os.path.basename(path)[:-3], path)
     module = importlib.util.module_from_spec(spec)
     with contextlib.redirect_stdout(io.StringIO()):
@@ -104,6 +133,9 @@ def main():
     root = os.path.dirname(os.path.dirname(os.path.abspath(project)))
     if "--root" in sys.argv:
         root = sys.argv[sys.argv.index("--root") + 1]
+    convention = None
+    if "--naming-convention" in sys.argv:
+        convention = naming_convention(sys.argv[sys.argv.index("--naming-convention") + 1])
     sys.path.insert(0, root)
     blocks = miglint_blocks(binary, project)
     base = project if os.path.isdir(project) else os.path.dirname(os.path.abspath(project))
@@ -121,7 +153,7 @@ def main():
         ok = True
         for phase in ("upgrade", "downgrade"):
             try:
-                alembic_sql = render(path, root, phase)
+                alembic_sql = render(path, root, phase, convention)
             except BaseException as e:  # noqa: BLE001 - anything a revision raises offline
                 unrenderable += 1
                 if verbose:

@@ -1,10 +1,12 @@
 #include "alembic/project.hpp"
 
 #include "alembic/graph.hpp"
+#include "alembic/project_types.hpp"
 #include "alembic/schema_facts.hpp"
 #include "alembic/translate.hpp"
 #include "core/file.hpp"
 #include "core/parallel.hpp"
+#include "python/ast.hpp"
 
 #include <algorithm>
 #include <array>
@@ -537,6 +539,10 @@ private:
     if (!project.script_dir.empty()) {
       if (auto text = core::read_file(project.script_dir / "env.py")) {
         project.env = read_env(*text);
+        if (project.env.naming_convention.empty()) { // target_metadata from the application
+          project.env.naming_convention =
+              resolve_target_naming(python::parse(*text), project.script_dir);
+        }
       }
     }
   }

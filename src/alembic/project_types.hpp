@@ -26,4 +26,18 @@ python::ValuePtr resolve_project_type(const std::string& qualified,
 python::ValuePtr resolve_class_type(const python::Module& module, const std::string& class_name,
                                     const std::filesystem::path& from);
 
+// The naming_convention of the MetaData env.py hands Alembic as `target_metadata`, when it
+// comes from the application: `target_metadata = Base.metadata` (or a function returning it,
+// or `context.configure(target_metadata=...)`) followed through the project's modules on disk
+// from `from` upwards (like resolve_project_type; never imported) to
+// `MetaData(naming_convention={...})` — in a declarative class body (`metadata = ...`,
+// `registry(metadata=...)`), `declarative_base(metadata=...)`, a module variable, a base class,
+// or a `X.metadata.naming_convention = {...}` assignment (SQLModel). The dict may be a literal
+// or a constant of a module. When target_metadata comes through code this does not follow (a
+// function's return value), the one distinct convention written in the package holding `from`
+// is used (none or several: nothing). Key ("ix", "uq", "ck", "fk", "pk") -> template with
+// string values only; empty when nothing literal is found. Thread-safe.
+std::map<std::string, std::string> resolve_target_naming(const python::Module& env,
+                                                         const std::filesystem::path& from);
+
 } // namespace miglint::alembic

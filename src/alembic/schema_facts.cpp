@@ -3,6 +3,7 @@
 #include "sql/parser.hpp"
 
 #include <algorithm>
+#include <cctype>
 
 namespace miglint::alembic {
 namespace {
@@ -30,8 +31,50 @@ std::string default_name(const std::string& table, const std::vector<std::string
   return out.substr(0, 63 - suffix.size() - 1) + "_" + suffix;
 }
 
+// The expression of the CHECK constraint written at `location` of `text`, as written (the text
+// between the parentheses after CHECK); "" when the text is not at hand.
+std::string check_text(std::string_view text, uint32_t location) {
+  if (location >= text.size()) {
+    return {};
+  }
+  size_t at = location;
+  for (; at + 5 <= text.size(); ++at) {
+    const std::string_view word = text.substr(at, 5);
+    if ((word[0] == 'C' || word[0] == 'c') && (word[1] == 'H' || word[1] == 'h') &&
+        (word[2] == 'E' || word[2] == 'e') && (word[3] == 'C' || word[3] == 'c') &&
+        (word[4] == 'K' || word[4] == 'k')) {
+      break;
+    }
+  }
+  const size_t open = text.find('(', at);
+  if (open == std::string_view::npos) {
+    return {};
+  }
+  int depth = 0;
+  bool quoted = false;
+  for (size_t i = open; i < text.size(); ++i) {
+    const char ch = text[i];
+    if (ch == '\'') {
+      quoted = !quoted;
+    } else if (!quoted && ch == '(') {
+      ++depth;
+    } else if (!quoted && ch == ')' && --depth == 0) {
+      std::string out(text.substr(open + 1, i - open - 1));
+      while (!out.empty() && std::isspace(static_cast<unsigned char>(out.front())) != 0) {
+        out.erase(out.begin());
+      }
+      while (!out.empty() && std::isspace(static_cast<unsigned char>(out.back())) != 0) {
+        out.pop_back();
+      }
+      return out;
+    }
+  }
+  return {};
+}
+
 ConstraintFacts constraint_facts(const sql::Constraint& c, const std::string& table,
-                                 const std::vector<std::string>& columns) {
+                                 const std::vector<std::string>& columns,
+                                 std::string_view text = {}) {
   ConstraintFacts out;
   out.columns = c.columns.empty() ? columns : c.columns;
   std::string suffix;
@@ -56,6 +99,7 @@ ConstraintFacts constraint_facts(const sql::Constraint& c, const std::string& ta
   case sql::ConstraintKind::Check:
     out.kind = "check";
     suffix = "check";
+    out.sqltext = check_text(text, c.location);
     break;
   case sql::ConstraintKind::Exclusion:
     out.kind = "exclude";
@@ -77,7 +121,7 @@ void replace_column(std::vector<std::string>& columns, const std::string& from,
 
 class Learner {
 public:
-  explicit Learner(SchemaFacts& facts) : m_facts(facts) {}
+  Learner(SchemaFacts& facts, std::string_view text) : m_facts(facts), m_text(text) {}
 
   void statement(const sql::Statement& s) {
     if (const auto* t = s.as<sql::CreateTable>()) {
@@ -143,7 +187,7 @@ private:
 
   void add_column_constraints(TableFacts& t, const sql::ColumnDef& c) {
     for (const auto& k : c.constraints) {
-      t.constraints.push_back(constraint_facts(k, t.name, {c.name}));
+      t.constraints.push_back(constraint_facts(k, t.name, {c.name}, m_text));
     }
     if (c.primary_key &&
         std::none_of(c.constraints.begin(), c.constraints.end(), [](const sql::Constraint& k) {
@@ -151,7 +195,7 @@ private:
         })) {
       sql::Constraint pk;
       pk.kind = sql::ConstraintKind::PrimaryKey;
-      t.constraints.push_back(constraint_facts(pk, t.name, {c.name}));
+      t.constraints.push_back(constraint_facts(pk, t.name, {c.name}, m_text));
     }
   }
 
@@ -165,7 +209,7 @@ private:
       add_column_constraints(t, c);
     }
     for (const auto& k : ct.constraints) {
-      t.constraints.push_back(constraint_facts(k, t.name, {}));
+      t.constraints.push_back(constraint_facts(k, t.name, {}, m_text));
       if (k.kind == sql::ConstraintKind::PrimaryKey) {
         for (auto& col : t.columns) {
           if (std::find(k.columns.begin(), k.columns.end(), col.name) != k.columns.end()) {
@@ -227,7 +271,7 @@ private:
         break;
       case sql::AlterKind::AddConstraint:
         if (cmd.constraint) {
-          t->constraints.push_back(constraint_facts(*cmd.constraint, t->name, {}));
+          t->constraints.push_back(constraint_facts(*cmd.constraint, t->name, {}, m_text));
         }
         break;
       case sql::AlterKind::DropConstraint:
@@ -309,6 +353,7 @@ private:
   }
 
   SchemaFacts& m_facts;
+  std::string_view m_text; // the script's text, for the expressions of CHECK constraints
 };
 
 } // namespace
@@ -340,7 +385,7 @@ void answer_schema_questions(const std::vector<const Revision*>& order,
       m.findings.insert(m.findings.end(), up.findings.begin(), up.findings.end());
     }
     if (m.upgrade) {
-      learn(facts, sql::parse(m.upgrade->sql));
+      learn(facts, sql::parse(m.upgrade->sql), m.upgrade->sql);
     }
     if (asked[i]) {
       Translation down = translate(*order[i], core::Phase::Downgrade, &facts, naming);
@@ -353,8 +398,8 @@ void answer_schema_questions(const std::vector<const Revision*>& order,
   }
 }
 
-void learn(SchemaFacts& facts, const sql::ParsedScript& script) {
-  Learner learner(facts);
+void learn(SchemaFacts& facts, const sql::ParsedScript& script, std::string_view text) {
+  Learner learner(facts, text);
   for (const auto& s : script.statements) {
     learner.statement(s);
   }

@@ -8,8 +8,9 @@ namespace miglint::alembic {
 // Updates `facts` with what one parsed script does to the schema (CREATE/ALTER/DROP TABLE,
 // CREATE/DROP INDEX, renames, CREATE/DROP TYPE ... AS ENUM), the way PostgreSQL names what is
 // left unnamed (`<table>_pkey`, `<table>_<column>_key`, `_fkey`, `_check`). Statements it does
-// not model leave the facts as they were.
-void learn(SchemaFacts& facts, const sql::ParsedScript& script);
+// not model leave the facts as they were. `text`, the script's text when at hand, gives the
+// expressions of CHECK constraints as written (ConstraintFacts::sqltext).
+void learn(SchemaFacts& facts, const sql::ParsedScript& script, std::string_view text = {});
 
 // Translates again, in upgrade order, the revisions whose code asked what the database holds
 // (`asked[i]`, from a first translation without facts): each with the facts the upgrades before

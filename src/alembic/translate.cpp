@@ -1,8 +1,10 @@
 #include "alembic/translate.hpp"
 
+#include "alembic/catalog_questions.hpp"
 #include "alembic/project_types.hpp"
 #include "alembic/schema_facts.hpp"
 #include "alembic/vocabulary.hpp"
+#include "core/md5.hpp"
 #include "python/eval.hpp"
 #include "sql/parser.hpp"
 
@@ -711,14 +713,42 @@ private:
   ValuePtr execute_sql(const ValuePtr& sql, const python::Args& args, const std::string& how) {
     const python::Span at = args.origin;
     ValuePtr text = sql;
+    std::map<std::string, std::string> params; // literal values of bind parameters
+    auto add_params = [&](const std::vector<python::KeywordValue>& keywords) {
+      for (const auto& k : keywords) {
+        if (!k.name.empty() && k.value && k.value->kind == ValueKind::Str) {
+          params.try_emplace(k.name, k.value->s);
+        }
+      }
+    };
     // sa.text("...").bindparams(...) / .params(...) / .execution_options(...): still the text.
     while (text && text->kind == ValueKind::Construct && text->self &&
            (ends_with(text->name, ".params") || ends_with(text->name, ".bindparams") ||
             ends_with(text->name, ".execution_options") || ends_with(text->name, ".columns"))) {
+      add_params(text->keywords);
       text = text->self;
     }
-    if (text && text->kind == ValueKind::Construct && ends_with(text->name, ".text") &&
-        !text->items.empty() && text->items[0]->kind == ValueKind::Str) {
+    if (const ValuePtr given = args.get(1, "parameters"); given && given->kind == ValueKind::Dict) {
+      for (size_t i = 0; i + 1 < given->items.size(); i += 2) {
+        const auto& k = given->items[i];
+        const auto& v = given->items[i + 1];
+        if (k && v && k->kind == ValueKind::Str && v->kind == ValueKind::Str) {
+          params.try_emplace(k->s, v->s);
+        }
+      }
+    }
+    const bool wrapped = text && text->kind == ValueKind::Construct &&
+                         ends_with(text->name, ".text") && !text->items.empty() &&
+                         text->items[0]->kind == ValueKind::Str;
+    if (wrapped || (text && text->kind == ValueKind::Str)) {
+      // A question to PostgreSQL's catalog ("does this index exist?") is answered from the
+      // schema the history built, and sends nothing miglint lints.
+      const std::string& raw = wrapped ? text->items[0]->s : text->s;
+      if (const std::string relation = catalog_relation(raw); !relation.empty()) {
+        return catalog_rows(raw, relation, params, how, at);
+      }
+    }
+    if (wrapped) {
       text = std::make_shared<Value>(*text->items[0]);
       positional_binds(text->s);
     }
@@ -766,6 +796,66 @@ private:
                            "): miglint does not render it to SQL");
     }
     return object("result", "rows that " + how + " reads from the database", at);
+  }
+
+  // The rows a catalog query returns on the schema the history built (see
+  // catalog_questions.hpp); unknown before the facts are known, or for shapes not answered.
+  ValuePtr catalog_rows(const std::string& sql, const std::string& relation,
+                        const std::map<std::string, std::string>& params, const std::string& how,
+                        python::Span at) {
+    m_asked_schema = true;
+    const SchemaFacts* facts = live_facts();
+    if (facts == nullptr) {
+      return python::make_unknown(
+          "what the database holds before this revision (a query of `" + relation + "`)", at);
+    }
+    auto rows = answer_catalog_query(sql, params, *facts, at);
+    if (!rows) {
+      return python::make_unknown("the rows a query of `" + relation + "` through `" + how +
+                                      "` returns (a query shape miglint does not answer)",
+                                  at);
+    }
+    ValuePtr v = object("catalog_rows", "the rows of a query of " + relation, at);
+    v->attrs["iterable"] = "1";
+    v->items = std::move(*rows);
+    return v;
+  }
+
+  // fetchone() / fetchall() / scalar() / first() / all() / scalars() of answered catalog rows.
+  static ValuePtr catalog_method(const ValuePtr& self, const std::string& name, python::Span at) {
+    const auto& rows = self->items;
+    const bool scalars = self->attrs.contains("scalars");
+    auto first_column = [&](const ValuePtr& row) {
+      if (scalars) {
+        return row;
+      }
+      return row->items.empty() ? python::make_none(at) : row->items[0];
+    };
+    if (name == "fetchone" || name == "first" || name == "one_or_none") {
+      return rows.empty() ? python::make_none(at) : rows[0];
+    }
+    if (name == "fetchall" || name == "all") {
+      return python::make_list(ValueKind::List, rows, at);
+    }
+    if (name == "scalar" || name == "scalar_one_or_none") {
+      return rows.empty() ? python::make_none(at) : first_column(rows[0]);
+    }
+    if ((name == "one" || name == "scalar_one") && rows.size() == 1) {
+      return name == "one" ? rows[0] : first_column(rows[0]);
+    }
+    if (name == "scalars" && !scalars) {
+      ValuePtr v = object("catalog_rows", self->name, at);
+      v->attrs["iterable"] = "1";
+      v->attrs["scalars"] = "1";
+      for (const auto& row : rows) {
+        v->items.push_back(first_column(row));
+      }
+      return v;
+    }
+    if (name == "close") {
+      return python::make_none(at);
+    }
+    return python::make_unknown("`" + name + "()` of " + self->name, at);
   }
 
   static bool is_enum_construct(const Value& v) {
@@ -934,6 +1024,9 @@ private:
       return name == "get_backend_name" ? python::make_str("postgresql", at)
                                         : object("dialect", "the dialect", at);
     }
+    if (kind == "catalog_rows") {
+      return catalog_method(self, name, at);
+    }
     if (kind == "result") {
       return python::make_unknown(self->name, at);
     }
@@ -1016,6 +1109,20 @@ private:
     return nullptr;
   }
 
+  struct Batch {
+    std::string table;
+    std::string schema;
+    std::string alias;
+    std::string id; // the batch_op object of its `with` block carries it (attrs["batch"])
+    // recreate="always" on a table the history built: where the block's statements begin, and
+    // the table before them.
+    bool recreate = false;
+    size_t sql_start = 0;
+    size_t segments_start = 0;
+    TableFacts before;
+    python::Span at;
+  };
+
   ValuePtr enter(const ValuePtr& ctx, python::Span at) override {
     const std::string kind = kind_of(*ctx);
     if (kind == "autocommit_block") {
@@ -1032,10 +1139,27 @@ private:
       batch.schema = ctx->attrs.at("schema");
       batch.alias = "batch";
       if (ctx->attrs.at("recreate") == "always") {
-        unanalyzable(at, "batch_alter_table(recreate=\"always\") copies `" + batch.table +
-                             "` into a new table and swaps it in (the whole table is rewritten "
-                             "under an ACCESS EXCLUSIVE lock); the statements below are read "
-                             "as plain ALTER TABLE");
+        // Rendered as the copy-and-swap it is once the block ends, from the table the history
+        // built: the block's statements are captured to learn the new shape, then replaced.
+        m_asked_schema = true;
+        const SchemaFacts* facts = live_facts();
+        const auto it = facts != nullptr ? facts->tables.find(facts_key(batch.schema, batch.table))
+                                         : decltype(facts->tables.end()){};
+        if (facts != nullptr && it != facts->tables.end() && m_probing == 0) {
+          end_line();
+          batch.recreate = true;
+          batch.before = it->second;
+          batch.sql_start = m_sql.size();
+          batch.segments_start = m_segments.size();
+          batch.at = at;
+        } else if (m_probing == 0) {
+          unanalyzable(at, "batch_alter_table(recreate=\"always\") copies `" + batch.table +
+                               "` into a new table and swaps it in (the whole table is "
+                               "rewritten under an ACCESS EXCLUSIVE lock); the history has not "
+                               "built `" +
+                               batch.table +
+                               "`, so the statements below are read as plain ALTER TABLE");
+        }
       }
       batch.id = std::to_string(++m_batch_count);
       m_batches.push_back(batch);
@@ -1056,8 +1180,185 @@ private:
       emit("BEGIN", at);
       end_line();
     } else if (kind == "batch" && !m_batches.empty()) {
+      const Batch batch = m_batches.back();
       m_batches.pop_back();
+      if (batch.recreate) {
+        recreate_table(batch);
+      }
     }
+  }
+
+  // Alembic's batch "move and copy" on PostgreSQL (alembic/operations/batch.py, ApplyBatchImpl
+  // with PostgresqlImpl.prep_table_for_batch): the old table's named constraints dropped (their
+  // names are reused), CREATE TABLE _alembic_tmp_<t> with the columns and constraints the block
+  // leaves, INSERT ... SELECT of the columns that were there before, DROP TABLE, RENAME, then
+  // the indexes. The block's own statements (captured since it began) give the new shape.
+  void recreate_table(const Batch& b) {
+    const std::string captured = m_sql.substr(b.sql_start);
+    const sql::ParsedScript parsed = sql::parse(captured);
+    SchemaFacts scratch;
+    const std::string key = facts_key(b.schema, b.table);
+    scratch.tables[key] = b.before;
+    learn(scratch, parsed, captured);
+    const auto found = scratch.tables.find(key);
+    if (found == scratch.tables.end()) {
+      return; // the block renamed or dropped the table: its statements stay as they are
+    }
+    const TableFacts& after = found->second;
+    std::set<std::string> dropped;              // constraints the block drops itself
+    std::map<std::string, std::string> renamed; // new column name -> the name it had before
+    for (const auto& st : parsed.statements) {
+      if (const auto* a = st.as<sql::AlterTable>()) {
+        for (const auto& cmd : a->cmds) {
+          if (cmd.kind == sql::AlterKind::DropConstraint) {
+            dropped.insert(cmd.name);
+          }
+        }
+      } else if (const auto* r = st.as<sql::Rename>();
+                 r != nullptr && r->kind == sql::ObjectKind::Column) {
+        const auto was = renamed.find(r->old_name);
+        renamed[r->new_name] = was != renamed.end() ? was->second : r->old_name;
+        if (was != renamed.end()) {
+          renamed.erase(was);
+        }
+      }
+    }
+    m_sql.resize(b.sql_start);
+    m_segments.resize(b.segments_start);
+    m_pending_statement = false;
+    if (m_learned > b.sql_start) { // the captured statements were learnt: learn again
+      m_live = *m_schema;
+      m_learned = 0;
+    }
+    const python::Span at = b.at;
+    const std::string target = qualified(b.schema, b.table);
+    const std::string tmp_name = "_alembic_tmp_" + b.table;
+    const std::string tmp = qualified(b.schema, tmp_name);
+    for (const auto& c : b.before.constraints) {
+      if (!c.name.empty() && !dropped.contains(c.name)) {
+        emit("ALTER TABLE " + target + " DROP CONSTRAINT " + ident(c.name), at);
+        end_line();
+      }
+    }
+    std::vector<std::string> body;
+    const ConstraintFacts* pk = nullptr;
+    for (const auto& c : after.constraints) {
+      if (c.kind == "primary_key") {
+        pk = &c;
+      }
+    }
+    const bool single_integer_pk =
+        pk != nullptr && pk->columns.size() == 1 &&
+        std::any_of(after.columns.begin(), after.columns.end(), [&](const ColumnFacts& c) {
+          return c.name == pk->columns[0] &&
+                 (c.type == "integer" || c.type == "bigint" || c.type == "smallint");
+        });
+    std::vector<std::string> insert_cols;
+    std::vector<std::string> select_cols;
+    for (const auto& c : after.columns) {
+      std::string spec = ident(c.name) + " ";
+      const bool serial = single_integer_pk && c.name == pk->columns[0] && c.default_sql &&
+                          c.default_sql->rfind("nextval('", 0) == 0;
+      if (serial) { // SQLAlchemy reflects a serial key as autoincrement: SERIAL again
+        spec += c.type == "bigint" ? "BIGSERIAL" : c.type == "smallint" ? "SMALLSERIAL" : "SERIAL";
+      } else {
+        spec += reflected_type_sql(c.type);
+        if (c.default_sql && *c.default_sql != "DEFAULT") {
+          spec += " DEFAULT " + *c.default_sql;
+        }
+      }
+      if (!c.nullable) {
+        spec += " NOT NULL";
+      }
+      body.push_back(spec);
+      const auto was = renamed.find(c.name);
+      const std::string old_name = was != renamed.end() ? was->second : c.name;
+      const auto before = std::find_if(b.before.columns.begin(), b.before.columns.end(),
+                                       [&](const ColumnFacts& o) { return o.name == old_name; });
+      if (before != b.before.columns.end()) {
+        insert_cols.push_back(ident(c.name));
+        const std::string expr = ident(b.table) + "." + ident(old_name);
+        select_cols.push_back(type_affinity(before->type) == type_affinity(c.type)
+                                  ? expr
+                                  : "CAST(" + expr + " AS " + reflected_type_sql(c.type) + ") AS " +
+                                        ident(c.name));
+      }
+    }
+    auto named_clause = [](const ConstraintFacts& c) {
+      return c.name.empty() ? std::string() : "CONSTRAINT " + ident(c.name) + " ";
+    };
+    auto cols_of = [](const std::vector<std::string>& cols) {
+      std::vector<std::string> out;
+      for (const auto& c : cols) {
+        out.push_back(ident(c));
+      }
+      return join(out);
+    };
+    if (pk != nullptr) {
+      body.push_back(named_clause(*pk) + "PRIMARY KEY (" + cols_of(pk->columns) + ")");
+    }
+    for (const auto& c : after.constraints) {
+      if (c.kind == "unique") {
+        body.push_back(named_clause(c) + "UNIQUE (" + cols_of(c.columns) + ")");
+      } else if (c.kind == "check") {
+        body.push_back(named_clause(c) + "CHECK (" + c.sqltext + ")");
+      } else if (c.kind == "foreign_key") {
+        std::string fk = named_clause(c) + "FOREIGN KEY(" + cols_of(c.columns) + ") REFERENCES " +
+                         qualified(c.ref_schema == "public" ? "" : c.ref_schema, c.ref_table) +
+                         " (" + cols_of(c.ref_columns) + ")";
+        if (!c.ondelete.empty()) {
+          fk += " ON DELETE " + c.ondelete;
+        }
+        if (!c.onupdate.empty()) {
+          fk += " ON UPDATE " + c.onupdate;
+        }
+        body.push_back(fk);
+      }
+    }
+    emit("CREATE TABLE " + tmp + " (\n    " + join(body, ", \n    ") + "\n)", at);
+    end_line();
+    if (!insert_cols.empty()) {
+      emit("INSERT INTO " + tmp + " (" + join(insert_cols) + ") SELECT " + join(select_cols) +
+               " \nFROM " + target,
+           at);
+      end_line();
+    }
+    // The rows were copied above: dropping the old table loses nothing.
+    end_line();
+    m_sql += "-- miglint: ignore drop-table -- batch_alter_table(recreate=\"always\") copied its "
+             "rows into " +
+             tmp_name + "\n";
+    emit("DROP TABLE " + target, at);
+    end_line();
+    emit("ALTER TABLE " + tmp + " RENAME TO " + ident(b.table), at);
+    end_line();
+    for (const auto& ix : after.indexes) {
+      if (std::any_of(after.constraints.begin(), after.constraints.end(),
+                      [&](const ConstraintFacts& c) { return c.name == ix.name; })) {
+        continue; // the index of a constraint comes with it
+      }
+      emit(std::string("CREATE ") + (ix.unique ? "UNIQUE " : "") + "INDEX " + ident(ix.name) +
+               " ON " + target + " (" + cols_of(ix.columns) + ")",
+           at);
+      end_line();
+    }
+  }
+
+  // SQLAlchemy's _type_affinity of a PostgreSQL type: Alembic's batch copy CASTs a column
+  // whose type changes affinity (an integer becoming text), not one that stays within it.
+  static std::string type_affinity(const std::string& type) {
+    const std::string base = type.substr(0, type.find_first_of(" ("));
+    if (base == "varchar" || base == "text" || base == "char" || base == "character" ||
+        base == "citext") {
+      return "string";
+    }
+    if (base == "integer" || base == "bigint" || base == "smallint") {
+      return "integer";
+    }
+    if (base == "timestamp") {
+      return "datetime";
+    }
+    return base;
   }
 
   // --- sa.Table(name, metadata[, autoload_with=bind]): tables as objects -----------------------
@@ -1288,6 +1589,27 @@ private:
                          [](const ValuePtr& c) { return c->attrs.at("primary_key") == "1"; }) == 1;
   }
 
+  // A reflected column's type as SQLAlchemy renders it again: its PostgreSQL types in capitals
+  // (`varchar(36)` -> `VARCHAR(36)`, `timestamp with time zone` -> `TIMESTAMP WITH TIME ZONE`);
+  // other types (enums, domains, anything quoted) as they are named.
+  static std::string reflected_type_sql(const std::string& type) {
+    static const std::set<std::string, std::less<>> builtin = {
+        "bigint", "bigserial", "bit",      "boolean", "bytea",   "char",    "character", "cidr",
+        "citext", "date",      "double",   "float",   "inet",    "integer", "interval",  "json",
+        "jsonb",  "macaddr",   "money",    "numeric", "real",    "serial",  "smallint",  "text",
+        "time",   "timestamp", "tsvector", "uuid",    "varchar", "xml"};
+    const auto end = type.find_first_of(" (");
+    if (!builtin.contains(std::string_view(type).substr(0, end)) ||
+        type.find_first_of("\"'") != std::string::npos) {
+      return type;
+    }
+    std::string out = type;
+    for (auto& ch : out) {
+      ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+    }
+    return out;
+  }
+
   // CREATE TABLE for a Table object, the way SQLAlchemy renders a copied table. Server defaults
   // of reflected columns are not known as text: said once.
   std::string create_table_sql(const Value& table, const std::string& target, python::Span at) {
@@ -1295,7 +1617,7 @@ private:
     std::vector<std::string> pk;
     bool defaults = false;
     for (const auto& c : table.items) {
-      std::string spec = ident(c->attrs.at("name")) + " " + c->attrs.at("type");
+      std::string spec = ident(c->attrs.at("name")) + " " + reflected_type_sql(c->attrs.at("type"));
       if (c->attrs.at("nullable") == "0") {
         spec += " NOT NULL";
       }
@@ -1407,7 +1729,8 @@ private:
       return nullptr;
     }
     if (m_learned < m_sql.size()) {
-      learn(m_live, sql::parse(std::string_view(m_sql).substr(m_learned)));
+      const std::string_view text = std::string_view(m_sql).substr(m_learned);
+      learn(m_live, sql::parse(text), text);
       m_learned = m_sql.size();
     }
     return &m_live;
@@ -1516,7 +1839,11 @@ private:
                            at));
       }
     } else if (name == "get_indexes") {
-      for (const auto& ix : table->indexes) {
+      // SQLAlchemy's PostgreSQL dialect reads indexes and foreign keys ORDER BY their names.
+      std::vector<IndexFacts> indexes = table->indexes;
+      std::stable_sort(indexes.begin(), indexes.end(),
+                       [](const IndexFacts& a, const IndexFacts& b) { return a.name < b.name; });
+      for (const auto& ix : indexes) {
         out.push_back(dict({{"name", python::make_str(ix.name, at)},
                             {"column_names", str_list(ix.columns, at)},
                             {"unique", python::make_bool(ix.unique, at)}},
@@ -1527,7 +1854,13 @@ private:
       const std::string want = name == "get_unique_constraints" ? "unique"
                                : name == "get_foreign_keys"     ? "foreign_key"
                                                                 : "check";
-      for (const auto& c : table->constraints) {
+      std::vector<ConstraintFacts> constraints = table->constraints;
+      if (want == "foreign_key") {
+        std::stable_sort(
+            constraints.begin(), constraints.end(),
+            [](const ConstraintFacts& a, const ConstraintFacts& b) { return a.name < b.name; });
+      }
+      for (const auto& c : constraints) {
         if (c.kind != want) {
           continue;
         }
@@ -2199,6 +2532,12 @@ private:
       }
       i = close + 2;
     }
+    // Longer than PostgreSQL's 63-byte identifiers (NAMEDATALEN - 1): SQLAlchemy keeps 55 bytes
+    // and appends "_" and the last four hex digits of the full name's MD5.
+    constexpr size_t k_max_identifier = 63;
+    if (out.size() > k_max_identifier) {
+      out = out.substr(0, k_max_identifier - 8) + "_" + core::md5_hex(out).substr(28);
+    }
     return out;
   }
 
@@ -2259,13 +2598,6 @@ private:
   }
 
   // --- operations --------------------------------------------------------------------------------
-
-  struct Batch {
-    std::string table;
-    std::string schema;
-    std::string alias;
-    std::string id; // the batch_op object of its `with` block carries it (attrs["batch"])
-  };
 
   // For batch_op.* calls the table is implicit: positional arguments shift by one.
   std::string table_arg(const Expr& call, bool batch, size_t index,
@@ -2467,14 +2799,16 @@ private:
                      columns_sql(pk_cols));
     }
     body.insert(body.end(), explicit_constraints.begin(), explicit_constraints.end());
+    // Column by column, in the order SQLAlchemy creates them when the column joins the table:
+    // its unique=True constraint, then the constraint of its ForeignKey (made after the attach).
     for (auto& col : cols) {
-      for (auto& fk : col.foreign_keys) {
-        fk.name = convention_name("fk", fk.name_expr, table, fk.columns, fk.ref_table).value_or("");
-        body.push_back(fk.clause());
-      }
       if (col.unique && !col.index) {
         body.push_back(named(convention_name("uq", nullptr, table, {col.name})) + "UNIQUE (" +
                        ident(col.name) + ")");
+      }
+      for (auto& fk : col.foreign_keys) {
+        fk.name = convention_name("fk", fk.name_expr, table, fk.columns, fk.ref_table).value_or("");
+        body.push_back(fk.clause());
       }
     }
     emit("CREATE TABLE " + target + " (\n    " + join(body, ", \n    ") + "\n)", at);
