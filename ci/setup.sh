@@ -11,7 +11,7 @@ profile="${1:-all}"
 packages=(
   # build
   build-essential cmake ninja-build pkg-config git
-  libpg-query-dev libprotobuf-c-dev libsimdjson-dev libpqxx-dev nlohmann-json3-dev libcli11-dev
+  libpg-query-dev libprotobuf-c-dev libsimdjson-dev libpqxx-dev libssl-dev nlohmann-json3-dev libcli11-dev
   libtomlplusplus-dev
 )
 if [ "$profile" = "all" ]; then

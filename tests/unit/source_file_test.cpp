@@ -1,3 +1,4 @@
+#include "core/md5.hpp"
 #include "core/source_file.hpp"
 #include "source/migration.hpp"
 
@@ -5,6 +6,15 @@
 
 namespace miglint {
 namespace {
+
+// RFC 1321's test suite (A.5), as SQLAlchemy's shortened names need it bit for bit.
+TEST(Md5, Rfc1321Vectors) {
+  EXPECT_EQ(core::md5_hex(""), "d41d8cd98f00b204e9800998ecf8427e");
+  EXPECT_EQ(core::md5_hex("abc"), "900150983cd24fb0d6963f7d28e17f72");
+  EXPECT_EQ(core::md5_hex("12345678901234567890123456789012345678901234567890123456789012345678901"
+                          "234567890"),
+            "57edf4a22be3c955ac49da2e2107b67a");
+}
 
 TEST(SourceFile, LinesAndColumnsAreOneBased) {
   core::SourceFile f("a.sql", "ab\ncd\n");
