@@ -35,13 +35,13 @@ echo "DROP TABLE orders;" > "$out/m/001_orders.down.sql"
 statements=(
   "ALTER TABLE orders ALTER COLUMN account_id TYPE bigint"
   "CREATE INDEX orders_note ON orders (note)"
-  "ALTER TABLE orders ADD CONSTRAINT orders_account CHECK (account_id > 0)"
+  "ALTER TABLE orders ADD CONSTRAINT orders_id CHECK (account_id IS NOT NULL)"
   "CREATE UNIQUE INDEX orders_id_account ON orders (id, account_id)"
 )
 downs=(
   "ALTER TABLE orders ALTER COLUMN account_id TYPE int"
   "DROP INDEX orders_note"
-  "ALTER TABLE orders DROP CONSTRAINT orders_account"
+  "ALTER TABLE orders DROP CONSTRAINT orders_id"
   "DROP INDEX orders_id_account"
 )
 for i in "${!statements[@]}"; do
@@ -51,34 +51,48 @@ for i in "${!statements[@]}"; do
 done
 
 # The real time of each statement on the production table (rolled back), three times.
-echo
-echo "real time at $rows rows (ms, three runs):"
 for i in "${!statements[@]}"; do
-  times=$(psql -c '\timing on' -c "BEGIN" -c "${statements[$i]}" -c "ROLLBACK" \
+  psql -c '\timing on' -c "BEGIN" -c "${statements[$i]}" -c "ROLLBACK" \
     -c "BEGIN" -c "${statements[$i]}" -c "ROLLBACK" -c "BEGIN" -c "${statements[$i]}" -c "ROLLBACK" |
-    sed -n 's/^Time: \([0-9.]*\) ms.*/\1/p' | awk 'NR % 3 == 2' | tr '\n' ' ')
-  echo "  $((i + 2)): $times  ${statements[$i]}"
+    sed -n 's/^Time: \([0-9.]*\) ms.*/\1/p' | awk 'NR % 3 == 2' | tr '\n' ' ' > "$out/real-$((i + 2))"
 done
 
 # The estimates, from 300 and from 10,000 seeded rows, three runs each.
 for seeded in 300 10000; do
-  echo
-  echo "estimates from $seeded seeded rows (held ms in the round-trip -> estimated ms at $rows rows):"
   for run in 1 2 3; do
     MIGLINT_STATS_URL="postgresql:///postgres?host=$pgdir&user=postgres" \
       "$miglint" check --with-data="$seeded" --format json --fail-on never "$out/m" \
       > "$out/run-$seeded-$run.json" 2>/dev/null
-    /usr/bin/python3 - "$out/run-$seeded-$run.json" <<'PY'
-import json, sys
-seen = set()
-for f in json.load(open(sys.argv[1]))["findings"]:
-    o = f.get("observed") or {}
-    e = o.get("estimate")
-    if not e or "none" in e or f["migration"] in seen:
-        continue
-    seen.add(f["migration"])
-    print(f"  {f['migration']}: {o['held_ms']} -> {e['held_ms']:.0f}  ({f['rule']}; grows: {o['grows']})")
-PY
   done
 done
+printf '%s\n' "${statements[@]}" > "$out/statements"
+/usr/bin/python3 - "$out" "$rows" <<'PY'
+import glob, json, statistics, sys
+out, rows = sys.argv[1], int(sys.argv[2])
+statements = open(f"{out}/statements").read().splitlines()
+print(f"| statement | real at {rows:,} rows (median of 3) | from 300 rows: held -> estimate | "
+      "from 10,000 rows: held -> estimate |")
+print("|---|---|---|---|")
+for i, sql in enumerate(statements):
+    migration = f"{i + 2:03d}"
+    real = statistics.median(float(t) for t in open(f"{out}/real-{i + 2}").read().split())
+    cells = []
+    for seeded in (300, 10000):
+        held, est = [], []
+        for path in sorted(glob.glob(f"{out}/run-{seeded}-*.json")):
+            for f in json.load(open(path))["findings"]:
+                o = f.get("observed") or {}
+                e = o.get("estimate")
+                if f["migration"] == migration and e and "none" not in e:
+                    held.append(o["held_ms"])
+                    est.append(e["held_ms"])
+                    break
+        if not est:
+            cells.append("no estimate")
+            continue
+        m = statistics.median(est)
+        cells.append(f"{statistics.median(held):.1f} ms -> {m / 1000:.2f} s ({m / real:.1f}x; "
+                     f"{min(est) / real:.1f}-{max(est) / real:.1f}x)")
+    print(f"| `{sql}` | {real / 1000:.2f} s | {cells[0]} | {cells[1]} |")
+PY
 uptime

@@ -175,8 +175,13 @@ std::optional<core::Estimate> estimate_of(const core::Observed& o,
   return best;
 }
 
+// Below this many seeded rows the statement's fixed cost outweighs its work on the rows, and
+// scaling both errs high: 1.2 to 30 times the real time from 300 rows, 0.3 to 3.3 times from
+// 10,000 (bench/README.md, "Lock times at production size").
+constexpr double k_few_rows = 5000;
+
 // "; held ≈ 4.1 s at production size (≈2,000,000 rows in public.orders against 300 in the
-// round-trip, scaled linearly)"
+// round-trip, scaled linearly; from so few rows it errs high)"
 std::string describe(const core::Estimate& e, bool locked) {
   if (!e.none.empty()) {
     return "; no estimate at production size: " + e.none;
@@ -188,7 +193,8 @@ std::string describe(const core::Estimate& e, bool locked) {
   }
   return std::string("; ") + (held ? "held" : "takes") + " ≈ " + core::rough_duration(ms) +
          " at production size (≈" + thousands(e.production_rows) + " rows in " + e.relation +
-         " against " + thousands(e.seeded_rows) + " in the round-trip, scaled linearly)";
+         " against " + thousands(e.seeded_rows) + " in the round-trip, scaled linearly" +
+         (e.seeded_rows < k_few_rows ? "; from so few rows it errs high" : "") + ")";
 }
 
 } // namespace

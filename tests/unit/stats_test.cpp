@@ -263,10 +263,14 @@ TEST_F(Stats, ScalesObservedTimesToProductionRows) {
            observed(
                {{"public.lookup", "SHARE ROW EXCLUSIVE"}, {"public.orders", "SHARE ROW EXCLUSIVE"}},
                {{"public.lookup", 200}, {"public.orders", 200}}, "VALIDATE CONSTRAINT", 4, 5)),
+      // 8 (below): 10,000 seeded rows, enough that the fixed cost no longer dominates.
       // 7: not a rule about locks: estimated, never raised.
       with(finding("data-loss-observed", "ALTER TABLE orders ALTER COLUMN note TYPE varchar(5)"),
            observed({{"public.orders", "ACCESS EXCLUSIVE"}}, {{"public.orders", 200}}, "a rewrite",
                     2, 3)),
+      with(finding("create-index-non-concurrent", index),
+           observed({{"public.orders", "SHARE"}}, {{"public.orders", 10000}}, "CREATE INDEX", 30,
+                    40)),
   };
   Options o;
   o.url = reader_url();
@@ -274,7 +278,7 @@ TEST_F(Stats, ScalesObservedTimesToProductionRows) {
   std::vector<core::Finding> unraised = findings;
   const Outcome out = enrich(findings, o);
   EXPECT_EQ(out.error, "");
-  EXPECT_EQ(out.estimated, 4u);
+  EXPECT_EQ(out.estimated, 5u);
   EXPECT_EQ(out.raised, 2u);
 
   const auto& e = findings[0].observed->estimate;
@@ -288,7 +292,7 @@ TEST_F(Stats, ScalesObservedTimesToProductionRows) {
   EXPECT_TRUE(std::regex_search(findings[0].message,
                                 std::regex("; held ≈ 3[0-9]{2} ms at production size \\(≈[0-9,]+ "
                                            "rows in public\\.orders against 200 in the round-trip, "
-                                           "scaled linearly\\)")))
+                                           "scaled linearly; from so few rows it errs high\\)")))
       << findings[0].message;
   // ≈300 ms reaches a threshold of 100 ms under a lock that blocks writes: an error.
   EXPECT_EQ(findings[0].severity, core::Severity::Error);
@@ -328,6 +332,15 @@ TEST_F(Stats, ScalesObservedTimesToProductionRows) {
   ASSERT_TRUE(findings[7].observed->estimate.has_value());
   EXPECT_EQ(findings[7].severity, core::Severity::Warning)
       << "data-loss-observed is not tagged locks";
+
+  ASSERT_TRUE(findings[8].observed->estimate.has_value());
+  EXPECT_NEAR(findings[8].observed->estimate->held_ms, 80, 1);
+  EXPECT_EQ(findings[8].severity, core::Severity::Warning) << "≈80 ms is under 100 ms";
+  EXPECT_TRUE(std::regex_search(findings[8].message,
+                                std::regex("; held ≈ 8[0-9] ms at production size \\(≈[0-9,]+ "
+                                           "rows in public\\.orders against 10,000 in the "
+                                           "round-trip, scaled linearly\\)$")))
+      << findings[8].message;
 
   // Without a threshold, or under one the estimate does not reach, nothing is raised.
   std::vector<core::Finding> again = unraised;
