@@ -626,8 +626,8 @@ private:
           const TableValues* t = m_values.table(rel);
           const bool listed = std::any_of(observed.rows.begin(), observed.rows.end(),
                                           [&](const auto& seen) { return seen.first == rel; });
-          if (t != nullptr && !listed) {
-            observed.rows.emplace_back(rel, t->rows);
+          if (!listed) { // 0: none counted (the table had none, or the migration names it not)
+            observed.rows.emplace_back(rel, t != nullptr ? t->rows : 0);
           }
         };
         for (const auto& [rel, h] : strongest) {

@@ -358,17 +358,23 @@ TEST_F(Stats, ScalesObservedTimesToProductionRows) {
 // through the binary: messages, JSON, SARIF (valid for GitHub) and the job summary.
 TEST_F(Stats, RoundTripWithDataEstimatesAtProductionSize) {
   test::TempDir dir;
-  dir.write("m/001_init.up.sql", "CREATE TABLE orders (id bigint PRIMARY KEY, note text);\n"
-                                 "CREATE INDEX orders_note_idx ON orders (note);\n"
-                                 "CREATE TABLE customers (id int PRIMARY KEY, name text);\n");
-  dir.write("m/001_init.down.sql", "DROP TABLE customers;\nDROP TABLE orders;\n");
+  dir.write("m/001_init.up.sql",
+            "CREATE TABLE orders (id bigint PRIMARY KEY, note text);\n"
+            "CREATE INDEX orders_note_idx ON orders (note);\n"
+            "CREATE TABLE customers (id int PRIMARY KEY, name text);\n"
+            "CREATE TABLE lookup (code text PRIMARY KEY CHECK (code ~ '^[A-Z]+$'));\n");
+  dir.write("m/001_init.down.sql",
+            "DROP TABLE lookup;\nDROP TABLE customers;\nDROP TABLE orders;\n");
   dir.write("m/002_change.up.sql", "SET lock_timeout = '1s';\n"
                                    "CREATE INDEX orders_note2_idx ON orders (note, id);\n"
                                    "DROP INDEX orders_note_idx;\n"
-                                   "ALTER TABLE customers ALTER COLUMN id TYPE bigint;\n");
+                                   "ALTER TABLE customers ALTER COLUMN id TYPE bigint;\n"
+                                   "ALTER TABLE lookup ADD COLUMN t uuid DEFAULT "
+                                   "gen_random_uuid();\n");
   dir.write("m/002_change.down.sql", "CREATE INDEX orders_note_idx ON orders (note);\n"
                                      "DROP INDEX orders_note2_idx;\n"
-                                     "ALTER TABLE customers ALTER COLUMN id TYPE int;\n");
+                                     "ALTER TABLE customers ALTER COLUMN id TYPE int;\n"
+                                     "ALTER TABLE lookup DROP COLUMN t;\n");
   // The threshold from the configuration; the URL from the environment, as the GitHub Action
   // passes it.
   dir.write("miglint.toml", "[round-trip]\nestimated-lock-error = \"0\"\n");
@@ -436,6 +442,16 @@ TEST_F(Stats, RoundTripWithDataEstimatesAtProductionSize) {
                 "server"),
             std::string::npos)
       << type["message"];
+
+  // lookup is on the statistics server, but no generated row passes its CHECK: no rows to scale.
+  const auto empty = only("add-column-volatile-default");
+  ASSERT_TRUE(empty.contains("observed")) << empty.dump();
+  EXPECT_EQ(empty["observed"]["rows"]["public.lookup"], 0) << empty.dump();
+  EXPECT_NE(empty["message"].get<std::string>().find(
+                "; no estimate at production size: the round-trip counted no rows of "
+                "`public.lookup`"),
+            std::string::npos)
+      << empty["message"];
 
   // SARIF: the same data in the result's properties, and still valid for GitHub.
   std::ifstream sarif_in(dir.path() / "out.sarif");
