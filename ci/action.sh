@@ -11,8 +11,9 @@
 #                        with miglint's code (1 when findings reach fail-on)
 #
 # Inputs of `run`: MIGLINT_PATHS (whitespace-separated), MIGLINT_ROUND_TRIP (true/false),
-# MIGLINT_DATABASE_URL, MIGLINT_PG_VERSION, MIGLINT_FAIL_ON, MIGLINT_CONFIG, MIGLINT_DIFF_BASE,
-# MIGLINT_SARIF_FILE, MIGLINT_PYTHON.
+# MIGLINT_WITH_DATA (true/false/ROWS), MIGLINT_DATABASE_URL, MIGLINT_PG_VERSION, MIGLINT_FAIL_ON,
+# MIGLINT_CONFIG, MIGLINT_DIFF_BASE, MIGLINT_SARIF_FILE, MIGLINT_PYTHON, and MIGLINT_STATS_URL
+# (a secret: miglint reads it from its environment; it never goes on the command line).
 set -euo pipefail
 
 action_path="${GITHUB_ACTION_PATH:-$(cd "$(dirname "$0")/.." && pwd)}"
@@ -66,6 +67,17 @@ run() {
     false) ;;
     *) echo "::error title=miglint::round-trip must be true or false, not ${MIGLINT_ROUND_TRIP}"; exit 2 ;;
   esac
+  case "${MIGLINT_WITH_DATA:-}" in
+    "" | false) ;;
+    true) args+=(--with-data) ;;
+    *[!0-9]*) echo "::error title=miglint::with-data must be true, false or a number of rows, not ${MIGLINT_WITH_DATA}"; exit 2 ;;
+    *) args+=("--with-data=$MIGLINT_WITH_DATA") ;;
+  esac
+  # The statistics URL holds a password: miglint reads MIGLINT_STATS_URL itself (--stats-url's
+  # environment variable), so it stays out of the command line, which other processes can read.
+  if [ -z "${MIGLINT_STATS_URL:-}" ]; then
+    unset MIGLINT_STATS_URL
+  fi
   if [ -n "${MIGLINT_DATABASE_URL:-}" ]; then
     args+=(--postgres url --database-url "$MIGLINT_DATABASE_URL")
   fi

@@ -337,6 +337,12 @@ Outcome run(const Options& o) {
       if (sized.lowered > 0) {
         log << "; " << sized.lowered << " lowered to info on small tables";
       }
+      if (sized.estimated > 0) {
+        log << "; " << sized.estimated << " estimated at production size";
+      }
+      if (sized.raised > 0) {
+        log << "; " << sized.raised << " raised to error by the estimated-lock-error threshold";
+      }
       log << '\n';
     }
   }

@@ -42,6 +42,7 @@ struct CheckCommand {
   std::vector<std::string> exclude;       // globs, relative to the current directory
   std::string statement_timeout = "5min"; // the round-trip's, a duration (parse_duration)
   std::string lock_held_threshold = "1s"; // dangerous-lock-observed, a duration
+  std::string estimated_lock_error;       // a duration; "" = never (stats::Options)
   std::string config; // configuration file ("" = the nearest miglint.toml or pyproject.toml)
   bool no_config = false;
 };
@@ -97,6 +98,9 @@ void apply_config(const Config& c, const CLI::App& cmd, CheckCommand& o) {
   }
   if (c.lock_held_threshold && unset("--lock-held-threshold")) {
     o.lock_held_threshold = *c.lock_held_threshold;
+  }
+  if (c.estimated_lock_error && unset("--estimated-lock-error")) {
+    o.estimated_lock_error = *c.estimated_lock_error;
   }
   if (c.stats_url && unset("--stats-url")) {
     run.stats.url = *c.stats_url;
@@ -207,6 +211,10 @@ int run_check(CheckCommand& o) {
   }
   run.round_trip.statement_timeout = *parse_duration(o.statement_timeout); // checked by CLI11
   run.round_trip.lock_held_threshold = *parse_duration(o.lock_held_threshold);
+  if (!o.estimated_lock_error.empty()) {
+    run.stats.estimated_lock_error_ms =
+        static_cast<double>(parse_duration(o.estimated_lock_error)->count());
+  }
   run.log = &std::cerr;
   run.log_is_terminal = isatty(STDERR_FILENO) != 0;
   const check::Outcome outcome = check::run(run);
@@ -366,6 +374,15 @@ int run(int argc, char** argv) {
       ->envname("MIGLINT_STATS_URL");
   check_cmd->add_option("--small-table-rows", run_options.stats.small_table_rows,
                         "With --stats-url: lock findings on tables under N rows become info");
+  check_cmd
+      ->add_option("--estimated-lock-error", check.estimated_lock_error,
+                   "With --with-data and --stats-url: a blocking lock estimated to be held this "
+                   "long at production size makes its finding an error")
+      ->check(CLI::Validator(
+          [](const std::string& v) {
+            return parse_duration(v) ? std::string() : "a duration such as 500ms or 2s, not " + v;
+          },
+          "DURATION"));
   check_cmd->add_option("--from", round_trip.from,
                         "Apply migrations before this id without stepping them");
   check_cmd->add_option("--config", check.config,

@@ -204,6 +204,15 @@ private:
                                 *m_out.config.lock_held_threshold + "`");
           m_out.config.lock_held_threshold.reset();
         }
+      } else if (key == "estimated-lock-error") {
+        m_out.config.estimated_lock_error = string(v, key);
+        if (m_out.config.estimated_lock_error &&
+            !parse_duration(*m_out.config.estimated_lock_error)) {
+          error(v.source(), "`estimated-lock-error` must be a duration such as \"500ms\" or "
+                            "\"2s\", not `" +
+                                *m_out.config.estimated_lock_error + "`");
+          m_out.config.estimated_lock_error.reset();
+        }
       } else if (key == "statement-timeout") {
         m_out.config.statement_timeout = string(v, key);
         if (m_out.config.statement_timeout && !parse_duration(*m_out.config.statement_timeout)) {
@@ -374,6 +383,9 @@ fail-on = "error"
 # stats-url = "postgresql://readonly@replica.internal/app"
 # Lock and rewrite findings whose every table has fewer rows (on the statistics server) become info.
 # small-table-rows = 10000
+# With with-data and stats-url: a lock that blocks writes, held this long once the round-trip's
+# time is scaled to the table's production rows, makes its finding an error.
+# estimated-lock-error = "2s"
 # Directories of PostgreSQL server binaries (initdb, postgres); the round-trip runs on the one
 # whose major is pg-version (default: PATH, pg_config --bindir, /usr/lib/postgresql/*/bin).
 # pg-bin = ["/usr/lib/postgresql/14/bin", "/usr/lib/postgresql/16/bin"]

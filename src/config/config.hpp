@@ -39,6 +39,9 @@ struct Config {
   std::optional<std::string> lock_held_threshold; // [round-trip] a duration (parse_duration)
   std::optional<std::string> stats_url;           // [round-trip] read-only production statistics
   std::optional<int64_t> small_table_rows;        // [round-trip] lock findings below it: info
+  // [round-trip] a duration: lock findings estimated to hold a blocking lock this long at
+  // production size (with-data and stats-url) become errors.
+  std::optional<std::string> estimated_lock_error;
   std::optional<std::vector<std::string>> pg_bin; // [round-trip] server binary directories
   std::optional<size_t> with_data; // [round-trip] with-data = true (300 rows) | false | ROWS
 };

@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace miglint::core {
@@ -48,11 +49,36 @@ struct ObservedLock {
   std::string relation; // schema.name of a table that existed before the migration
   std::string mode;     // "ACCESS EXCLUSIVE": the strongest its transaction held on it
 };
+// An observation scaled to the production size of a table (`--with-data` with `--stats-url`,
+// stats/stats.hpp): the measured time per seeded row times the table's production rows, on the
+// assumption that the statement's work is linear in the rows (a rewrite, a scan; an index build is
+// n log n, so more). The fixed cost of the statement is scaled too: with few seeded rows the
+// estimate errs high (bench/README.md). Empty `none` with the figures, or `none` saying why there
+// is no estimate.
+struct Estimate {
+  std::string relation;    // the table whose rows drive the statement's time (schema.name)
+  double seeded_rows = -1; // rows it had in the round-trip when the statement ran
+  double production_rows = -1;
+  double duration_ms = -1; // the statement's duration at production size; -1 unknown
+  double held_ms = -1;     // its locks' hold at production size; -1 unknown
+  std::string none;        // "`public.orders` is not on the statistics server", "the round-trip
+                           // counted no rows of `public.orders`", ...
+};
+
 struct Observed {
   std::vector<ObservedLock> locks;   // one per relation, by name
   std::vector<std::string> rewrites; // tables whose file was replaced (schema.name)
   double duration_ms = -1;           // the statement's wall time (client side); -1 unmeasured
   double held_ms = -1;               // from its start to the end of its transaction; -1 unmeasured
+  // With --with-data: the rows each locked or rewritten table had before the step (schema.name ->
+  // rows), as counted for the tables the migration names; 0 when none were counted.
+  std::vector<std::pair<std::string, uint64_t>> rows;
+  // What makes the statement's time grow with its table's rows, by what PostgreSQL was seen doing
+  // and the effect table (lint/effects.hpp): "a rewrite", or the effect table's statement that
+  // reads every row under the lock ("CREATE INDEX", "SET NOT NULL", "an UPDATE or DELETE of every
+  // row"). Empty: it only changes the catalog, and takes as long on any size (no estimate).
+  std::string grows;
+  std::optional<Estimate> estimate; // at production size (--with-data and --stats-url)
 };
 
 // The one currency of miglint: every stage that sees a problem produces these.

@@ -1,6 +1,9 @@
+#include "core/units.hpp"
 #include "report/reporter.hpp"
 
+#include <algorithm>
 #include <map>
+#include <set>
 #include <sstream>
 
 namespace miglint::report {
@@ -49,6 +52,95 @@ std::string cell(std::string_view s) {
     }
   }
   return out;
+}
+
+// Production sizes (--stats-url): one row per table the findings name, largest first.
+void write_sizes(std::ostream& s, const Report& report, size_t max_rows) {
+  std::map<std::string, const core::RelationSize*> tables;
+  for (const auto& f : report.findings) {
+    for (const auto& size : f.sizes) {
+      tables.emplace(size.relation, &size);
+    }
+  }
+  if (tables.empty()) {
+    return;
+  }
+  std::vector<const core::RelationSize*> order;
+  for (const auto& [name, size] : tables) {
+    order.push_back(size);
+  }
+  std::stable_sort(order.begin(), order.end(),
+                   [](const auto* a, const auto* b) { return a->total_bytes > b->total_bytes; });
+  s << "**Production sizes** of the tables the findings name (statistics server):\n\n"
+    << "| table | rows | size |\n|---|---|---|\n";
+  for (size_t i = 0; i < order.size() && i < max_rows; ++i) {
+    const auto& size = *order[i];
+    s << "| " << cell(size.relation) << " | ";
+    if (!size.exists) {
+      s << "not on the statistics server | |\n";
+      continue;
+    }
+    s << (size.rows < 0 ? std::string("unknown (never analyzed)")
+                        : "≈" + core::thousands(size.rows))
+      << " | " << core::size_text(size.total_bytes) << " |\n";
+  }
+  if (order.size() > max_rows) {
+    s << "\n_" << order.size() - max_rows << " more tables in the SARIF report._\n";
+  }
+  s << '\n';
+}
+
+// Estimated lock and run times at production size (--with-data with --stats-url): one row per
+// statement, the longest first.
+void write_estimates(std::ostream& s, const Report& report, size_t max_rows) {
+  std::vector<const core::Finding*> rows;
+  std::set<std::pair<std::string, uint32_t>> seen; // statements: several findings share one
+  for (const auto& f : report.findings) {
+    if (f.observed && f.observed->estimate &&
+        seen.insert({f.location.path(), f.location.begin}).second) {
+      rows.push_back(&f);
+    }
+  }
+  if (rows.empty()) {
+    return;
+  }
+  auto at_scale = [](const core::Finding* f) {
+    const auto& e = *f->observed->estimate;
+    return e.held_ms >= 0 ? e.held_ms : e.duration_ms;
+  };
+  std::stable_sort(rows.begin(), rows.end(),
+                   [&](const auto* a, const auto* b) { return at_scale(a) > at_scale(b); });
+  s << "**Estimated at production size** (the round-trip's time per seeded row times the "
+       "production rows: linear, so a rough figure):\n\n"
+    << "| where | rule | lock | in the round-trip | at production size |\n|---|---|---|---|---|\n";
+  for (size_t i = 0; i < rows.size() && i < max_rows; ++i) {
+    const core::Finding& f = *rows[i];
+    const core::Observed& o = *f.observed;
+    const core::Estimate& e = *o.estimate;
+    std::string lock;
+    for (const auto& l : o.locks) {
+      lock += (lock.empty() ? "" : ", ") + l.mode + " on " + l.relation;
+    }
+    for (const auto& r : o.rewrites) {
+      lock += (lock.empty() ? "rewrote " : ", rewrote ") + r;
+    }
+    const bool held = !o.locks.empty() && o.held_ms >= 0;
+    s << "| " << cell(f.location.path()) << ':' << f.location.start().line << " | `" << f.rule
+      << "` | " << cell(lock.empty() ? std::string("-") : lock) << " | ";
+    if (!e.none.empty()) {
+      s << (held ? "held " : "took ") << core::rough_duration(held ? o.held_ms : o.duration_ms)
+        << " | no estimate: " << cell(e.none) << " |\n";
+      continue;
+    }
+    s << (held ? "held " : "took ") << core::rough_duration(held ? o.held_ms : o.duration_ms)
+      << " with " << core::thousands(e.seeded_rows) << " rows | ≈ "
+      << core::rough_duration(held ? e.held_ms : e.duration_ms) << " (≈"
+      << core::thousands(e.production_rows) << " rows) |\n";
+  }
+  if (rows.size() > max_rows) {
+    s << "\n_" << rows.size() - max_rows << " more estimates in the SARIF report._\n";
+  }
+  s << '\n';
 }
 
 } // namespace
@@ -112,6 +204,8 @@ void write_summary(std::ostream& out, const Report& report) {
     out << s.str() << "No findings.\n";
     return;
   }
+  write_sizes(s, report, 50);
+  write_estimates(s, report, 50);
   // One table per migration, in order of appearance.
   std::vector<std::string> order;
   std::map<std::string, std::vector<const core::Finding*>> by_migration;

@@ -80,7 +80,10 @@ std::string milliseconds(double ms) {
   return buf;
 }
 
-// {"locks": [{"relation": ..., "mode": ...}], "rewrites": [...], "duration_ms": N, "held_ms": N}
+// {"locks": [{"relation": ..., "mode": ...}], "rewrites": [...], "duration_ms": N, "held_ms": N,
+//  "rows": {"public.orders": 300} (with data), "grows": "a rewrite" | null,
+//  "estimate": {"relation", "rows", "production_rows", "duration_ms", "held_ms"} | {"relation",
+//  "none": why} (with data and statistics)}
 void append_observed(std::string& out, const core::Observed& o) {
   out += "{\"locks\": [";
   for (size_t k = 0; k < o.locks.size(); ++k) {
@@ -100,7 +103,38 @@ void append_observed(std::string& out, const core::Observed& o) {
     append_string(out, o.rewrites[k]);
   }
   out += "], \"duration_ms\": " + milliseconds(o.duration_ms) +
-         ", \"held_ms\": " + milliseconds(o.held_ms) + "}";
+         ", \"held_ms\": " + milliseconds(o.held_ms);
+  if (!o.rows.empty()) { // --with-data: the rows each table had
+    out += ", \"rows\": {";
+    for (size_t k = 0; k < o.rows.size(); ++k) {
+      out += k == 0 ? "" : ", ";
+      append_string(out, o.rows[k].first);
+      out += ": " + std::to_string(o.rows[k].second);
+    }
+    out += "}";
+  }
+  out += ", \"grows\": ";
+  if (o.grows.empty()) {
+    out += "null";
+  } else {
+    append_string(out, o.grows);
+  }
+  if (o.estimate) { // --with-data and --stats-url: at production size
+    const auto& e = *o.estimate;
+    out += ", \"estimate\": {\"relation\": ";
+    append_string(out, e.relation);
+    if (!e.none.empty()) {
+      out += ", \"none\": ";
+      append_string(out, e.none);
+    } else {
+      out += ", \"rows\": " + std::to_string(static_cast<long long>(e.seeded_rows)) +
+             ", \"production_rows\": " + std::to_string(static_cast<long long>(e.production_rows)) +
+             ", \"duration_ms\": " + milliseconds(e.duration_ms) +
+             ", \"held_ms\": " + milliseconds(e.held_ms);
+    }
+    out += "}";
+  }
+  out += "}";
 }
 
 } // namespace

@@ -53,8 +53,9 @@ void write_json(std::ostream& out, const Report& report);
 void write_sarif(std::ostream& out, const Report& report);
 // GitHub workflow commands (::error file=...::message), at most `per_level` per level.
 void write_github(std::ostream& out, const Report& report, size_t per_level = 10);
-// A Markdown job summary: counts, a table per migration, the round-trip result; kept under
-// GitHub's 1 MiB limit.
+// A Markdown job summary: counts, the round-trip result, the production sizes of the tables the
+// findings name and the estimated lock times at production size (--stats-url, with --with-data;
+// at most 50 rows each, largest first), a table per migration; kept under GitHub's 1 MiB limit.
 void write_summary(std::ostream& out, const Report& report);
 
 // "migrations/my file.py" -> "migrations/my%20file.py" (RFC 3986 path characters kept).

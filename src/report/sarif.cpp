@@ -165,6 +165,29 @@ void write_sarif(std::ostream& os, const Report& report) {
             {"held_ms", f.observed->held_ms}}) {
         observed[key] = ms < 0 ? json(nullptr) : json(std::round(ms * 10) / 10);
       }
+      if (!f.observed->rows.empty()) {
+        json rows = json::object();
+        for (const auto& [relation, n] : f.observed->rows) {
+          rows[relation] = n;
+        }
+        observed["rows"] = std::move(rows);
+      }
+      observed["grows"] = f.observed->grows.empty() ? json(nullptr) : json(f.observed->grows);
+      if (const auto& e = f.observed->estimate) {
+        json estimate = {{"relation", e->relation}};
+        if (!e->none.empty()) {
+          estimate["none"] = e->none;
+        } else {
+          estimate["rows"] = static_cast<long long>(e->seeded_rows);
+          estimate["production_rows"] = static_cast<long long>(e->production_rows);
+          for (const auto& [key, ms] :
+               {std::pair<const char*, double>{"duration_ms", e->duration_ms},
+                {"held_ms", e->held_ms}}) {
+            estimate[key] = ms < 0 ? json(nullptr) : json(std::round(ms * 10) / 10);
+          }
+        }
+        observed["estimate"] = std::move(estimate);
+      }
       properties["observed"] = std::move(observed);
     }
     if (!properties.empty()) {

@@ -616,6 +616,27 @@ private:
       observed.rewrites = rewritten;
       observed.duration_ms = s.duration_ms;
       observed.held_ms = s.held_ms;
+      // What grows with rows, for an estimate at production size (stats/stats.hpp): the rewrite
+      // seen, else the scan the effect table names. Anything else only changes the catalog.
+      observed.grows = !rewritten.empty() ? std::string("a rewrite")
+                       : facts.scans      ? facts.scan_what
+                                          : std::string();
+      if (m_seeder) {
+        auto count = [&](const std::string& rel) {
+          const TableValues* t = m_values.table(rel);
+          const bool listed = std::any_of(observed.rows.begin(), observed.rows.end(),
+                                          [&](const auto& seen) { return seen.first == rel; });
+          if (!listed) { // 0: none counted (the table had none, or the migration names it not)
+            observed.rows.emplace_back(rel, t != nullptr ? t->rows : 0);
+          }
+        };
+        for (const auto& [rel, h] : strongest) {
+          count(rel);
+        }
+        for (const auto& rel : rewritten) {
+          count(rel);
+        }
+      }
       // With data: how long, on how many rows.
       auto with_rows = [&](const std::string& rel) {
         const TableValues* t = m_seeder ? m_values.table(rel) : nullptr;

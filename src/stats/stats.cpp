@@ -1,11 +1,14 @@
 #include "stats/stats.hpp"
 
+#include "core/units.hpp"
 #include "lint/catalog.hpp"
 #include "lint/effects.hpp"
+#include "roundtrip/observer.hpp"
 #include "sql/parser.hpp"
 
 #include <pqxx/pqxx>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <libpq-fe.h>
@@ -16,32 +19,7 @@
 namespace miglint::stats {
 namespace {
 
-std::string thousands(double value) {
-  auto n = static_cast<long long>(std::llround(value));
-  std::string digits = std::to_string(n < 0 ? -n : n);
-  std::string out;
-  for (size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) {
-      out += ',';
-    }
-    out += digits[i];
-  }
-  return n < 0 ? "-" + out : out;
-}
-
-std::string bytes(int64_t n) {
-  const char* units[] = {"bytes", "kB", "MB", "GB", "TB"};
-  double v = static_cast<double>(n);
-  size_t u = 0;
-  while (v >= 1024 && u + 1 < std::size(units)) {
-    v /= 1024;
-    ++u;
-  }
-  char buf[32];
-  std::snprintf(buf, sizeof buf, u == 0 ? "%.0f %s" : (v < 10 ? "%.1f %s" : "%.0f %s"), v,
-                units[u]);
-  return buf;
-}
+using core::thousands;
 
 // A libpq keyword/value string from a URL or keyword string, with our settings added. Empty with
 // `error` set when libpq cannot parse it.
@@ -129,6 +107,96 @@ std::string key_of(const sql::QualifiedName& name) {
   return name.schema + "." + name.name;
 }
 
+// "public.orders" (as the round-trip names a relation) -> {public, orders}.
+sql::QualifiedName name_of(const std::string& relation) {
+  const size_t dot = relation.find('.');
+  if (dot == std::string::npos) {
+    return {"", relation};
+  }
+  return {relation.substr(0, dot), relation.substr(dot + 1)};
+}
+
+// Whether a size read for one name is about `relation` (schema.name): the same name, or an
+// unqualified name of a table the server did not have.
+bool same_relation(const core::RelationSize& size, const std::string& relation) {
+  if (size.relation == relation) {
+    return true;
+  }
+  return !size.exists && size.relation.find('.') == std::string::npos &&
+         relation.substr(relation.find('.') + 1) == size.relation;
+}
+
+// The estimate at production size of an observation, from the sizes its finding carries
+// (enrich()); nullopt when the statement's time does not grow with rows, or no rows were counted
+// (the round-trip ran without data).
+std::optional<core::Estimate> estimate_of(const core::Observed& o,
+                                          const std::vector<core::RelationSize>& sizes) {
+  if (o.grows.empty() || o.rows.empty()) {
+    return std::nullopt;
+  }
+  std::optional<core::Estimate> best;
+  std::string why;
+  for (const auto& [relation, seeded] : o.rows) {
+    const auto size = std::find_if(sizes.begin(), sizes.end(), [&](const core::RelationSize& s) {
+      return same_relation(s, relation);
+    });
+    std::string none;
+    if (size == sizes.end()) {
+      none = "`" + relation + "` was not read on the statistics server";
+    } else if (!size->exists) {
+      none = "`" + relation + "` is not on the statistics server";
+    } else if (size->rows < 0) {
+      none = "`" + relation + "` has no row estimate on the statistics server (never analyzed)";
+    } else if (seeded == 0) {
+      none = "the round-trip counted no rows of `" + relation + "`";
+    }
+    if (!none.empty()) {
+      why += (why.empty() ? "" : "; ") + none;
+      continue;
+    }
+    const double ratio = size->rows / static_cast<double>(seeded);
+    if (best && ratio <= best->production_rows / best->seeded_rows) {
+      continue;
+    }
+    core::Estimate e;
+    e.relation = relation;
+    e.seeded_rows = static_cast<double>(seeded);
+    e.production_rows = size->rows;
+    e.duration_ms = o.duration_ms < 0 ? -1 : o.duration_ms * ratio;
+    e.held_ms = o.held_ms < 0 ? -1 : o.held_ms * ratio;
+    best = e;
+  }
+  if (!best) {
+    core::Estimate e;
+    e.relation = o.rows.front().first;
+    e.none = why;
+    return e;
+  }
+  return best;
+}
+
+// Below this many seeded rows the statement's fixed cost outweighs its work on the rows, and
+// scaling both errs high: 1.2 to 30 times the real time from 300 rows, 0.3 to 3.3 times from
+// 10,000 (bench/README.md, "Lock times at production size").
+constexpr double k_few_rows = 5000;
+
+// "; held ≈ 4.1 s at production size (≈2,000,000 rows in public.orders against 300 in the
+// round-trip, scaled linearly; from so few rows it errs high)"
+std::string describe(const core::Estimate& e, bool locked) {
+  if (!e.none.empty()) {
+    return "; no estimate at production size: " + e.none;
+  }
+  const bool held = locked && e.held_ms >= 0;
+  const double ms = held ? e.held_ms : e.duration_ms;
+  if (ms < 0) {
+    return "; no estimate at production size: the statement was not timed";
+  }
+  return std::string("; ") + (held ? "held" : "takes") + " ≈ " + core::rough_duration(ms) +
+         " at production size (≈" + thousands(e.production_rows) + " rows in " + e.relation +
+         " against " + thousands(e.seeded_rows) + " in the round-trip, scaled linearly" +
+         (e.seeded_rows < k_few_rows ? "; from so few rows it errs high" : "") + ")";
+}
+
 } // namespace
 
 std::string describe(const core::RelationSize& size) {
@@ -137,7 +205,7 @@ std::string describe(const core::RelationSize& size) {
   }
   std::string rows =
       size.rows < 0 ? "rows unknown (never analyzed)" : "≈" + thousands(size.rows) + " rows";
-  return "`" + size.relation + "` has " + rows + ", " + bytes(size.total_bytes);
+  return "`" + size.relation + "` has " + rows + ", " + core::size_text(size.total_bytes);
 }
 
 std::string redact(std::string_view url) {
@@ -170,6 +238,19 @@ Outcome enrich(std::vector<core::Finding>& findings, const Options& options) {
       for (const auto& lock : lint::locks_taken(statement, no_schema, no_session, k_any_major)) {
         named[i].push_back(lock.table);
         wanted.emplace(key_of(lock.table), lock.table);
+      }
+    }
+    // And the tables the round-trip saw it lock or rewrite (a function's LOCK TABLE, a CASCADE).
+    if (const auto& o = findings[i].observed) {
+      std::vector<std::string> seen;
+      for (const auto& l : o->locks) {
+        seen.push_back(l.relation);
+      }
+      seen.insert(seen.end(), o->rewrites.begin(), o->rewrites.end());
+      for (const auto& relation : seen) {
+        const sql::QualifiedName name = name_of(relation);
+        named[i].push_back(name);
+        wanted.emplace(key_of(name), name);
       }
     }
   }
@@ -206,8 +287,10 @@ Outcome enrich(std::vector<core::Finding>& findings, const Options& options) {
     bool all_small = options.small_table_rows >= 0;
     for (const auto& name : named[i]) {
       const auto& size = sizes[key_of(name)];
-      if (std::any_of(f.sizes.begin(), f.sizes.end(),
-                      [&](const auto& s) { return s.relation == size.relation; })) {
+      // Once per table: `orders` in the statement and public.orders observed are one.
+      if (std::any_of(f.sizes.begin(), f.sizes.end(), [&](const auto& s) {
+            return same_relation(s, size.relation) || same_relation(size, s.relation);
+          })) {
         continue;
       }
       f.sizes.push_back(size);
@@ -227,6 +310,32 @@ Outcome enrich(std::vector<core::Finding>& findings, const Options& options) {
       f.message += "; lowered to info: every table is under " +
                    thousands(static_cast<double>(options.small_table_rows)) + " rows";
       ++outcome.lowered;
+    }
+    if (!f.observed) {
+      continue;
+    }
+    auto& o = *f.observed;
+    o.estimate = estimate_of(o, f.sizes);
+    if (!o.estimate) {
+      continue;
+    }
+    const bool blocking = std::any_of(o.locks.begin(), o.locks.end(), [](const auto& l) {
+      return roundtrip::is_dangerous(l.mode);
+    });
+    f.message += describe(*o.estimate, !o.locks.empty());
+    if (!o.estimate->none.empty()) {
+      continue;
+    }
+    ++outcome.estimated;
+    const double held = o.estimate->held_ms >= 0 ? o.estimate->held_ms : o.estimate->duration_ms;
+    if (options.estimated_lock_error_ms >= 0 && blocking &&
+        held >= options.estimated_lock_error_ms && doc != nullptr && doc->has_tag("locks") &&
+        f.severity != core::Severity::Error) {
+      f.severity = core::Severity::Error;
+      f.message += "; an error: at production size that reaches the estimated-lock-error "
+                   "threshold of " +
+                   core::rough_duration(options.estimated_lock_error_ms);
+      ++outcome.raised;
     }
   }
   return outcome;

@@ -3,9 +3,11 @@
 // as the runner runs them, with GITHUB_OUTPUT and GITHUB_STEP_SUMMARY files, in real git
 // repositories: full and shallow clones, pull-request style.
 
+#include "roundtrip/server.hpp"
 #include "test_support.hpp"
 
 #include <gtest/gtest.h>
+#include <pqxx/pqxx>
 
 #include <filesystem>
 #include <fstream>
@@ -63,7 +65,7 @@ TEST(Action, InputsAreDeclaredAndUsed) {
   for (std::sregex_iterator it(inputs.begin(), inputs.end(), decl), end; it != end; ++it) {
     declared.insert((*it)[1]);
   }
-  EXPECT_EQ(declared.size(), 10u);
+  EXPECT_EQ(declared.size(), 12u);
   for (const auto& name : declared) {
     EXPECT_NE(steps.find("inputs." + name + " "), std::string::npos) << name;
   }
@@ -78,7 +80,7 @@ TEST(Action, InputsAreDeclaredAndUsed) {
   for (std::sregex_iterator it(steps.begin(), steps.end(), env), end; it != end; ++it, ++vars) {
     EXPECT_NE(script.find("${" + (*it)[1].str() + ":-"), std::string::npos) << (*it)[1];
   }
-  EXPECT_EQ(vars, 9);
+  EXPECT_EQ(vars, 11);
 }
 
 // The cache key changes with the action's sources and nothing else.
@@ -216,6 +218,78 @@ TEST_F(ActionRun, RoundTripOnTheChangedRevision) {
                                           m_base);
   EXPECT_EQ(r.exit_code, 0) << r.out;
   EXPECT_NE(r.out.find("round-trip stepped 1 migration\n"), std::string::npos) << r.out;
+}
+
+// with-data and stats-url: the rows reach the round-trip, and the statistics URL (a secret) reaches
+// miglint through its environment only: not on its command line, not in any output.
+TEST_F(ActionRun, WithDataAndStatsUrl) {
+  roundtrip::ServerOptions options;
+  options.provider = "local";
+  auto started = roundtrip::start_server(options);
+  ASSERT_TRUE(started.server) << started.error;
+  {
+    pqxx::connection c(started.server->conninfo());
+    pqxx::nontransaction n(c);
+    n.exec("CREATE TABLE users (id int PRIMARY KEY)");
+    n.exec("INSERT INTO users SELECT generate_series(1, 5000)");
+    n.exec("ANALYZE users");
+    n.exec("CREATE ROLE reader LOGIN PASSWORD 'pw-9f3e1c' IN ROLE pg_read_all_stats");
+    n.exec("ALTER ROLE reader SET default_transaction_read_only = on");
+  }
+  const std::string conninfo = started.server->conninfo();
+  const auto at = conninfo.find("host='") + 6;
+  const std::string url = "postgresql://reader:pw-9f3e1c@/" + started.server->database() +
+                          "?host=" + conninfo.substr(at, conninfo.find('\'', at) - at);
+  // The binary behind a wrapper that records its command line and whether the URL is in its
+  // environment.
+  m_dir.write("wrapper.sh", "#!/bin/sh\nprintf '%s\\n' \"$@\" > \"$(dirname \"$0\")/argv\"\n"
+                            "[ -n \"$MIGLINT_STATS_URL\" ] && echo env-has-url >> "
+                            "\"$(dirname \"$0\")/argv\"\nexec '" +
+                                std::string(MIGLINT_BINARY) + "' \"$@\"\n");
+  sh("chmod +x wrapper.sh");
+  auto step = [&](const std::string& inputs) {
+    return sh("cd upstream && env GITHUB_OUTPUT=../output GITHUB_STEP_SUMMARY=../summary "
+              "GITHUB_ACTION_PATH='" +
+                  k_source + "' MIGLINT_BIN=../wrapper.sh MIGLINT_FAIL_ON=never " +
+                  "MIGLINT_PYTHON=/usr/bin/python3 MIGLINT_DIFF_BASE=" + m_base + " " + inputs +
+                  " bash '" + k_source + "/ci/action.sh' run",
+              false);
+  };
+  auto r = step("MIGLINT_WITH_DATA=40 MIGLINT_STATS_URL='" + url + "'");
+  EXPECT_EQ(r.exit_code, 0) << r.out;
+  std::string argv = read(m_dir.path() / "argv");
+  EXPECT_NE(argv.find("\n--with-data=40\n"), std::string::npos) << argv;
+  EXPECT_NE(argv.find("env-has-url"), std::string::npos) << argv;
+  EXPECT_EQ(argv.find("pw-9f3e1c"), std::string::npos) << argv;
+  EXPECT_EQ(argv.find("--stats-url"), std::string::npos) << argv;
+  // The rows: the NOT NULL column without a default fails on them (an error with data only).
+  EXPECT_NE(r.out.find("round-trip stepped 1 migration"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("roundtrip-fails-with-data"), std::string::npos) << r.out;
+  // The statistics: users' size in the annotations, the summary and SARIF.
+  EXPECT_NE(r.out.find("`public.users` has ≈5,000 rows"), std::string::npos) << r.out;
+  const std::string summary = read(m_dir.path() / "summary");
+  EXPECT_NE(summary.find("| public.users | ≈5,000 |"), std::string::npos) << summary;
+  const std::string sarif = read(m_dir.path() / "upstream/miglint.sarif");
+  EXPECT_NE(sarif.find("\"relation\": \"public.users\""), std::string::npos);
+  for (const auto& text : {r.out, summary, sarif, read(m_dir.path() / "output")}) {
+    EXPECT_EQ(text.find("pw-9f3e1c"), std::string::npos) << text;
+  }
+  // true: the default rows; false or empty: none (and no round-trip unless asked).
+  r = step("MIGLINT_WITH_DATA=true");
+  EXPECT_EQ(r.exit_code, 0) << r.out;
+  argv = read(m_dir.path() / "argv");
+  EXPECT_NE(argv.find("\n--with-data\n"), std::string::npos) << argv;
+  EXPECT_EQ(argv.find("env-has-url"), std::string::npos) << argv;
+  r = step("MIGLINT_WITH_DATA=false MIGLINT_STATS_URL=");
+  EXPECT_EQ(r.exit_code, 0) << r.out;
+  argv = read(m_dir.path() / "argv");
+  EXPECT_EQ(argv.find("--with-data"), std::string::npos) << argv;
+  EXPECT_EQ(argv.find("env-has-url"), std::string::npos) << argv;
+  EXPECT_EQ(r.out.find("round-trip"), std::string::npos) << r.out;
+  r = step("MIGLINT_WITH_DATA=lots");
+  EXPECT_EQ(r.exit_code, 2) << r.out;
+  EXPECT_NE(r.out.find("with-data must be true, false or a number of rows"), std::string::npos)
+      << r.out;
 }
 
 } // namespace

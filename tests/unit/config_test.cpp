@@ -40,7 +40,8 @@ TEST_F(Config, ErrorsNameFileAndLineInFileOrder) {
                               "[round-trip]\n"
                               "postgres = \"podman\"\n"
                               "statement-timeout = \"5 minutes\"\n"
-                              "lock-held-threshold = \"long\"\n");
+                              "lock-held-threshold = \"long\"\n"
+                              "estimated-lock-error = \"soon\"\n");
   const auto r = run("check migrations", dir());
   EXPECT_EQ(r.exit_code, 2) << r.out;
   const char* expected[] = {
@@ -52,7 +53,9 @@ TEST_F(Config, ErrorsNameFileAndLineInFileOrder) {
       "miglint: miglint.toml:9: `statement-timeout` must be a duration such as \"30s\" or "
       "\"5min\" (\"0\": no limit), not `5 minutes`",
       "miglint: miglint.toml:10: `lock-held-threshold` must be a duration such as \"500ms\" or "
-      "\"2s\", not `long`"};
+      "\"2s\", not `long`",
+      "miglint: miglint.toml:11: `estimated-lock-error` must be a duration such as \"500ms\" or "
+      "\"2s\", not `soon`"};
   size_t at = 0;
   for (const char* line : expected) {
     const size_t found = r.out.find(line, at);
