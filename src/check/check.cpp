@@ -167,6 +167,11 @@ void honour_start_after(const Options& o, discover::Discovery& discovery) {
 // histories measured, commits of the main line added 1 to 4 migrations, and imports 100 or more.
 constexpr size_t k_largest_deploy = 4;
 
+// git is asked about the newest migrations reported (and the ones before them) only: what a
+// change under review or a pre-commit run names, and the recent end of a whole history. Older
+// ones were deployed long ago, and placing them would walk the history to its root.
+constexpr size_t k_newest_asked = 32;
+
 // Marks the migrations deployed with the one before them: consecutive migrations of the change
 // under review (--diff-base), and those git says arrived together (deploy_batches). Only the
 // reported migrations and the ones before them are asked about.
@@ -177,14 +182,16 @@ void mark_deploy_batches(const Options& o, discover::Discovery& discovery) {
   }
   auto same_project = [&](size_t i) { return migrations[i].project == migrations[i - 1].project; };
   std::vector<char> ask(migrations.size(), 0);
-  for (size_t i = 1; i < migrations.size(); ++i) {
+  size_t asked = 0;
+  for (size_t i = migrations.size() - 1; i >= 1; --i) { // the newest first
     if (!migrations[i].selected || !same_project(i)) {
       continue;
     }
     if (!o.diff_base.empty() && migrations[i - 1].selected) {
       migrations[i].deployed_with_previous = true; // one change, one deploy
-    } else {
+    } else if (asked < k_newest_asked) {
       ask[i] = ask[i - 1] = 1;
+      ++asked;
     }
   }
   auto first_file = [](const source::Migration& m) {

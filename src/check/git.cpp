@@ -5,6 +5,8 @@
 
 #include <algorithm>
 #include <array>
+#include <cerrno>
+#include <csignal>
 #include <filesystem>
 #include <unistd.h>
 
@@ -127,7 +129,12 @@ DeployBatches deploy_batches(const std::vector<std::string>& files) {
   while (!root.empty() && (root.back() == '\n' || root.back() == '\r')) {
     root.pop_back();
   }
-  const std::string where = common.string();
+  // The pathspec relative to the root: git reads an absolute one far more slowly (0.4 s against
+  // 0.03 s for the newest commits of crates.io's 25,000).
+  std::string where = common.lexically_relative(root).string();
+  if (where.empty()) {
+    where = ".";
+  }
   // Adds a file git named (relative to the root) to a batch; the newest addition wins (git log
   // lists the newest first).
   auto place = [&](std::string_view relative, const std::string& batch) {
@@ -152,62 +159,76 @@ DeployBatches deploy_batches(const std::vector<std::string>& files) {
       start = end + 1;
     }
   };
-  for (const auto& pending :
-       {std::vector<std::string>{"-C", root, "ls-files", "--others", "--exclude-standard", "-z",
-                                 "--", where},
-        std::vector<std::string>{"-C", root, "diff", "--cached", "--name-only", "--no-renames",
-                                 "--diff-filter=A", "-z", "--", where}}) {
-    const GitResult r = git(pending);
-    if (r.status != 0) {
-      return {};
-    }
-    names(r.out, [&](std::string_view name) { place(name, "pending"); });
+  // Not committed yet: untracked ("??") or added to the index ("A"), in one `git status`.
+  const GitResult status = git({"-C", root, "status", "--porcelain=v1", "-z", "--no-renames",
+                                "--untracked-files=all", "--", where});
+  if (status.status != 0) {
+    return {};
   }
-  const std::vector<std::string> log_args = {"-C",
-                                             root,
-                                             "log",
-                                             "--first-parent",
-                                             "--diff-merges=first-parent",
-                                             "--no-renames",
-                                             "--diff-filter=A",
-                                             "--name-only",
-                                             "-z",
-                                             "--format=@%H"};
-  auto read_log = [&](const std::vector<std::string>& tail) {
-    std::vector<std::string> args = log_args;
-    args.insert(args.end(), tail.begin(), tail.end());
-    const GitResult log = git(args);
-    if (log.status != 0) {
-      return;
+  names(status.out, [&](std::string_view entry) {
+    if (entry.size() > 3 && (entry.starts_with("??") || entry.front() == 'A')) {
+      place(entry.substr(3), "pending");
     }
-    std::string commit;
-    names(log.out, [&](std::string_view token) {
-      if (token.starts_with('@')) {
-        commit = std::string(token.substr(1));
-      } else if (!commit.empty()) {
-        place(token, commit);
-      }
-    });
-  };
-  constexpr size_t k_few = 16;
-  if (files.size() > k_few) {
-    read_log({"--", where});
+  });
+  // One walk of the main line, newest first, read as it comes and ended as soon as every file
+  // asked about is placed: the migrations asked about are the newest (mark_deploy_batches), so
+  // the walk stops near HEAD instead of reading a long history to its root.
+  size_t unplaced = 0;
+  for (const auto& [path, file] : given) {
+    unplaced += out.batch_of.contains(file) ? 0 : 1;
+  }
+  if (unplaced == 0) {
     return out;
   }
-  std::set<std::string> commits;
-  for (const auto& [path, file] : given) {
-    if (out.batch_of.contains(file)) {
-      continue; // pending
-    }
-    read_log({"-n", "1", "--", path});
-    const auto it = out.batch_of.find(file);
-    if (it != out.batch_of.end()) {
-      commits.insert(it->second);
-    }
+  std::string error;
+  core::SpawnOptions options;
+  options.pipe_stdout = true;
+  auto log =
+      core::Process::spawn({"git", "-c", "core.quotepath=off", "-C", root, "log", "--first-parent",
+                            "--diff-merges=first-parent", "--no-renames", "--diff-filter=A",
+                            "--name-only", "-z", "--format=@%H", "--", where},
+                           options, error);
+  if (!log) {
+    return out;
   }
-  for (const auto& commit : commits) { // everything else each commit added, for its size
-    read_log({"-n", "1", commit, "--", where});
+  std::string pending_bytes;
+  std::string commit;
+  std::array<char, 65536> buf{};
+  bool done = false;
+  while (!done) {
+    const ssize_t n = ::read(log->stdout_fd(), buf.data(), buf.size());
+    if (n < 0 && errno == EINTR) {
+      continue;
+    }
+    if (n <= 0) {
+      break;
+    }
+    pending_bytes.append(buf.data(), static_cast<size_t>(n));
+    size_t start = 0;
+    for (size_t end; !done && (end = pending_bytes.find('\0', start)) != std::string::npos;
+         start = end + 1) {
+      std::string_view token(pending_bytes.data() + start, end - start);
+      while (!token.empty() && token.front() == '\n') {
+        token.remove_prefix(1);
+      }
+      if (token.starts_with('@')) {
+        done = unplaced == 0; // the commit of the oldest file asked about is complete
+        commit = std::string(token.substr(1));
+      } else if (!token.empty() && !commit.empty()) {
+        const std::string path = (fs::path(root) / token).lexically_normal().string();
+        const auto it = given.find(path);
+        if (it != given.end() && !out.batch_of.contains(it->second)) {
+          --unplaced;
+        }
+        place(token, commit);
+      }
+    }
+    pending_bytes.erase(0, start);
   }
+  if (log->running()) {
+    ::kill(log->pid(), SIGKILL); // ended early: the rest of the walk is not needed
+  }
+  log->wait();
   return out;
 }
 

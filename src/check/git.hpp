@@ -28,7 +28,8 @@ struct DeployBatches {
   // normalised), asked or not: how big the batch is.
   std::map<std::string, std::set<std::string>> added;
 };
-// A handful of files: one short `git log -n 1` each; more: one walk of the history under their
-// closest common directory (about 0.6 s for 25,000 commits).
+// One walk of the main line under the files' closest common directory, newest first, ended as
+// soon as every file is placed: asking about recent files costs little even in a long history
+// (a walk to the root takes about 0.5 s for 25,000 commits).
 DeployBatches deploy_batches(const std::vector<std::string>& files);
 } // namespace miglint::check
