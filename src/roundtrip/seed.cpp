@@ -1399,8 +1399,13 @@ bool Seeder::clear(pqxx::connection& connection, const std::string& text, bool a
   }
   std::string script = "BEGIN;";
   for (const auto& name : names) {
-    script +=
-        " DELETE FROM ONLY " + name + " WHERE xmin::text::int8 = ANY('" + xmins + "'::int8[]);";
+    // A migration that rewrote the table (ALTER COLUMN TYPE, a volatile default) copied every
+    // row with its own transaction as xmin: then no row has a seeding one, and the seeded rows
+    // are those of the oldest xmin left (rows written since have newer ones).
+    const std::string seeded = "xmin::text::int8 = ANY('" + xmins + "'::int8[])";
+    script += " DELETE FROM ONLY " + name + " WHERE " + seeded +
+              " OR (NOT EXISTS (SELECT FROM ONLY " + name + " WHERE " + seeded +
+              ") AND xmin = (SELECT xmin FROM ONLY " + name + " ORDER BY age(xmin) DESC LIMIT 1));";
   }
   script += " SELECT txid_current_if_assigned();";
   try {

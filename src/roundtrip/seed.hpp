@@ -79,7 +79,8 @@ public:
   // left alone.
   SeedReport seed(pqxx::connection& connection, const std::set<std::string>& grow = {});
 
-  // Deletes the rows this seeder inserted (identified by the inserting transactions) from the
+  // Deletes the rows this seeder inserted (identified by the inserting transactions, or, in a
+  // table a migration rewrote since, by the rewriting one: the oldest xmin left) from the
   // seeded tables whose name `text` (lower-cased SQL) names as a word, or all when `all`, and
   // from the seeded tables that refer to those by foreign key, transitively; children before
   // parents. Where that fails (a row inserted since refers to one), truncates them with

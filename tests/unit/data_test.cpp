@@ -249,6 +249,20 @@ TEST_F(Seeding, ClearDeletesOnlySeededRowsAndGrowAddsSome) {
   EXPECT_EQ(seeder.seed(*m_conn).rows, 30u) << "users; roles has the migration's row";
 }
 
+// A migration that rewrites a table copies every row under its own transaction: the seeded rows
+// are still told apart (the oldest xmin left) from the rows migrations write afterwards.
+TEST_F(Seeding, ClearFindsSeededRowsAfterARewrite) {
+  exec("CREATE TABLE t (id int PRIMARY KEY, n int)");
+  Seeder seeder(SeedOptions{25, 0});
+  seeder.seed(*m_conn);
+  exec("ALTER TABLE t ALTER COLUMN n TYPE bigint"); // a rewrite: new xmin on every row
+  exec("INSERT INTO t VALUES (-1, 0)");             // a later migration's own row
+  std::set<uint64_t> xids;
+  EXPECT_TRUE(seeder.clear(*m_conn, "alter table t add check (n > 0)", false, xids));
+  EXPECT_EQ(count("SELECT count(*) FROM t"), 1u) << "the seeded rows went, the migration's stays";
+  EXPECT_EQ(count("SELECT count(*) FROM t WHERE id = -1"), 1u);
+}
+
 // --- whole round-trips through the binary --------------------------------------------------------
 
 struct Outcome {
