@@ -395,7 +395,7 @@ private:
       }
       m_result.confirmations.push_back(
           {where, what + " are gone " + when + (drop_add ? ": the drop+add loses data" : ""),
-           "data-loss"});
+           "data-loss", std::nullopt});
     }
   }
 

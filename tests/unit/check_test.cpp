@@ -127,8 +127,8 @@ TEST(CheckMerge, ConfirmationsAndObservationsByPhase) {
   std::vector<core::Finding> findings = {finding("set-not-null", 0, core::Phase::Upgrade),
                                          finding("drop-table", 3, core::Phase::Upgrade)};
   roundtrip::RoundTripResult result;
-  result.confirmations = {{at(0), "took ACCESS EXCLUSIVE on public.t"},
-                          {at(3), "took ACCESS EXCLUSIVE on public.u"}};
+  result.confirmations = {{at(0), "took ACCESS EXCLUSIVE on public.t", "locks", std::nullopt},
+                          {at(3), "took ACCESS EXCLUSIVE on public.u", "locks", std::nullopt}};
   result.observations = {finding("dangerous-lock-observed", 0, core::Phase::Upgrade),
                          finding("dangerous-lock-observed", 3, core::Phase::Upgrade),
                          finding("table-rewrite-observed", 6, core::Phase::Downgrade)};
