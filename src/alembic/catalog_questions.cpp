@@ -277,7 +277,8 @@ private:
   ValuePtr str(const std::string& s) const { return python::make_str(s, m_at); }
 
   bool rows_of(const std::string& relation, std::vector<Row>& rows) const {
-    for (const auto& [key, t] : m_facts.tables) {
+    for (const auto& entry : m_facts.tables) {
+      const auto& t = entry.second; // a name lambdas can capture (clang 14: not a binding)
       if (relation == "pg_tables" || relation == "information_schema.tables" ||
           relation == "pg_class") {
         rows.push_back({{"tablename", str(t.name)},

@@ -136,9 +136,11 @@ std::optional<core::Estimate> estimate_of(const core::Observed& o,
   }
   std::optional<core::Estimate> best;
   std::string why;
-  for (const auto& [relation, seeded] : o.rows) {
+  for (const auto& row : o.rows) {
+    const auto& [relation, seeded] = row;
+    const std::string& name = relation; // lambdas capture names, not bindings (clang 14)
     const auto size = std::find_if(sizes.begin(), sizes.end(), [&](const core::RelationSize& s) {
-      return same_relation(s, relation);
+      return same_relation(s, name);
     });
     std::string none;
     if (size == sizes.end()) {
