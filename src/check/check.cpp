@@ -194,42 +194,46 @@ void mark_deploy_batches(const Options& o, discover::Discovery& discovery) {
       ++asked;
     }
   }
-  auto first_file = [](const source::Migration& m) {
-    const auto f = m.files();
-    return f.empty() ? std::string() : f.front();
-  };
+  // Each migration's first file (its upgrade), computed once.
+  std::vector<std::string> first(migrations.size());
   std::vector<std::string> files;
   for (size_t i = 0; i < migrations.size(); ++i) {
-    if (ask[i] != 0 && !first_file(migrations[i]).empty()) {
-      files.push_back(first_file(migrations[i]));
+    const auto f = migrations[i].files();
+    first[i] = f.empty() ? std::string() : f.front();
+    if (ask[i] != 0 && !first[i].empty()) {
+      files.push_back(first[i]);
     }
   }
   if (files.empty()) {
     return;
   }
   const DeployBatches batches = deploy_batches(files);
-  // How many migrations of each project each batch added.
-  std::map<std::pair<std::string, std::string>, size_t> sizes;
-  for (const auto& m : migrations) {
-    std::error_code ec;
-    const std::string path = fs::weakly_canonical(first_file(m), ec).string();
-    for (const auto& [batch, added] : batches.added) {
-      if (added.contains(path)) {
-        ++sizes[{m.project, batch}];
-      }
+  std::map<std::string, const std::string*> added_by; // absolute path -> its batch
+  for (const auto& [batch, added] : batches.added) {
+    for (const auto& path : added) {
+      added_by.emplace(path, &batch);
     }
   }
-  auto batch_of = [&](const source::Migration& m) {
-    const auto it = batches.batch_of.find(first_file(m));
+  // How many migrations of each project each batch added.
+  std::map<std::pair<std::string, std::string>, size_t> sizes;
+  for (size_t i = 0; i < migrations.size(); ++i) {
+    std::error_code ec;
+    const auto it = added_by.find(fs::weakly_canonical(first[i], ec).string());
+    if (it != added_by.end()) {
+      ++sizes[{migrations[i].project, *it->second}];
+    }
+  }
+  auto batch_of = [&](size_t i) {
+    const auto it = batches.batch_of.find(first[i]);
     return it == batches.batch_of.end() ? std::string() : it->second;
   };
   for (size_t i = 1; i < migrations.size(); ++i) {
     if (ask[i] == 0 || !migrations[i].selected || migrations[i].deployed_with_previous) {
       continue;
     }
-    const std::string batch = batch_of(migrations[i]);
+    const std::string batch = batch_of(i);
     migrations[i].deployed_with_previous =
-        !batch.empty() && batch == batch_of(migrations[i - 1]) &&
+        !batch.empty() && batch == batch_of(i - 1) &&
         sizes[{migrations[i].project, batch}] <= k_largest_deploy;
   }
 }
