@@ -18,7 +18,7 @@ if [ "$profile" = "all" ]; then
   packages+=(
     # tests and gates: the reference Alembic runs under Debian's /usr/bin/python3
     libgtest-dev clang-format python3 python3-alembic python3-sqlalchemy python3-sqlmodel
-    python3-psycopg2 python3-jsonschema pre-commit
+    python3-psycopg2 python3-asyncpg python3-jsonschema pre-commit
     # the sanitizer build and the fuzz targets (ci/sanitize.sh, ci/fuzz.sh): clang with its
     # sanitizer and libFuzzer runtimes, llvm-symbolizer for readable stacks
     clang libclang-rt-14-dev llvm

@@ -44,6 +44,37 @@ def emit(**obj):
     _protocol.flush()
 
 
+def async_url(url, project_url):
+    """miglint's postgresql:// URL `url` with an asyncio driver installed here, for an async
+    env.py (async_engine_from_config / create_async_engine): the async driver the project's own
+    sqlalchemy.url names (`project_url`, may be None) when it is importable, else asyncpg, else
+    psycopg 3's async one (SQLAlchemy 2.0). None when no asyncio driver can be loaded."""
+    from sqlalchemy.engine.url import make_url
+    wanted = []
+    try:
+        named = make_url(project_url).get_driver_name() if project_url else None
+        if named and named != "psycopg2":
+            wanted.append(named)
+    except Exception:
+        pass
+    wanted += ["asyncpg", "psycopg_async"]
+    for driver in wanted:
+        try:
+            candidate = make_url(url).set(drivername="postgresql+" + driver)
+            dialect = candidate.get_dialect()
+            if not getattr(dialect, "is_async", False):
+                continue
+            (getattr(dialect, "import_dbapi", None) or dialect.dbapi)()  # importable here?
+        except Exception:
+            continue
+        if driver == "asyncpg" and "sslmode" in candidate.query:  # asyncpg spells it ssl
+            query = dict(candidate.query)
+            query["ssl"] = query.pop("sslmode")
+            candidate = candidate.set(query=query)
+        return candidate.render_as_string(hide_password=False)
+    return None
+
+
 def describe(e, files):
     """The exception's last line, and the deepest line of the traceback in one of `files` (real
     paths): the import in env.py or in the revision file that failed."""
@@ -167,6 +198,10 @@ def main():
             env_is_async = ASYNC_ENV.search(f.read()) is not None
     except OSError:
         env_is_async = False
+    try:  # the driver the project's own sqlalchemy.url names, before miglint's replaces it
+        project_url = config.get_main_option("sqlalchemy.url")
+    except Exception:
+        project_url = None
     try:
         script.revision_map.heads  # reads every revision file now, not during the first step
         map_error = None
@@ -271,7 +306,17 @@ def main():
         except Exception:
             connection_record.invalidate()  # a broken connection is not reused
 
+    def is_async_url(url):
+        try:
+            return bool(sqlalchemy.engine.url.make_url(url).get_dialect().is_async)
+        except Exception:
+            return False
+
     def create_engine(url, *args, **kwargs):
+        if is_async_url(url):
+            # An asyncio driver's connections belong to the event loop that made them, and an
+            # async env.py runs a new loop (asyncio.run) per step: nothing is kept.
+            return real_create_engine(url, *args, **kwargs)
         kwargs = dict(kwargs)
         if kwargs.get("poolclass") is NullPool:
             del kwargs["poolclass"]
@@ -300,6 +345,9 @@ def main():
         status = getattr(dbapi, "get_transaction_status", None)  # psycopg2
         if status is not None:
             return status() != 0  # not IDLE
+        raw = getattr(dbapi, "_connection", None)  # SQLAlchemy's adapter around asyncpg
+        if raw is not None and hasattr(raw, "is_in_transaction"):
+            return raw.is_in_transaction()
         info = getattr(dbapi, "info", None)  # psycopg 3
         return info is not None and int(info.transaction_status) != 0
 
@@ -309,7 +357,7 @@ def main():
     LAST_NUMBER = ("SELECT coalesce(max(greatest(oid::int8, relfilenode::int8)), 0) "
                    "FROM pg_class WHERE oid >= 16384")
     FILES = ("SELECT 'f', '', oid::text, relfilenode::text, '' FROM pg_class WHERE oid >= 16384 "
-             "AND oid::int8 <= %(last)s AND relfilenode::int8 > %(last)s "
+             "AND oid::int8 <= {last:d} AND relfilenode::int8 > {last:d} "
              "AND relkind IN ('r', 'p', 'm')")
     # Every lock the transaction holds, not only new ones: a lock it already holds in the same
     # or a stronger mode is granted again without a new row, and a statement runs under it.
@@ -363,8 +411,9 @@ def main():
     def observe(conn):
         cur = raw_cursor(conn)
         observed = in_transaction(conn)
-        params = {"last": state["last"]}
-        cur.execute(LOCKS + " UNION ALL " + FILES if observed else FILES, params)
+        # The number is written into the text: asyncpg's cursor takes positional parameters only.
+        files = FILES.format(last=int(state["last"]))
+        cur.execute(LOCKS + " UNION ALL " + files if observed else files)
         rows = cur.fetchall()
         if observed:
             locks = trace_locks(rows)
@@ -562,9 +611,12 @@ def main():
         if command.get("op") == "connect":
             url = command["url"]
             state["url"] = url
-            os.environ["DATABASE_URL"] = url
+            # An asynchronous env.py gets the scratch database through an asyncio driver; the
+            # built-in environment and miglint's own queries keep the synchronous one.
+            env_url = (async_url(url, project_url) if env_is_async else None) or url
+            os.environ["DATABASE_URL"] = env_url
             # ConfigParser interpolates '%': escape the URL before handing it over.
-            config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+            config.set_main_option("sqlalchemy.url", env_url.replace("%", "%%"))
             state["database"] = command["database"]
             continue
         broken = revision_file(command["revision"], command.get("file"))

@@ -864,8 +864,6 @@ TEST(RoundTrip, PrependSysPathIsWhereAlembicRuns) {
   EXPECT_NE(r.err.find("round-trip stepped 1 migration"), std::string::npos) << r.err;
 }
 
-// Alembic's async template: without asyncpg its engine cannot be made; the built-in environment
-// runs the revisions with the URL miglint hands over, and the notice says why.
 // The built-in environment makes the settings env.py would have made (read statically): a
 // revision that checks lock_timeout passes only if they are in force.
 TEST(RoundTrip, BuiltInEnvironmentMakesEnvPySessionSettings) {
@@ -895,23 +893,59 @@ TEST(RoundTrip, BuiltInEnvironmentMakesEnvPySessionSettings) {
   EXPECT_EQ(count(doc, "roundtrip-upgrade-failed"), 0U) << r.out;
 }
 
+// Alembic's async template (`alembic init -t async`).
+const std::string k_async_env =
+    "import asyncio\nfrom alembic import context\nfrom sqlalchemy import pool\n"
+    "from sqlalchemy.ext.asyncio import async_engine_from_config\n"
+    "def do_run_migrations(connection):\n"
+    "    context.configure(connection=connection, target_metadata=None)\n"
+    "    with context.begin_transaction():\n"
+    "        context.run_migrations()\n"
+    "async def run_async_migrations():\n"
+    "    connectable = async_engine_from_config(context.config.get_section("
+    "context.config.config_ini_section, {}), prefix='sqlalchemy.', poolclass=pool.NullPool)\n"
+    "    async with connectable.connect() as connection:\n"
+    "        await connection.run_sync(do_run_migrations)\n"
+    "    await connectable.dispose()\n"
+    "asyncio.run(run_async_migrations())\n";
+
+// With asyncpg installed (ci/setup.sh), an async env.py runs as it is, through asyncpg: no
+// fallback, and the locks and rewrites are observed as with psycopg2.
+TEST(RoundTrip, AsyncEnvPyRunsWithAsyncpg) {
+  TempDir dir;
+  write_alembic_project(
+      dir,
+      {{"a1", "", "op.execute('CREATE TABLE x (a int)')", "op.execute('DROP TABLE x')"},
+       {"a2", "a1", "op.execute('ALTER TABLE x ALTER COLUMN a TYPE bigint')",
+        "op.execute('ALTER TABLE x ALTER COLUMN a TYPE int')"}},
+      k_async_env);
+  // The project's own URL names asyncpg; miglint's scratch database replaces it.
+  dir.write("p/alembic.ini", "[alembic]\nscript_location = %(here)s\n"
+                             "sqlalchemy.url = postgresql+asyncpg://app@db.invalid/production\n");
+  const Outcome r = run("check --round-trip --format json --fail-on never p", dir.path().string());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto doc = nlohmann::json::parse(r.out);
+  EXPECT_EQ(finding(doc, "roundtrip-env-failed"), nullptr) << r.out;
+  EXPECT_EQ(finding(doc, "roundtrip-builtin-env"), nullptr) << r.out;
+  EXPECT_EQ(finding(doc, "roundtrip-upgrade-failed"), nullptr) << r.out;
+  EXPECT_NE(r.err.find("round-trip stepped 2 migrations"), std::string::npos) << r.err;
+  const auto* rewrite = finding(doc, "change-column-type");
+  ASSERT_NE(rewrite, nullptr) << r.out;
+  ASSERT_TRUE(rewrite->contains("observed")) << *rewrite;
+  EXPECT_EQ((*rewrite)["observed"]["rewrites"], nlohmann::json::array({"public.x"})) << *rewrite;
+  EXPECT_EQ((*rewrite)["observed"]["locks"][0]["mode"], "ACCESS EXCLUSIVE") << *rewrite;
+}
+
+// Without an asyncio driver (asyncpg hidden here by a module that fails to import, as when it
+// is not installed) the engine cannot be made; the built-in environment runs the revisions with
+// the URL miglint hands over, and the notice says why.
 TEST(RoundTrip, AsyncEnvPyWithoutItsDriverFallsBack) {
   TempDir dir;
   write_alembic_project(
       dir, {{"a1", "", "op.execute('CREATE TABLE x (a int)')", "op.execute('DROP TABLE x')"}},
-      "import asyncio\nfrom alembic import context\nfrom sqlalchemy import pool\n"
-      "from sqlalchemy.ext.asyncio import async_engine_from_config\n"
-      "def do_run_migrations(connection):\n"
-      "    context.configure(connection=connection, target_metadata=None)\n"
-      "    with context.begin_transaction():\n"
-      "        context.run_migrations()\n"
-      "async def run_async_migrations():\n"
-      "    connectable = async_engine_from_config(context.config.get_section("
-      "context.config.config_ini_section, {}), prefix='sqlalchemy.', poolclass=pool.NullPool)\n"
-      "    async with connectable.connect() as connection:\n"
-      "        await connection.run_sync(do_run_migrations)\n"
-      "    await connectable.dispose()\n"
-      "asyncio.run(run_async_migrations())\n");
+      k_async_env);
+  dir.write("p/alembic.ini", "[alembic]\nscript_location = %(here)s\nprepend_sys_path = shadow\n");
+  dir.write("p/shadow/asyncpg.py", "raise ImportError(\"No module named 'asyncpg'\")\n");
   const Outcome r = run("check --round-trip --format json --fail-on never p", dir.path().string());
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const auto doc = nlohmann::json::parse(r.out);
