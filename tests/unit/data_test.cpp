@@ -11,13 +11,13 @@
 #include <nlohmann/json.hpp>
 #include <pqxx/pqxx>
 
-#include <fstream>
 #include <regex>
 
 namespace miglint::roundtrip {
 namespace {
 
 namespace fs = std::filesystem;
+using test::Outcome;
 using test::TempDir;
 
 // --- the seeder on a schema that uses every constraint -------------------------------------------
@@ -265,22 +265,6 @@ TEST_F(Seeding, ClearFindsSeededRowsAfterARewrite) {
 
 // --- whole round-trips through the binary --------------------------------------------------------
 
-struct Outcome {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
-
-Outcome run(const std::string& args, const std::string& cwd) {
-  TempDir tmp;
-  const std::string err_file = (tmp.path() / "err").string();
-  const auto r = test::run_shell("cd '" + cwd + "' && '" + std::string(MIGLINT_BINARY) + "' " +
-                                 args + " 2>'" + err_file + "'");
-  std::ifstream in(err_file);
-  return {r.exit_code, r.out,
-          std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>())};
-}
-
 // The findings of one rule (and migration), in report order.
 std::vector<nlohmann::json> findings(const nlohmann::json& doc, const std::string& rule,
                                      const std::string& migration = "") {
@@ -337,7 +321,8 @@ TEST(WithData, FailuresOnlyRowsCauseAreErrorsOnTheirLine) {
         "ALTER TABLE users ALTER COLUMN email DROP NOT NULL;\n"
         "ALTER TABLE users ALTER COLUMN full_name DROP NOT NULL;\n",
         "SET lock_timeout = '1s';\nALTER TABLE users ALTER COLUMN full_name SET NOT NULL;\n"}});
-  const Outcome r = run("check --with-data --format json --fail-on never m", dir.path().string());
+  const Outcome r =
+      test::run_binary("check --with-data --format json --fail-on never m", dir.path().string());
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const auto doc = nlohmann::json::parse(r.out);
   std::map<std::string, std::string> failed; // migration -> message
@@ -380,7 +365,7 @@ TEST(WithData, FailuresOnlyRowsCauseAreErrorsOnTheirLine) {
 
   // Without --with-data the same history fails only where it fails on empty tables.
   const Outcome empty =
-      run("check --round-trip --format json --fail-on never m", dir.path().string());
+      test::run_binary("check --round-trip --format json --fail-on never m", dir.path().string());
   const auto plain = nlohmann::json::parse(empty.out);
   EXPECT_TRUE(findings(plain, "roundtrip-fails-with-data").empty()) << empty.out;
   EXPECT_EQ(findings(plain, "roundtrip-upgrade-failed").size(), 1u) << empty.out;
@@ -407,8 +392,8 @@ TEST(WithData, DropAndAddLosesDataCopyingDoesNot) {
              "SET lock_timeout = '1s';\n"
              "DO $$ BEGIN EXECUTE 'ALTER TABLE orders DROP COLUMN quantity'; END $$;\n",
              "ALTER TABLE orders ADD COLUMN quantity int;\n"}});
-  const Outcome r =
-      run("check --with-data=100 --format json --fail-on never m", dir.path().string());
+  const Outcome r = test::run_binary("check --with-data=100 --format json --fail-on never m",
+                                     dir.path().string());
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const auto doc = nlohmann::json::parse(r.out);
   // 002: the rename written as drop and add: the static finding takes the observation.
@@ -459,8 +444,8 @@ TEST(WithData, LockTimesWithRowCounts) {
                        "UPDATE users SET email = lower(email);\n",
                        "DROP FUNCTION lock_users();\n"
                        "ALTER TABLE orders ALTER COLUMN quantity TYPE int;\n"}});
-  const Outcome r =
-      run("check --with-data=250 --format json --fail-on never m", dir.path().string());
+  const Outcome r = test::run_binary("check --with-data=250 --format json --fail-on never m",
+                                     dir.path().string());
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const auto doc = nlohmann::json::parse(r.out);
   const auto type = findings(doc, "change-column-type", "002");
@@ -501,24 +486,25 @@ TEST(WithData, OptionAndConfiguration) {
                        "ALTER TABLE users ADD COLUMN full_name text;\n"
                        "ALTER TABLE users DROP COLUMN name;\n"}});
   // The flag takes its value only with `=`: the path after it stays a path.
-  Outcome r = run("check --with-data m --format json --fail-on never", dir.path().string());
+  Outcome r =
+      test::run_binary("check --with-data m --format json --fail-on never", dir.path().string());
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_TRUE(lost_with(r, "300 rows")) << r.out;
   EXPECT_TRUE(std::regex_search(r.err, std::regex("seeded [0-9,]+ rows into 2 tables in [0-9.]+ "
                                                   "s \\([0-9,]+ rows/s\\)")))
       << r.err;
-  r = run("check --with-data=0 --format json --fail-on never m", dir.path().string());
+  r = test::run_binary("check --with-data=0 --format json --fail-on never m", dir.path().string());
   EXPECT_EQ(r.err.find("round-trip"), std::string::npos) << "0 rows: no round-trip";
-  EXPECT_EQ(run("check --with-data=many m", dir.path().string()).exit_code, 2);
+  EXPECT_EQ(test::run_binary("check --with-data=many m", dir.path().string()).exit_code, 2);
   // Configuration: with the round-trip on, the rows per table.
   dir.write("miglint.toml", "[round-trip]\nwith-data = 40\n");
-  r = run("check --round-trip --format json --fail-on never m", dir.path().string());
+  r = test::run_binary("check --round-trip --format json --fail-on never m", dir.path().string());
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_TRUE(lost_with(r, "40 rows")) << r.out;
-  r = run("check --with-data=7 --format json --fail-on never m", dir.path().string());
+  r = test::run_binary("check --with-data=7 --format json --fail-on never m", dir.path().string());
   EXPECT_TRUE(lost_with(r, "7 rows")) << "the command line wins: " << r.out;
   dir.write("miglint.toml", "[round-trip]\nwith-data = \"lots\"\n");
-  r = run("check --round-trip m", dir.path().string());
+  r = test::run_binary("check --round-trip m", dir.path().string());
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("miglint.toml:2"), std::string::npos) << r.err;
 }
@@ -531,7 +517,7 @@ TEST(WithData, SeedingProblemsAreInfoAndNeverFailTheRun) {
   dir.write("m/002_x.down.sql", "ALTER TABLE codes DROP COLUMN n;");
   dir.write("m/003_y.up.sql", "ALTER TABLE codes ADD COLUMN m int;");
   dir.write("m/003_y.down.sql", "ALTER TABLE codes DROP COLUMN m;");
-  const Outcome r = run("check --with-data --format json m", dir.path().string());
+  const Outcome r = test::run_binary("check --with-data --format json m", dir.path().string());
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
   const auto doc = nlohmann::json::parse(r.out);
   const auto seed = findings(doc, "roundtrip-seed-failed");
@@ -580,9 +566,9 @@ TEST(WithData, AlembicRevisions) {
            "    op.execute(\"UPDATE users SET plan = 'free' WHERE plan IS NULL\")\n"
            "    op.alter_column('users', 'plan', nullable=False)\n",
            "    op.drop_column('users', 'plan')\n");
-  const Outcome r =
-      run("check --with-data --python /usr/bin/python3 --format json --fail-on never p",
-          dir.path().string());
+  const Outcome r = test::run_binary(
+      "check --with-data --python /usr/bin/python3 --format json --fail-on never p",
+      dir.path().string());
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const auto doc = nlohmann::json::parse(r.out);
   const auto failed = findings(doc, "roundtrip-fails-with-data");

@@ -13,23 +13,8 @@
 namespace miglint {
 namespace {
 
+using test::Outcome;
 using test::TempDir;
-
-struct Outcome {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
-
-Outcome run(const std::string& args, const std::filesystem::path& cwd) {
-  TempDir tmp;
-  const std::string err_file = (tmp.path() / "err").string();
-  const auto r = test::run_shell("cd '" + cwd.string() + "' && '" + std::string(MIGLINT_BINARY) +
-                                 "' " + args + " 2>'" + err_file + "'");
-  std::ifstream in(err_file);
-  return {r.exit_code, r.out,
-          std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>())};
-}
 
 std::string read(const std::filesystem::path& p) {
   std::ifstream in(p, std::ios::binary);
@@ -85,7 +70,8 @@ void write_two_alters(const TempDir& dir) {
 TEST(Observed, SecondAlterOfATransactionHoldsAccessExclusiveAndRewrites) {
   TempDir dir;
   write_two_alters(dir);
-  const Outcome r = run("check --round-trip --format json --fail-on never m", dir.path());
+  const Outcome r =
+      test::run_binary("check --round-trip --format json --fail-on never m", dir.path());
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const auto doc = nlohmann::json::parse(r.out);
   const auto* f = first(doc, "add-column-volatile-default", "002");
@@ -107,9 +93,9 @@ TEST(Observed, SecondAlterOfATransactionHoldsAccessExclusiveAndRewrites) {
   }
 
   // Without the static rule, the observations stand on their own, with the same data.
-  const Outcome bare = run("check --round-trip --format json --fail-on never --ignore "
-                           "add-column-volatile-default m",
-                           dir.path());
+  const Outcome bare = test::run_binary("check --round-trip --format json --fail-on never --ignore "
+                                        "add-column-volatile-default m",
+                                        dir.path());
   const auto doc2 = nlohmann::json::parse(bare.out);
   const auto* rewrite = first(doc2, "table-rewrite-observed", "002");
   ASSERT_NE(rewrite, nullptr) << bare.out << bare.err;
@@ -129,8 +115,8 @@ TEST(Observed, SarifCarriesTheObservationAndStaysValid) {
   TempDir dir;
   write_two_alters(dir);
   const auto path = dir.path() / "out.sarif";
-  const Outcome r =
-      run("check --round-trip --format sarif --fail-on never -o out.sarif m", dir.path());
+  const Outcome r = test::run_binary(
+      "check --round-trip --format sarif --fail-on never -o out.sarif m", dir.path());
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const auto gate = test::run_shell("/usr/bin/python3 '" + std::string(MIGLINT_SOURCE_DIR) +
                                     "/ci/sarif_gate.py' '" + path.string() + "' 2>&1");
@@ -183,7 +169,8 @@ TEST(Observed, BatchOperationsLandOnTheirOwnLines) {
                    "    with op.batch_alter_table('t') as batch_op:\n"
                    "        batch_op.drop_column('token')\n"
                    "        batch_op.drop_column('a')\n");
-  const Outcome r = run("check --round-trip --format json --fail-on never p", dir.path());
+  const Outcome r =
+      test::run_binary("check --round-trip --format json --fail-on never p", dir.path());
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const auto doc = nlohmann::json::parse(r.out);
   const auto* f = first(doc, "add-column-volatile-default", "b2");
@@ -202,9 +189,9 @@ TEST(Observed, BatchOperationsLandOnTheirOwnLines) {
   EXPECT_EQ(first(doc, "table-rewrite-observed", "b2"), nullptr) << r.out;
 
   // Without the static rule: the observations of each operation on its line.
-  const Outcome bare = run("check --round-trip --format json --fail-on never --ignore "
-                           "add-column-volatile-default p",
-                           dir.path());
+  const Outcome bare = test::run_binary("check --round-trip --format json --fail-on never --ignore "
+                                        "add-column-volatile-default p",
+                                        dir.path());
   const auto doc2 = nlohmann::json::parse(bare.out);
   const auto* rewrite = first(doc2, "table-rewrite-observed", "b2");
   ASSERT_NE(rewrite, nullptr) << bare.out << bare.err;
@@ -214,8 +201,9 @@ TEST(Observed, BatchOperationsLandOnTheirOwnLines) {
 // The demo's instant operations (a new table's foreign key, a nullable column, a dropped column)
 // take brief locks under a lock_timeout: not reported on their own.
 TEST(Observed, DemoReportsNoLockForInstantOperations) {
-  const Outcome r = run("check --round-trip --format json --fail-on never --phase both migrations",
-                        MIGLINT_SOURCE_DIR);
+  const Outcome r =
+      test::run_binary("check --round-trip --format json --fail-on never --phase both migrations",
+                       MIGLINT_SOURCE_DIR);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const auto doc = nlohmann::json::parse(r.out);
   for (const auto& f : all(doc, "dangerous-lock-observed")) {
@@ -255,7 +243,8 @@ TEST(Observed, LocksHeldAcrossWorkOrWithoutATimeoutAreStillReported) {
   dir.write("m/005_long.up.sql",
             "SET lock_timeout = '1s';\nLOCK TABLE u IN SHARE MODE;\nSELECT pg_sleep(1.05);");
   dir.write("m/005_long.down.sql", "SELECT 1;");
-  const Outcome r = run("check --round-trip --format json --fail-on never m", dir.path());
+  const Outcome r =
+      test::run_binary("check --round-trip --format json --fail-on never m", dir.path());
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const auto doc = nlohmann::json::parse(r.out);
   std::multiset<std::string> where;

@@ -26,6 +26,7 @@ namespace miglint::roundtrip {
 namespace {
 
 namespace fs = std::filesystem;
+using test::Outcome;
 using test::TempDir;
 
 // The socket directory of a local server, from its connection string.
@@ -53,23 +54,6 @@ ServerOptions local() {
 
 std::string admin(const Server& s) {
   return "host='" + socket_dir(s) + "' port=5432 user=postgres dbname=template1";
-}
-
-struct Outcome {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
-
-// Runs the binary in `cwd`, stdout and stderr apart.
-Outcome run(const std::string& args, const std::string& cwd) {
-  TempDir tmp;
-  const std::string err_file = (tmp.path() / "err").string();
-  const auto r = test::run_shell("cd '" + cwd + "' && '" + std::string(MIGLINT_BINARY) + "' " +
-                                 args + " 2>'" + err_file + "'");
-  std::ifstream in(err_file);
-  return {r.exit_code, r.out,
-          std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>())};
 }
 
 std::multiset<std::string> rules_of(const nlohmann::json& doc) {
@@ -521,7 +505,8 @@ TEST(RoundTrip, SqlHistory) {
   dir.write("m/006_bad_down.up.sql", "CREATE TABLE u (id int);");
   dir.write("m/006_bad_down.down.sql", "DROP TABLE missing_table;");
   dir.write("m/007_no_down.up.sql", "ALTER TABLE u ADD COLUMN x int;");
-  const Outcome r = run("check --round-trip --format json --fail-on never m", dir.path().string());
+  const Outcome r =
+      test::run_binary("check --round-trip --format json --fail-on never m", dir.path().string());
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const auto doc = nlohmann::json::parse(r.out);
   const auto rules = rules_of(doc);
@@ -571,7 +556,8 @@ TEST(RoundTrip, SqlTransactionsAndTrailingComments) {
   dir.write("m/004_after.up.sql", "ALTER TABLE t ADD COLUMN b int;\nSELECT pg_sleep(0.2);");
   dir.write("m/004_after.down.sql",
             "ALTER TABLE t DROP COLUMN b;\nSET statement_timeout = '50ms';");
-  const Outcome r = run("check --round-trip --format json --fail-on never m", dir.path().string());
+  const Outcome r =
+      test::run_binary("check --round-trip --format json --fail-on never m", dir.path().string());
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const auto doc = nlohmann::json::parse(r.out);
   std::multiset<std::string> failures;
@@ -608,7 +594,8 @@ TEST(RoundTrip, ObservationsConfirmOnlyLockRules) {
   dir.write("m/001_t.down.sql", "DROP TABLE c;\nDROP TABLE t;");
   dir.write("m/002_drop.up.sql", "-- no lock_timeout\nDROP TABLE c;");
   dir.write("m/002_drop.down.sql", "CREATE TABLE c (t_id int REFERENCES t);");
-  const Outcome r = run("check --round-trip --format json --fail-on never m", dir.path().string());
+  const Outcome r =
+      test::run_binary("check --round-trip --format json --fail-on never m", dir.path().string());
   const auto doc = nlohmann::json::parse(r.out);
   const auto* drop = finding(doc, "drop-table", "002");
   ASSERT_NE(drop, nullptr) << r.out << r.err;
@@ -632,7 +619,8 @@ TEST(RoundTrip, ObservedLocksWithoutAStaticFinding) {
   // missing-lock-timeout); the round-trip sees it taken with no lock_timeout.
   dir.write("m/002_lock.up.sql", "-- no lock_timeout\nLOCK TABLE t IN SHARE MODE;");
   dir.write("m/002_lock.down.sql", "SELECT 1;");
-  const Outcome r = run("check --round-trip --format json --fail-on never m", dir.path().string());
+  const Outcome r =
+      test::run_binary("check --round-trip --format json --fail-on never m", dir.path().string());
   const auto doc = nlohmann::json::parse(r.out);
   const auto* lock = finding(doc, "dangerous-lock-observed", "002");
   ASSERT_NE(lock, nullptr) << r.out << r.err;
@@ -641,8 +629,8 @@ TEST(RoundTrip, ObservedLocksWithoutAStaticFinding) {
 }
 
 TEST(RoundTrip, AlembicDemoProject) {
-  const Outcome r =
-      run("check --round-trip --format json --fail-on never migrations", MIGLINT_SOURCE_DIR);
+  const Outcome r = test::run_binary("check --round-trip --format json --fail-on never migrations",
+                                     MIGLINT_SOURCE_DIR);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const auto doc = nlohmann::json::parse(r.out);
   const auto* trace = finding(doc, "downgrade-leaves-trace", "6f7a8b9c0d1e");
@@ -662,7 +650,8 @@ TEST(RoundTrip, AlembicDemoProject) {
 
 TEST(RoundTrip, AlembicMergeDataMigrationAndRaisingDowngrade) {
   const fs::path project = fs::path(MIGLINT_SOURCE_DIR) / "tests/fixtures/alembic/roundtrip";
-  const Outcome r = run("check --round-trip --format json --fail-on never .", project.string());
+  const Outcome r =
+      test::run_binary("check --round-trip --format json --fail-on never .", project.string());
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const auto doc = nlohmann::json::parse(r.out);
   for (const char* rule : {"roundtrip-upgrade-failed", "roundtrip-downgrade-failed",
@@ -710,7 +699,8 @@ TEST(RoundTrip, AlembicStepsDoNotShareSessionState) {
            "    op.execute(\"SELECT 1\")\n");
   revision("c3", "'b2'", "    op.execute(\"CREATE TABLE t (id int)\")\n",
            "    op.execute(\"DROP TABLE t\")\n");
-  const Outcome r = run("check --round-trip --format json --fail-on never p", dir.path().string());
+  const Outcome r =
+      test::run_binary("check --round-trip --format json --fail-on never p", dir.path().string());
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const auto doc = nlohmann::json::parse(r.out);
   EXPECT_EQ(finding(doc, "roundtrip-upgrade-failed"), nullptr) << r.out;
@@ -758,7 +748,8 @@ TEST(RoundTrip, EnvPyConnectingElsewhereIsRefused) {
       "    context.configure(connection=c)\n"
       "    with context.begin_transaction():\n"
       "        context.run_migrations()\n");
-  const Outcome r = run("check --round-trip --format json --fail-on never p", dir.path().string());
+  const Outcome r =
+      test::run_binary("check --round-trip --format json --fail-on never p", dir.path().string());
   const auto doc = nlohmann::json::parse(r.out);
   // Refused before the revision ran: said once, and a1 runs in the built-in environment.
   const auto* failed = finding(doc, "roundtrip-env-failed");
@@ -811,7 +802,8 @@ TEST(RoundTrip, EnvPyThatCannotBeImportedFallsBackToTheBuiltInEnvironment) {
     dir.write("p/versions/" + std::string(id) + ".py",
               "import sqlalchemy as sa\nimport sqlmodel\n" + read_all(file));
   }
-  const Outcome r = run("check --round-trip --format json --fail-on never p", dir.path().string());
+  const Outcome r =
+      test::run_binary("check --round-trip --format json --fail-on never p", dir.path().string());
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const auto doc = nlohmann::json::parse(r.out);
   EXPECT_EQ(count(doc, "roundtrip-env-failed"), 1U) << r.out;
@@ -856,7 +848,8 @@ TEST(RoundTrip, PrependSysPathIsWhereAlembicRuns) {
         "op.drop_table('hero')"}},
       env);
   dir.write("p/alembic.ini", "[alembic]\nscript_location = %(here)s\nprepend_sys_path = .\n");
-  const Outcome r = run("check --round-trip --format json --fail-on never p", dir.path().string());
+  const Outcome r =
+      test::run_binary("check --round-trip --format json --fail-on never p", dir.path().string());
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const auto doc = nlohmann::json::parse(r.out);
   EXPECT_EQ(finding(doc, "roundtrip-env-failed"), nullptr) << r.out;
@@ -886,7 +879,8 @@ TEST(RoundTrip, BuiltInEnvironmentMakesEnvPySessionSettings) {
         "EXCEPTION 'lock_timeout is %', current_setting('lock_timeout'); END IF; END $$\")",
         "op.execute('SELECT 1')"}},
       env);
-  const Outcome r = run("check --round-trip --format json --fail-on never p", dir.path().string());
+  const Outcome r =
+      test::run_binary("check --round-trip --format json --fail-on never p", dir.path().string());
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const auto doc = nlohmann::json::parse(r.out);
   EXPECT_EQ(count(doc, "roundtrip-builtin-env"), 1U) << r.out;
@@ -922,7 +916,8 @@ TEST(RoundTrip, AsyncEnvPyRunsWithAsyncpg) {
   // The project's own URL names asyncpg; miglint's scratch database replaces it.
   dir.write("p/alembic.ini", "[alembic]\nscript_location = %(here)s\n"
                              "sqlalchemy.url = postgresql+asyncpg://app@db.invalid/production\n");
-  const Outcome r = run("check --round-trip --format json --fail-on never p", dir.path().string());
+  const Outcome r =
+      test::run_binary("check --round-trip --format json --fail-on never p", dir.path().string());
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const auto doc = nlohmann::json::parse(r.out);
   EXPECT_EQ(finding(doc, "roundtrip-env-failed"), nullptr) << r.out;
@@ -946,7 +941,8 @@ TEST(RoundTrip, AsyncEnvPyWithoutItsDriverFallsBack) {
       k_async_env);
   dir.write("p/alembic.ini", "[alembic]\nscript_location = %(here)s\nprepend_sys_path = shadow\n");
   dir.write("p/shadow/asyncpg.py", "raise ImportError(\"No module named 'asyncpg'\")\n");
-  const Outcome r = run("check --round-trip --format json --fail-on never p", dir.path().string());
+  const Outcome r =
+      test::run_binary("check --round-trip --format json --fail-on never p", dir.path().string());
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const auto doc = nlohmann::json::parse(r.out);
   ASSERT_EQ(count(doc, "roundtrip-env-failed"), 1U) << r.out;
@@ -969,7 +965,8 @@ TEST(RoundTrip, UnimportableRevisionIsOneErrorAndEndsTheHistory) {
             {"a4", "a3", "op.execute('CREATE TABLE w (a int)')", "op.execute('DROP TABLE w')"}});
   const fs::path a2 = dir.path() / "p/versions/a2.py";
   dir.write("p/versions/a2.py", "import app.models\n" + read_all(a2));
-  const Outcome r = run("check --round-trip --format json --fail-on never p", dir.path().string());
+  const Outcome r =
+      test::run_binary("check --round-trip --format json --fail-on never p", dir.path().string());
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const auto doc = nlohmann::json::parse(r.out);
   EXPECT_EQ(count(doc, "roundtrip-import-failed"), 1U) << r.out;
@@ -991,7 +988,7 @@ TEST(RoundTrip, UnimportableRevisionIsOneErrorAndEndsTheHistory) {
   dir.write("p/versions/a2.py",
             "import sqlalchemy as sa\nUUID = sa.Uuid\n" + read_all(a2).substr(17));
   const Outcome uuid =
-      run("check --round-trip --format json --fail-on never p", dir.path().string());
+      test::run_binary("check --round-trip --format json --fail-on never p", dir.path().string());
   const auto uuid_doc = nlohmann::json::parse(uuid.out);
   ASSERT_EQ(count(uuid_doc, "roundtrip-import-failed"), 1U) << uuid.out;
   EXPECT_NE(
@@ -1010,16 +1007,17 @@ TEST(RoundTrip, NamedFileOrVersionsDirectoryAppliesItsAncestors) {
             {"a2", "a1", "op.execute('ALTER TABLE x ADD COLUMN b int')",
              "op.execute('ALTER TABLE x DROP COLUMN b')"},
             {"a3", "a2", "op.execute('CREATE INDEX xb ON x (b)')", "op.execute('DROP INDEX xb')"}});
-  const Outcome versions =
-      run("check --round-trip --format json --fail-on never p/versions", dir.path().string());
+  const Outcome versions = test::run_binary(
+      "check --round-trip --format json --fail-on never p/versions", dir.path().string());
   ASSERT_EQ(versions.exit_code, 0) << versions.err;
   EXPECT_NE(versions.err.find("round-trip stepped 3 migrations"), std::string::npos)
       << versions.err;
   EXPECT_EQ(finding(nlohmann::json::parse(versions.out), "roundtrip-upgrade-failed"), nullptr);
 
   // From the script directory, as `alembic` runs: a relative versions directory.
-  const Outcome one = run("check --round-trip --format json --fail-on never versions/a2.py",
-                          (dir.path() / "p").string());
+  const Outcome one =
+      test::run_binary("check --round-trip --format json --fail-on never versions/a2.py",
+                       (dir.path() / "p").string());
   ASSERT_EQ(one.exit_code, 0) << one.err;
   EXPECT_NE(one.err.find("round-trip 1/1: a2"), std::string::npos) << one.err;
   EXPECT_NE(one.err.find("round-trip stepped 1 migration"), std::string::npos) << one.err;
@@ -1028,8 +1026,8 @@ TEST(RoundTrip, NamedFileOrVersionsDirectoryAppliesItsAncestors) {
 
   // A versions directory with no env.py above it: the built-in environment, said as info.
   fs::remove(dir.path() / "p/env.py");
-  const Outcome bare =
-      run("check --round-trip --format json --fail-on never p/versions/a3.py", dir.path().string());
+  const Outcome bare = test::run_binary(
+      "check --round-trip --format json --fail-on never p/versions/a3.py", dir.path().string());
   ASSERT_EQ(bare.exit_code, 0) << bare.err;
   const auto bare_doc = nlohmann::json::parse(bare.out);
   EXPECT_NE(finding(bare_doc, "roundtrip-builtin-env"), nullptr) << bare.out;
@@ -1043,8 +1041,8 @@ TEST(RoundTrip, NamedFileOrVersionsDirectoryAppliesItsAncestors) {
   dir.write("g/000002_a.down.sql", "ALTER TABLE t DROP COLUMN a;");
   dir.write("g/000003_i.up.sql", "CREATE INDEX i ON t (a);");
   dir.write("g/000003_i.down.sql", "DROP INDEX i;");
-  const Outcome sql = run("check --round-trip --format json --fail-on never g/000002_a.up.sql",
-                          dir.path().string());
+  const Outcome sql = test::run_binary(
+      "check --round-trip --format json --fail-on never g/000002_a.up.sql", dir.path().string());
   ASSERT_EQ(sql.exit_code, 0) << sql.err;
   const auto sql_doc = nlohmann::json::parse(sql.out);
   EXPECT_EQ(finding(sql_doc, "roundtrip-upgrade-failed"), nullptr) << sql.out;
@@ -1064,7 +1062,8 @@ TEST(RoundTrip, AlembicHistoryGoesOnAfterTheDatabaseIsRebuilt) {
       dir, {{"a1", "", "op.execute(\"CREATE TYPE mood AS ENUM ('a')\")",
              "op.execute('SELECT 1')  # forgets the type"},
             {"a2", "a1", "op.execute('CREATE TABLE t (m mood)')", "op.execute('DROP TABLE t')"}});
-  const Outcome r = run("check --round-trip --format json --fail-on never p", dir.path().string());
+  const Outcome r =
+      test::run_binary("check --round-trip --format json --fail-on never p", dir.path().string());
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const auto doc = nlohmann::json::parse(r.out);
   EXPECT_NE(finding(doc, "upgrade-not-repeatable", "a1"), nullptr) << r.out;
@@ -1084,21 +1083,21 @@ TEST(RoundTrip, AlembicInterpreterChoice) {
   fs::permissions(bare, fs::perms::owner_all);
 
   const Outcome none =
-      run("check --round-trip --python " + bare.string() + " p", dir.path().string());
+      test::run_binary("check --round-trip --python " + bare.string() + " p", dir.path().string());
   EXPECT_EQ(none.exit_code, 3) << none.err;
   EXPECT_NE(none.err.find("no Python interpreter that imports alembic and sqlalchemy (tried " +
                           bare.string() + ")"),
             std::string::npos)
       << none.err;
   const Outcome missing =
-      run("check --round-trip --python /nonexistent/python p", dir.path().string());
+      test::run_binary("check --round-trip --python /nonexistent/python p", dir.path().string());
   EXPECT_EQ(missing.exit_code, 3) << missing.err;
   EXPECT_NE(missing.err.find("tried /nonexistent/python)"), std::string::npos) << missing.err;
 
   // The driver is already starting when the server cannot: it is stopped with everything else.
-  const Outcome no_server = run("check --round-trip --postgres url --database-url "
-                                "'postgresql://postgres@/x?host=/nonexistent' p",
-                                dir.path().string());
+  const Outcome no_server = test::run_binary("check --round-trip --postgres url --database-url "
+                                             "'postgresql://postgres@/x?host=/nonexistent' p",
+                                             dir.path().string());
   EXPECT_EQ(no_server.exit_code, 3) << no_server.err;
   EXPECT_NE(no_server.err.find("cannot start the round-trip's PostgreSQL"), std::string::npos)
       << no_server.err;
@@ -1106,7 +1105,8 @@ TEST(RoundTrip, AlembicInterpreterChoice) {
 
   // $VIRTUAL_ENV's python comes first, cannot import Alembic: the next candidate runs.
   ::setenv("VIRTUAL_ENV", (dir.path() / "venv").c_str(), 1);
-  const Outcome fallback = run("check --round-trip --format json p", dir.path().string());
+  const Outcome fallback =
+      test::run_binary("check --round-trip --format json p", dir.path().string());
   ::unsetenv("VIRTUAL_ENV");
   EXPECT_EQ(fallback.exit_code, 0) << fallback.err;
   EXPECT_NE(fallback.err.find("running Alembic"), std::string::npos) << fallback.err;
@@ -1121,10 +1121,10 @@ TEST(RoundTrip, FromSkipsSteppingEarlierMigrations) {
   dir.write("m/002_u.up.sql", "CREATE TABLE u (id int);");
   dir.write("m/002_u.down.sql", "DROP TABLE u;");
   const Outcome all =
-      run("check --round-trip --format json --fail-on never m", dir.path().string());
+      test::run_binary("check --round-trip --format json --fail-on never m", dir.path().string());
   EXPECT_NE(finding(nlohmann::json::parse(all.out), "downgrade-leaves-trace", "001"), nullptr);
-  const Outcome from =
-      run("check --round-trip --from 002 --format json --fail-on never m", dir.path().string());
+  const Outcome from = test::run_binary(
+      "check --round-trip --from 002 --format json --fail-on never m", dir.path().string());
   const auto doc = nlohmann::json::parse(from.out);
   EXPECT_EQ(finding(doc, "downgrade-leaves-trace"), nullptr) << from.out;
   EXPECT_NE(from.err.find("round-trip 1/1: 002"), std::string::npos) << from.err;
@@ -1141,7 +1141,8 @@ TEST(RoundTrip, IgnoreCommentsApplyToRoundTripFindings) {
   dir.write("m/003_leak.up.sql",
             "-- miglint: ignore-file downgrade-leaves-trace\nCREATE TABLE v (a int);");
   dir.write("m/003_leak.down.sql", "-- miglint: ignore-file downgrade-leaves-trace\nSELECT 1;");
-  const Outcome r = run("check --round-trip --format json --fail-on never m", dir.path().string());
+  const Outcome r =
+      test::run_binary("check --round-trip --format json --fail-on never m", dir.path().string());
   const auto doc = nlohmann::json::parse(r.out);
   EXPECT_EQ(finding(doc, "dangerous-lock-observed"), nullptr) << r.out;
   EXPECT_EQ(finding(doc, "downgrade-leaves-trace"), nullptr) << r.out;
@@ -1155,7 +1156,7 @@ TEST(RoundTrip, DatabaseUrlFromTheEnvironment) {
   dir.write("m/001_t.down.sql", "DROP TABLE t;");
   const std::string url = "postgresql://postgres@/template1?host=" + socket_dir(*host.server);
   ::setenv("DATABASE_URL", url.c_str(), 1); // the child inherits it
-  const Outcome r = run("check --round-trip --postgres url m", dir.path().string());
+  const Outcome r = test::run_binary("check --round-trip --postgres url m", dir.path().string());
   ::unsetenv("DATABASE_URL");
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.err.find("scratch database miglint_"), std::string::npos) << r.err;
@@ -1167,8 +1168,8 @@ TEST(RoundTrip, DatabaseUrlFromTheEnvironment) {
 TEST(RoundTrip, EnvironmentErrorIsExitThree) {
   TempDir dir;
   dir.write("m/001_t.up.sql", "CREATE TABLE t (id int);");
-  const Outcome r =
-      run("check --round-trip --postgres local --pg-bin /nonexistent m", dir.path().string());
+  const Outcome r = test::run_binary("check --round-trip --postgres local --pg-bin /nonexistent m",
+                                     dir.path().string());
   EXPECT_EQ(r.exit_code, 3);
   EXPECT_NE(r.err.find("no PostgreSQL server binaries"), std::string::npos) << r.err;
 }

@@ -10,12 +10,12 @@
 #include <gtest/gtest.h>
 
 #include <cstdlib>
-#include <fstream>
 
 namespace miglint::roundtrip {
 namespace {
 
 namespace fs = std::filesystem;
+using test::Outcome;
 using test::TempDir;
 
 // A directory with initdb and postgres scripts that report PostgreSQL `version`.
@@ -107,20 +107,8 @@ TEST(ServerChoice, TheMajorOfPgVersionElseTheNearestWithANote) {
 
 // --- real servers ------------------------------------------------------------------------------
 
-struct Outcome {
-  int exit_code = -1;
-  std::string err;
-};
-
 Outcome check(const std::string& args, const fs::path& cwd) {
-  TempDir tmp;
-  const std::string err_file = (tmp.path() / "err").string();
-  const auto r = test::run_shell("cd '" + cwd.string() + "' && '" + std::string(MIGLINT_BINARY) +
-                                 "' check --round-trip --postgres local " + args + " 2>'" +
-                                 err_file + "' >/dev/null");
-  std::ifstream in(err_file);
-  return {r.exit_code,
-          std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>())};
+  return test::run_binary("check --round-trip --postgres local " + args, cwd);
 }
 
 class ServerChoiceOnRealServers : public ::testing::Test {

@@ -197,6 +197,32 @@ inline std::filesystem::path TempDir::write(const std::string& relative,
   return p;
 }
 
+// What a run of the binary gave: its exit code, stdout and stderr apart.
+struct Outcome {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+// Runs the miglint binary with `args` (a shell-quoted string) in `cwd`, stdout and stderr apart.
+inline Outcome run_binary(const std::string& args, const std::filesystem::path& cwd) {
+  TempDir tmp;
+  const std::string err_file = (tmp.path() / "err").string();
+  const auto r = run_shell("cd '" + cwd.string() + "' && '" + std::string(MIGLINT_BINARY) + "' " +
+                           args + " 2>'" + err_file + "'");
+  FILE* f = fopen(err_file.c_str(), "rb");
+  std::string err;
+  char buf[4096];
+  size_t n = 0;
+  while (f != nullptr && (n = fread(buf, 1, sizeof buf, f)) > 0) {
+    err.append(buf, n);
+  }
+  if (f != nullptr) {
+    fclose(f);
+  }
+  return {r.exit_code, r.out, err};
+}
+
 // A two-migration golang-migrate history in `dir`/migrations: 001 creates `users`, 002 adds a
 // NOT NULL column without a default (one add-column-not-null-no-default), then `extra_002`.
 inline void write_users_history(const TempDir& dir, const std::string& extra_002 = "") {
