@@ -54,19 +54,40 @@ GitResult git(std::vector<std::string> args) {
   return r;
 }
 
+// Calls each(token) for the NUL-terminated tokens of `text` (git's `-z` output), in order,
+// until it returns false. The newline git writes before a commit's file list is dropped and
+// empty tokens are skipped. With `complete`, a last token without its NUL counts too. Returns
+// the bytes consumed: the text up to the last NUL handled (all of it with `complete`), so a
+// stream keeps the rest for its next read.
+template <typename Each>
+size_t nul_tokens(std::string_view text, bool complete, Each&& each) {
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t end = text.find('\0', start);
+    if (end == std::string_view::npos) {
+      if (!complete) {
+        break;
+      }
+      end = text.size();
+    }
+    std::string_view token = text.substr(start, end - start);
+    while (!token.empty() && token.front() == '\n') {
+      token.remove_prefix(1);
+    }
+    start = std::min(end + 1, text.size());
+    if (!token.empty() && !each(token)) {
+      break;
+    }
+  }
+  return start;
+}
+
 void add_names(const std::string& root, const std::string& nul_separated,
                std::set<std::string>& out) {
-  size_t start = 0;
-  while (start < nul_separated.size()) {
-    size_t end = nul_separated.find('\0', start);
-    if (end == std::string::npos) {
-      end = nul_separated.size();
-    }
-    if (end > start) {
-      out.insert((fs::path(root) / nul_separated.substr(start, end - start)).lexically_normal());
-    }
-    start = end + 1;
-  }
+  nul_tokens(nul_separated, true, [&](std::string_view name) {
+    out.insert((fs::path(root) / name).lexically_normal());
+    return true;
+  });
 }
 
 } // namespace
@@ -145,30 +166,17 @@ DeployBatches deploy_batches(const std::vector<std::string>& files) {
       out.batch_of.emplace(it->second, batch);
     }
   };
-  auto names = [](const std::string& text, auto&& each) {
-    size_t start = 0;
-    while (start < text.size()) {
-      const size_t end = std::min(text.find('\0', start), text.size());
-      std::string_view token(text.data() + start, end - start);
-      while (!token.empty() && token.front() == '\n') {
-        token.remove_prefix(1);
-      }
-      if (!token.empty()) {
-        each(token);
-      }
-      start = end + 1;
-    }
-  };
   // Not committed yet: untracked ("??") or added to the index ("A"), in one `git status`.
   const GitResult status = git({"-C", root, "status", "--porcelain=v1", "-z", "--no-renames",
                                 "--untracked-files=all", "--", where});
   if (status.status != 0) {
     return {};
   }
-  names(status.out, [&](std::string_view entry) {
+  nul_tokens(status.out, true, [&](std::string_view entry) {
     if (entry.size() > 3 && (entry.starts_with("??") || entry.front() == 'A')) {
       place(entry.substr(3), "pending");
     }
+    return true;
   });
   // One walk of the main line, newest first, read as it comes and ended as soon as every file
   // asked about is placed: the migrations asked about are the newest (mark_deploy_batches), so
@@ -204,17 +212,13 @@ DeployBatches deploy_batches(const std::vector<std::string>& files) {
       break;
     }
     pending_bytes.append(buf.data(), static_cast<size_t>(n));
-    size_t start = 0;
-    for (size_t end; !done && (end = pending_bytes.find('\0', start)) != std::string::npos;
-         start = end + 1) {
-      std::string_view token(pending_bytes.data() + start, end - start);
-      while (!token.empty() && token.front() == '\n') {
-        token.remove_prefix(1);
-      }
+    const size_t consumed = nul_tokens(pending_bytes, false, [&](std::string_view token) {
       if (token.starts_with('@')) {
         done = unplaced == 0; // the commit of the oldest file asked about is complete
         commit = std::string(token.substr(1));
-      } else if (!token.empty() && !commit.empty()) {
+        return !done;
+      }
+      if (!commit.empty()) {
         const std::string path = (fs::path(root) / token).lexically_normal().string();
         const auto it = given.find(path);
         if (it != given.end() && !out.batch_of.contains(it->second)) {
@@ -222,8 +226,9 @@ DeployBatches deploy_batches(const std::vector<std::string>& files) {
         }
         place(token, commit);
       }
-    }
-    pending_bytes.erase(0, start);
+      return true;
+    });
+    pending_bytes.erase(0, consumed);
   }
   if (log->running()) {
     ::kill(log->pid(), SIGKILL); // ended early: the rest of the walk is not needed
