@@ -137,8 +137,8 @@ void honour_start_after(const Options& o, discover::Discovery& discovery) {
     return;
   }
   std::map<std::string, std::optional<config::StartAfter>> by_directory;
-  std::map<std::string, size_t> skipped; // diesel-guard.toml -> migrations read as context
-  std::map<std::string, std::string> written;
+  // diesel-guard.toml -> start_after as written there, migrations read as context
+  std::map<std::string, std::pair<std::string, size_t>> skipped;
   for (auto& m : discovery.migrations) {
     const auto files = m.files();
     if (!m.selected || m.layout == "alembic" || files.empty()) {
@@ -151,13 +151,15 @@ void honour_start_after(const Options& o, discover::Discovery& discovery) {
     }
     if (it->second && config::at_or_before(m.id, *it->second)) {
       m.selected = false;
-      ++skipped[it->second->file];
-      written[it->second->file] = it->second->text;
+      auto& [text, count] = skipped[it->second->file];
+      text = it->second->text;
+      ++count;
     }
   }
-  for (const auto& [file, count] : skipped) {
-    *o.log << "miglint: note: " << file << " has start_after = \"" << written[file]
-           << "\": " << count << " migration" << (count == 1 ? "" : "s")
+  for (const auto& [file, said] : skipped) {
+    const auto& [text, count] = said;
+    *o.log << "miglint: note: " << file << " has start_after = \"" << text << "\": " << count
+           << " migration" << (count == 1 ? "" : "s")
            << " at or before it read as context only (foreign-markers = false checks them)\n";
   }
 }
