@@ -160,6 +160,18 @@ std::optional<sql::Span> Context::copied_by(const sql::QualifiedName& table,
   return std::nullopt;
 }
 
+std::optional<sql::Span> Context::copied_into(const sql::QualifiedName& from,
+                                              const sql::QualifiedName& to) const {
+  for (const auto& [span, access] : m_data_statements) {
+    if (access->written.key() == to.key() &&
+        std::any_of(access->tables.begin(), access->tables.end(),
+                    [&](const sql::QualifiedName& t) { return t.key() == from.key(); })) {
+      return span;
+    }
+  }
+  return std::nullopt;
+}
+
 const UnanalysedPart* Context::unanalysed_before(uint32_t offset) const {
   for (const auto& part : m_unanalysed) {
     if (part.statement.begin <= offset) {

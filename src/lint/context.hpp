@@ -214,6 +214,10 @@ public:
   // data may live on elsewhere.
   std::optional<sql::Span> copied_by(const sql::QualifiedName& table,
                                      const std::string& column) const;
+  // An earlier data statement of this script that writes `to` and reads `from`: the copy of a
+  // copy-and-swap (INSERT INTO to ... SELECT ... FROM from).
+  std::optional<sql::Span> copied_into(const sql::QualifiedName& from,
+                                       const sql::QualifiedName& to) const;
   // The first part of the script before `offset` (script coordinates) miglint could not
   // analyse, or null.
   const UnanalysedPart* unanalysed_before(uint32_t offset) const;

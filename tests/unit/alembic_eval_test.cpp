@@ -646,8 +646,12 @@ TEST(AlembicEval, RecreateAlwaysIsRenderedAsTheCopyAndSwap) {
   EXPECT_TRUE(contains(up, "DROP TABLE t;")) << up;
   EXPECT_TRUE(contains(up, "ALTER TABLE _alembic_tmp_t RENAME TO t")) << up;
   EXPECT_FALSE(contains(up, "ADD COLUMN")) << up;
-  // The old table's rows were copied: dropping it is not reported as data loss.
+  // The old table's rows were copied: dropping it is not reported as data loss, but the swap
+  // loses the writes made during the copy.
   EXPECT_EQ(r.count("drop-table"), 0u);
+  ASSERT_EQ(r.count("copy-swap-table"), 1u);
+  EXPECT_TRUE(contains(r.messages("copy-swap-table")[0], "batch_alter_table(recreate=\"always\")"))
+      << r.messages("copy-swap-table")[0];
   EXPECT_EQ(r.count("unanalyzable-code"), 0u);
   // A table the history has not built: the block is read as plain ALTER TABLE, and said so.
   TempDir unknown;

@@ -1,0 +1,57 @@
+#include "lint/rule.hpp"
+#include "lint/rule_support.hpp"
+
+#include <algorithm>
+
+namespace miglint::rules {
+namespace {
+
+// A table replaced by a copy of itself: INSERT INTO copy ... SELECT ... FROM t, DROP TABLE t,
+// ALTER TABLE copy RENAME TO t (hand-written, or Alembic's batch_alter_table(recreate="always")).
+// Reported on the DROP TABLE once the swap is complete.
+class CopySwapTable final : public lint::Rule {
+public:
+  std::string_view id() const override { return "copy-swap-table"; }
+
+  void check(const sql::Statement& statement, lint::Context& ctx) const override {
+    const auto* rename = statement.as<sql::Rename>();
+    if (rename == nullptr || rename->kind != sql::ObjectKind::Table || !rename->old_name.empty() ||
+        rename->new_name.empty()) {
+      return;
+    }
+    const sql::QualifiedName& copy = rename->relation;
+    const sql::QualifiedName original{copy.schema, rename->new_name};
+    // The original was dropped earlier in this script and existed before it (a table created
+    // in this migration has no rows anyone else wrote).
+    const auto& dropped = ctx.tables_dropped();
+    const auto drop = std::find_if(dropped.begin(), dropped.end(), [&](const lint::TableChange& t) {
+      return t.table.key() == original.key();
+    });
+    const auto& created = ctx.tables_created();
+    const bool original_is_new =
+        std::any_of(created.begin(), created.end(),
+                    [&](const lint::TableChange& t) { return t.table.key() == original.key(); });
+    if (drop == dropped.end() || original_is_new || !ctx.copied_into(original, copy)) {
+      return;
+    }
+    // On the DROP TABLE: it throws away the writes the copy missed, and waits for the lock.
+    const bool alembic_batch = copy.name.starts_with("_alembic_tmp_");
+    ctx.report_on(
+        drop->statement,
+        "drops " + lint::quoted(original.display()) + " after copying its rows into " +
+            lint::quoted(copy.display()) + ", which is then renamed in its place" +
+            (alembic_batch ? " (batch_alter_table(recreate=\"always\"))" : "") +
+            ": rows written to " + lint::quoted(original.display()) +
+            " after the copy's snapshot are lost with the old table, the whole table is read and "
+            "written again, and DROP TABLE waits for an ACCESS EXCLUSIVE lock; grants, triggers, "
+            "comments, dependent views and other tables' foreign keys do not move to the copy");
+  }
+};
+
+} // namespace
+
+std::unique_ptr<lint::Rule> make_copy_swap_table() {
+  return std::make_unique<CopySwapTable>();
+}
+
+} // namespace miglint::rules
