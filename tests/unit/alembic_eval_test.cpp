@@ -205,9 +205,9 @@ TEST(AlembicEval, DataDependentCodeIsReportedOnlyWhenItChangesTheSchema) {
   // A catalog query of a shape miglint does not answer is named in the finding.
   EXPECT_TRUE(contains(r.messages("unanalyzable-code").front(), "pg_constraint"))
       << r.messages("unanalyzable-code").front();
-  // A bind parameter is read as $1 (padded, so the SQL still maps into the literal), and both
+  // A bind parameter given statically is sent as the literal psycopg2 renders, and both
   // branches of the DDL condition are analysed.
-  EXPECT_TRUE(contains(r.up("a1"), "UPDATE users SET k = $1 WHERE k IS NULL")) << r.up("a1");
+  EXPECT_TRUE(contains(r.up("a1"), "UPDATE users SET k = 0 WHERE k IS NULL")) << r.up("a1");
   EXPECT_TRUE(contains(r.up("a1"), "DROP COLUMN old")) << r.up("a1");
   EXPECT_EQ(r.count("sql-syntax-error"), 0u);
 }
@@ -713,10 +713,19 @@ TEST(AlembicEval, TextParamsAndBindparamsAreStillTheText) {
   dir.write("versions/a1.py",
             revision("a1", "",
                      "    op.get_bind().execute(sa.text(\"UPDATE t SET a = :a\").bindparams(a=1))\n"
-                     "    op.execute(sa.text(\"DELETE FROM t WHERE b = :b\").params(b=2))\n"));
+                     "    op.execute(sa.text(\"DELETE FROM t WHERE b = :b\").params(b=2))\n"
+                     "    op.execute(sa.text(\"UPDATE t SET s = :s, n = :n, f = :f, w = :w, \"\n"
+                     "                       \"x = :x WHERE y = :y\").bindparams(\n"
+                     "        s=\"it's\", n=None, f=False, w=sa.func.now(), x=-3, y=True))\n"));
   const Checked r = check(dir);
-  EXPECT_TRUE(contains(r.up("a1"), "UPDATE t SET a = $1")) << r.up("a1");
+  // Values known statically are sent as psycopg2 renders them; others stay parameters.
+  EXPECT_TRUE(contains(r.up("a1"), "UPDATE t SET a = 1")) << r.up("a1");
+  EXPECT_TRUE(contains(r.up("a1"), "DELETE FROM t WHERE b = 2")) << r.up("a1");
+  EXPECT_TRUE(contains(r.up("a1"), "UPDATE t SET s = 'it''s', n = NULL, f = false, w = $1, x =  "
+                                   "-3 WHERE y = true"))
+      << r.up("a1");
   EXPECT_EQ(r.count("unanalyzable-code"), 0u);
+  EXPECT_EQ(r.count("sql-syntax-error"), 0u);
 }
 
 } // namespace
