@@ -3224,7 +3224,8 @@ private:
   // alembic-postgresql-enum's op.sync_enum_values(schema, name, values, affected_columns):
   // the type is renamed to <name>_old, created anew with the values, every affected column is
   // converted to it (ALTER COLUMN ... TYPE ... USING col::text::type, a table rewrite under
-  // ACCESS EXCLUSIVE) and the old type dropped.
+  // ACCESS EXCLUSIVE) and the old type dropped — with the package's own comparison operators
+  // and default handling around it (checked against its 1.8.0 source, online).
   void sync_enum_values(const Expr& c) {
     const python::Span at = c.span;
     const std::string schema = string_value(arg(c, 0, "enum_schema")).value_or("");
@@ -3256,20 +3257,149 @@ private:
     } else if (affected) {
       throw Unanalyzable{affected->span, "`affected_columns` is not a list miglint can read"};
     }
-    const std::string type = qualified(schema == "public" ? "" : schema, name);
-    emit("ALTER TYPE " + type + " RENAME TO " + ident(name + "_old"), at);
+    const ExprPtr renames = arg(c, 4, "enum_values_to_rename");
+    std::vector<std::pair<std::string, std::string>> renamed; // (old label, new label)
+    bool unreadable_renames = false;
+    if (renames && (renames->kind == ExprKind::List || renames->kind == ExprKind::Tuple)) {
+      for (const auto& item : renames->items) {
+        const auto from = item->items.size() == 2 ? string_value(item->items[0]) : std::nullopt;
+        const auto to = item->items.size() == 2 ? string_value(item->items[1]) : std::nullopt;
+        if (!from || !to) {
+          unreadable_renames = true;
+          break;
+        }
+        renamed.emplace_back(*from, *to);
+      }
+    } else if (renames && renames->kind != ExprKind::None) {
+      unreadable_renames = true;
+    }
     std::vector<std::string> labels;
     for (const auto& v : values) {
       labels.push_back(literal(v));
     }
-    emit("CREATE TYPE " + type + " AS ENUM (" + join(labels) + ")", at);
-    for (const auto& col : columns) {
-      emit("ALTER TABLE " + qualified(col.schema == "public" ? "" : col.schema, col.table) +
-               " ALTER COLUMN " + ident(col.column) + " TYPE " + type + " USING " +
-               ident(col.column) + "::text::" + type,
+    if (unreadable_renames || schema.empty()) {
+      // Renames miglint cannot read, or no schema: the type swap only.
+      const std::string type = qualified(schema == "public" ? "" : schema, name);
+      emit("ALTER TYPE " + type + " RENAME TO " + ident(name + "_old"), at);
+      emit("CREATE TYPE " + type + " AS ENUM (" + join(labels) + ")", at);
+      for (const auto& col : columns) {
+        emit("ALTER TABLE " + qualified(col.schema == "public" ? "" : col.schema, col.table) +
+                 " ALTER COLUMN " + ident(col.column) + " TYPE " + type + " USING " +
+                 ident(col.column) + "::text::" + type,
+             at);
+      }
+      emit("DROP TYPE " + qualified(schema == "public" ? "" : schema, name + "_old"), at);
+      return;
+    }
+    // The statements alembic-postgresql-enum sends (its sql_commands: enum_type.py,
+    // comparison_operators.py, column_default.py): names double-quoted and schema-qualified,
+    // = and != between the new and the old type while the columns change (so that indexes and
+    // constraints comparing them keep working), each column's default dropped and set again on
+    // the new type (its text as PostgreSQL prints it, read from the history).
+    auto quoted = [](const std::string& n) {
+      std::string out = "\"";
+      for (const char ch : n) {
+        out += ch;
+        if (ch == '"') {
+          out += ch;
+        }
+      }
+      return out + "\"";
+    };
+    const std::string type = quoted(schema) + "." + quoted(name);
+    const std::string old_type = quoted(schema) + "." + quoted(name + "_old");
+    static const std::pair<const char*, const char*> k_operators[] = {{"!=", "new_old_not_equals"},
+                                                                      {"=", "new_old_equals"}};
+    emit("ALTER TYPE " + type + " RENAME TO " + name + "_old", at);
+    emit("CREATE TYPE " + type + " AS ENUM(" + join(labels) + ")", at);
+    // The old value as the new type names it: old_enum_val::text, or a CASE over the renames.
+    std::string old_value = "old_enum_val::text";
+    if (!renamed.empty()) {
+      old_value = "CASE";
+      for (const auto& [from, to] : renamed) {
+        old_value += " WHEN old_enum_val::text = '" + from + "' THEN '" + to + "'";
+      }
+      old_value += " ELSE old_enum_val::text END";
+    }
+    for (const auto& [op, fn] : k_operators) {
+      emit(std::string("CREATE FUNCTION ") + fn + "(new_enum_val " + type + ", old_enum_val " +
+               old_type + ") RETURNS boolean AS $$ SELECT new_enum_val::text " + op + " " +
+               old_value + "; $$ LANGUAGE SQL IMMUTABLE",
+           at);
+      emit(std::string("CREATE OPERATOR ") + op + " (leftarg = " + type +
+               ", rightarg = " + old_type + ", procedure = " + fn + ")",
            at);
     }
-    emit("DROP TYPE " + qualified(schema == "public" ? "" : schema, name + "_old"), at);
+    m_asked_schema = true; // the package asks information_schema for each column's default
+    const SchemaFacts* facts = live_facts();
+    for (const auto& col : columns) {
+      const std::string table =
+          quoted(col.schema.empty() ? schema : col.schema) + "." + quoted(col.table);
+      std::optional<std::string> old_default;
+      bool array = false;
+      if (facts != nullptr) {
+        const auto t =
+            facts->tables.find(facts_key(col.schema.empty() ? schema : col.schema, col.table));
+        for (const auto& fc :
+             t == facts->tables.end() ? std::vector<ColumnFacts>{} : t->second.columns) {
+          if (fc.name == col.column && fc.default_sql && *fc.default_sql != "DEFAULT") {
+            old_default = fc.default_sql;
+          }
+          if (fc.name == col.column && fc.type.size() > 2 &&
+              fc.type.compare(fc.type.size() - 2, 2, "[]") == 0) {
+            array = true;
+          }
+        }
+      }
+      if (old_default) {
+        emit("ALTER TABLE " + table + " ALTER COLUMN " + quoted(col.column) + " DROP DEFAULT", at);
+      }
+      const std::string column = quoted(col.column);
+      if (array) { // each renamed label replaced in the text array
+        std::string cast = column + "::text[]";
+        for (const auto& [from, to] : renamed) {
+          cast = "array_replace(" + cast + ", '" + from + "', '" + to + "')";
+        }
+        emit("ALTER TABLE " + table + " ALTER COLUMN " + column + " TYPE " + type + "[] USING " +
+                 cast + "::" + type + "[]",
+             at);
+      } else if (!renamed.empty()) {
+        std::string cases = "CASE";
+        for (const auto& [from, to] : renamed) {
+          cases += " WHEN " + column + "::text = '" + from + "' THEN '" + to + "'::" + type;
+        }
+        emit("ALTER TABLE " + table + " ALTER COLUMN " + column + " TYPE " + type + " USING " +
+                 cases + " ELSE " + column + "::text::" + type + " END",
+             at);
+      } else {
+        emit("ALTER TABLE " + table + " ALTER COLUMN " + column + " TYPE " + type + " USING " +
+                 column + "::text::" + type,
+             at);
+      }
+      if (old_default) {
+        // rename_default_if_required: the old type's name after `::` becomes schema.name (an
+        // array's keeps its []), renamed labels replaced in the quoted text.
+        std::string value = old_default->substr(0, old_default->find("::"));
+        for (const auto& [from, to] : renamed) {
+          for (size_t at_label = 0;
+               (at_label = value.find("'" + from + "'", at_label)) != std::string::npos;) {
+            value.replace(at_label, from.size() + 2, "'" + to + "'");
+            at_label += to.size() + 2;
+          }
+        }
+        const bool array_default =
+            old_default->size() > 2 && old_default->compare(old_default->size() - 2, 2, "[]") == 0;
+        emit("ALTER TABLE " + table + " ALTER COLUMN " + column + " SET DEFAULT " + value +
+                 "::" + schema + "." + name + (array_default ? "[]" : ""),
+             at);
+      }
+    }
+    for (const auto& [op, fn] : k_operators) {
+      emit(std::string("DROP FUNCTION ") + fn + "(new_enum_val " + type + ", old_enum_val " +
+               old_type + ") CASCADE",
+           at);
+    }
+    emit("DROP TYPE " + old_type, at);
   }
 
   // op.bulk_insert(table, rows): one INSERT per row, as Alembic renders it offline.
