@@ -2,7 +2,8 @@
 """miglint's SQL against what Alembic really sends to PostgreSQL, revision by revision.
 
     /usr/bin/python3 bench/alembic_online_compare.py build/miglint PROJECT [--versions DIR]
-        [--root DIR] [--stub MOD[,MOD...]] [--naming-convention FILE] [--keep] [-v]
+        [--root DIR] [--stub MOD[,MOD...]] [--naming-convention FILE] [--env-import MODS]
+        [--path DIRS] [--keep] [-v]
 
 The history is run online by Debian's Alembic (this interpreter) against a scratch PostgreSQL
 15 cluster started here (initdb in a temporary directory, a unix socket only, removed at the
@@ -19,12 +20,21 @@ statement by statement, normalised as bench/alembic_compare.py does.
 --root      put on sys.path for project imports (default: the directory above PROJECT).
 --stub      modules the revisions import that Debian's Python lacks (the application's settings,
             orjson): replaced by stand-in modules whose attributes are stand-in values (strings
-            naming themselves, callable). `PKG.MOD.attr=MODULE` makes one attribute a real module
-            (CTFd: `CTFd.models.db=sqlalchemy`, Flask-SQLAlchemy's db spelling SQLAlchemy's names).
+            naming themselves, callable, usable as base classes). `PKG.MOD.attr=MODULE` makes one
+            attribute (or module) a real module: CTFd: `CTFd.models.db=sqlalchemy`
+            (Flask-SQLAlchemy's db spelling SQLAlchemy's names); prefect:
+            `prefect.server.utilities.database=prefect_types`, bench/shims/prefect_types.py: column
+            types standing for the application's TypeDecorators as they render on PostgreSQL.
             Revisions that use stand-ins only on rows (none on a scratch database) then run.
 The engine is SQLAlchemy 1.4's 2.0-style one (future=True: Connection.commit()), and SQLAlchemy
 2.0 names under Debian's 1.4 (sa.Connection, sa.Inspector, sa.Uuid, sa.UUID, sa.Double,
 postgresql.CITEXT) are aliased to the 1.4 types that render the same on PostgreSQL.
+
+--env-import  modules the project's env.py imports for their side effects, imported by the
+            minimal env.py too (warehouse: `alembic_postgresql_enum`, which registers
+            op.sync_enum_values).
+--path      directories put on sys.path (os.pathsep-separated), for such packages when Debian
+            does not ship them: a checkout made to measure, never committed.
 
 --naming-convention  a Python file holding the application's `MetaData(naming_convention={...})`
             (read with ast, never imported): the minimal env.py's target_metadata gets it, as the
@@ -47,9 +57,12 @@ from alembic_compare import miglint_blocks, naming_convention, split_statements 
 PGBIN = "/usr/lib/postgresql/15/bin"
 
 ENV_PY = r'''
-import os, sys
+import importlib, os, sys
 import sqlalchemy as sa
 from alembic import context
+
+for module in filter(None, os.environ.get("MIGLINT_ONLINE_IMPORTS", "").split(",")):
+    importlib.import_module(module)  # what the project's env.py imports for its side effects
 
 log = open(os.environ["MIGLINT_ONLINE_LOG"], "a", encoding="utf-8")
 engine = sa.create_engine(os.environ["MIGLINT_ONLINE_URL"], poolclass=sa.pool.NullPool, future=True)
@@ -105,6 +118,9 @@ import os, sys, types
 root = os.environ.get("MIGLINT_ONLINE_ROOT")
 if root:
     sys.path.insert(0, root)
+sys.path.insert(0, os.environ["MIGLINT_ONLINE_SHIMS"])
+for extra in filter(None, os.environ.get("MIGLINT_ONLINE_PATH", "").split(os.pathsep)):
+    sys.path.insert(0, extra)
 
 
 class Value(str):
@@ -117,6 +133,26 @@ class Value(str):
 
     def __call__(self, *a, **k):
         return Value(self + "()")
+
+    def __getitem__(self, key):
+        return Value(self + "[]")
+
+    def __mro_entries__(self, bases):
+        # `class Model(PrefectBaseModel):` with a stand-in base: a plain class instead.
+        return (StandIn,)
+
+
+class StandIn:
+    """The base of classes a revision derives from stand-ins: anything goes."""
+
+    def __init__(self, *a, **k):
+        pass
+
+    def __init_subclass__(cls, **k):
+        pass
+
+    def __class_getitem__(cls, key):
+        return cls
 
 
 specs = [s for s in os.environ.get("MIGLINT_ONLINE_STUBS", "").split(",") if s]
@@ -135,6 +171,9 @@ class Anything(types.ModuleType):
         if full in aliases:
             import importlib
             return importlib.import_module(aliases[full])
+        if any(a.startswith(full + ".") for a in aliases):  # on the way to an aliased module
+            import importlib
+            return importlib.import_module(full)
         if full in sys.modules:
             return sys.modules[full]
         return Value(full)
@@ -147,6 +186,9 @@ class StubFinder:
         return None
 
     def create_module(self, spec):
+        if spec.name in aliases:  # a whole module given as another (bench/shims/)
+            import importlib
+            return importlib.import_module(aliases[spec.name])
         return sys.modules.get(spec.name) or Anything(spec.name)
 
     def exec_module(self, module):
@@ -287,7 +329,7 @@ def main():
     i = 0
     while i < len(argv):
         a = argv[i]
-        if a in ("--versions", "--root", "--stub", "--naming-convention"):
+        if a in ("--versions", "--root", "--stub", "--naming-convention", "--env-import", "--path"):
             opts[a] = argv[i + 1]
             i += 2
             continue
@@ -318,7 +360,11 @@ def main():
         log = os.path.join(tmp, "statements.log")
         env = dict(os.environ, MIGLINT_ONLINE_URL=cluster.url, MIGLINT_ONLINE_LOG=log,
                    MIGLINT_ONLINE_ROOT=root, MIGLINT_ONLINE_STUBS=opts.get("--stub", ""),
+                   MIGLINT_ONLINE_SHIMS=os.path.join(os.path.dirname(os.path.abspath(__file__)), "shims"),
+                   MIGLINT_ONLINE_IMPORTS=opts.get("--env-import", ""),
                    PYTHONDONTWRITEBYTECODE="1")
+        if "--path" in opts:
+            env["MIGLINT_ONLINE_PATH"] = opts["--path"]
         if "--naming-convention" in opts:
             env["MIGLINT_ONLINE_NAMING"] = repr(naming_convention(opts["--naming-convention"]))
         stops = []

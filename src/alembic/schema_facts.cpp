@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <map>
+#include <set>
 
 namespace miglint::alembic {
 namespace {
@@ -72,6 +74,256 @@ std::string check_text(std::string_view text, uint32_t location) {
   return {};
 }
 
+bool is_word_char(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_' || c == '$';
+}
+
+std::string lower(std::string s) {
+  for (auto& c : s) {
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  }
+  return s;
+}
+
+std::string trimmed(std::string_view s) {
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front())) != 0) {
+    s.remove_prefix(1);
+  }
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back())) != 0) {
+    s.remove_suffix(1);
+  }
+  return std::string(s);
+}
+
+// The DEFAULT expression of the column definition (or ALTER COLUMN ... SET DEFAULT) written at
+// `location` of `text`, as written: from after the word DEFAULT to the end of the definition
+// (a comma or closing parenthesis outside parentheses) or the next column constraint. nullopt
+// when the text is not at hand or has no DEFAULT.
+std::optional<std::string> default_text(std::string_view text, uint32_t location) {
+  static const std::set<std::string, std::less<>> constraint_words = {
+      "not",   "null",       "constraint", "primary", "unique",
+      "check", "references", "generated",  "collate", "deferrable"};
+  if (location >= text.size()) {
+    return std::nullopt;
+  }
+  int depth = 0;
+  size_t expr_begin = std::string_view::npos;
+  size_t i = location;
+  while (i < text.size()) {
+    const char c = text[i];
+    if (c == '\'') { // a string literal, its quotes doubled inside
+      for (++i; i < text.size(); ++i) {
+        if (text[i] == '\'' && (i + 1 >= text.size() || text[i + 1] != '\'')) {
+          break;
+        }
+        if (text[i] == '\'') {
+          ++i;
+        }
+      }
+      ++i;
+      continue;
+    }
+    if (c == '"') {
+      i = text.find('"', i + 1);
+      i = i == std::string_view::npos ? text.size() : i + 1;
+      continue;
+    }
+    if (c == '(') {
+      ++depth;
+    } else if (c == ')' && --depth < 0) {
+      break;
+    } else if ((c == ',' && depth == 0) || c == ';') {
+      break;
+    }
+    if (depth == 0 && is_word_char(c) && (i == 0 || !is_word_char(text[i - 1]))) {
+      size_t end = i;
+      while (end < text.size() && is_word_char(text[end])) {
+        ++end;
+      }
+      const std::string word = lower(std::string(text.substr(i, end - i)));
+      if (expr_begin == std::string_view::npos) {
+        if (word == "default") {
+          expr_begin = end;
+        }
+      } else if (constraint_words.contains(word) &&
+                 trimmed(text.substr(expr_begin, i - expr_begin)) != "") {
+        return trimmed(text.substr(expr_begin, i - expr_begin));
+      }
+      i = end;
+      continue;
+    }
+    ++i;
+  }
+  if (expr_begin == std::string_view::npos) {
+    return std::nullopt;
+  }
+  return trimmed(text.substr(expr_begin, std::min(i, text.size()) - expr_begin));
+}
+
+// `type` (a ColumnFacts::type, "varchar(255)") as PostgreSQL's format_type() names it in a
+// cast, without modifiers; "" for types not named here.
+std::string cast_type_name(const std::string& type, const SchemaFacts& facts) {
+  const std::string base = type.substr(0, type.find('('));
+  static const std::map<std::string, std::string, std::less<>> names = {
+      {"varchar", "character varying"},
+      {"character varying", "character varying"},
+      {"char", "bpchar"},
+      {"text", "text"},
+      {"jsonb", "jsonb"},
+      {"json", "json"},
+      {"uuid", "uuid"},
+      {"citext", "citext"},
+      {"integer", "integer"},
+      {"bigint", "bigint"},
+      {"smallint", "smallint"},
+      {"numeric", "numeric"}};
+  if (const auto it = names.find(base); it != names.end()) {
+    return it->second;
+  }
+  for (const auto& [key, en] : facts.enums) {
+    if (en.name == base) {
+      return base;
+    }
+  }
+  return {};
+}
+
+bool is_integer_text(std::string_view s) {
+  if (!s.empty() && s.front() == '-') {
+    s.remove_prefix(1);
+  }
+  return !s.empty() && s.size() < 10 && std::all_of(s.begin(), s.end(), [](char c) {
+    return std::isdigit(static_cast<unsigned char>(c)) != 0;
+  });
+}
+
+bool is_decimal_text(std::string_view s) {
+  if (!s.empty() && s.front() == '-') {
+    s.remove_prefix(1);
+  }
+  const auto dot = s.find('.');
+  return dot != std::string_view::npos && dot > 0 && dot + 1 < s.size() &&
+         is_integer_text(s.substr(0, dot)) && is_integer_text(s.substr(dot + 1));
+}
+
+} // namespace
+
+std::optional<std::string> stored_default(const std::string& written, const std::string& type,
+                                          const SchemaFacts& facts) {
+  const std::string expr = trimmed(written);
+  const std::string low = lower(expr);
+  const std::string base = type.substr(0, type.find('('));
+  if (expr.empty()) {
+    return std::nullopt;
+  }
+  // A string literal, perhaps cast: a constant of the column's type (or of the cast's).
+  if (expr.front() == '\'') {
+    std::string value;
+    size_t i = 1;
+    for (; i < expr.size(); ++i) {
+      if (expr[i] == '\'') {
+        if (i + 1 < expr.size() && expr[i + 1] == '\'') {
+          value += '\'';
+          ++i;
+          continue;
+        }
+        break;
+      }
+      value += expr[i];
+    }
+    if (i >= expr.size()) {
+      return std::nullopt;
+    }
+    const std::string rest = trimmed(std::string_view(expr).substr(i + 1));
+    std::string target = base;
+    if (!rest.empty()) {
+      if (rest.rfind("::", 0) != 0) {
+        return std::nullopt;
+      }
+      target = lower(trimmed(std::string_view(rest).substr(2)));
+      if (target == "character varying") {
+        target = "varchar";
+      }
+    }
+    std::string quoted = "'";
+    for (const char c : value) {
+      quoted += c;
+      if (c == '\'') {
+        quoted += c;
+      }
+    }
+    quoted += "'";
+    if (target == "boolean" || target == "bool") {
+      const std::string v = lower(trimmed(value));
+      if (v == "true" || v == "t" || v == "yes" || v == "y" || v == "on" || v == "1") {
+        return std::string("true");
+      }
+      if (v == "false" || v == "f" || v == "no" || v == "n" || v == "off" || v == "0") {
+        return std::string("false");
+      }
+      return std::nullopt;
+    }
+    if (target == "integer" || target == "bigint" || target == "smallint" || target == "int" ||
+        target == "int4" || target == "int8" || target == "int2") {
+      if (!is_integer_text(value)) {
+        return std::nullopt;
+      }
+      const std::string shown = target == "bigint" || target == "int8"     ? "bigint"
+                                : target == "smallint" || target == "int2" ? "smallint"
+                                                                           : "integer";
+      return value.front() == '-' ? quoted + "::" + shown : value;
+    }
+    if (target == "numeric") {
+      if (!is_integer_text(value) && !is_decimal_text(value)) {
+        return std::nullopt;
+      }
+      return value.front() == '-' ? quoted + "::numeric" : value;
+    }
+    const std::string cast = cast_type_name(target, facts);
+    if (cast.empty()) {
+      return std::nullopt; // dates and times are stored normalised; other types not named here
+    }
+    return quoted + "::" + cast;
+  }
+  if (low == "true" || low == "false") {
+    return low;
+  }
+  if (low == "null") {
+    return std::nullopt; // PostgreSQL stores no default for a NULL constant
+  }
+  if (is_integer_text(expr)) {
+    return expr.front() == '-' ? "'" + expr + "'::integer" : expr;
+  }
+  if (is_decimal_text(expr)) {
+    return expr.front() == '-' ? "'" + expr + "'::numeric" : expr;
+  }
+  static const std::set<std::string, std::less<>> keywords = {
+      "current_timestamp", "current_date", "current_time", "localtimestamp",
+      "localtime",         "current_user", "session_user", "current_role"};
+  if (keywords.contains(low)) {
+    std::string up = expr;
+    for (auto& c : up) {
+      c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    }
+    return up;
+  }
+  // A function called without arguments: now(), gen_random_uuid(), ...
+  if (low.size() > 2 && low.compare(low.size() - 2, 2, "()") == 0 &&
+      std::all_of(low.begin(), low.end() - 2, [](char c) { return is_word_char(c); })) {
+    return low;
+  }
+  if (low.rfind("nextval('", 0) == 0) {
+    const auto close = low.find('\'', 9);
+    if (close != std::string::npos &&
+        (low.substr(close) == "')" || low.substr(close) == "'::regclass)")) {
+      return "nextval(" + expr.substr(8, close - 8 + 1) + "::regclass)";
+    }
+  }
+  return std::nullopt;
+}
+
+namespace {
+
 ConstraintFacts constraint_facts(const sql::Constraint& c, const std::string& table,
                                  const std::vector<std::string>& columns,
                                  std::string_view text = {}) {
@@ -129,7 +381,7 @@ public:
     } else if (const auto* as = s.as<sql::CreateTableAs>()) {
       if (!m_facts.tables.contains(key_of(as->table))) {
         m_facts.tables[key_of(as->table)] =
-            TableFacts{schema_of(as->table), as->table.name, {}, {}, {}};
+            TableFacts{schema_of(as->table), as->table.name, {}, {}, {}, ++m_facts.tables_created};
       }
     } else if (const auto* i = s.as<sql::CreateIndex>()) {
       if (auto* table = find(i->table)) {
@@ -167,7 +419,7 @@ private:
 
   // A column as PostgreSQL's catalog (and so SQLAlchemy's reflection) shows it: a serial is an
   // integer whose default takes the next value of `<table>_<column>_seq`.
-  static ColumnFacts column(const sql::ColumnDef& c, const std::string& table) {
+  ColumnFacts column(const sql::ColumnDef& c, const std::string& table) const {
     ColumnFacts out;
     out.name = c.name;
     out.type = c.type.display();
@@ -179,8 +431,10 @@ private:
                                                               : "integer";
       out.default_sql = "nextval('" + table + "_" + c.name + "_seq'::regclass)";
       out.nullable = false;
-    } else if (c.default_value) {
-      out.default_sql = "DEFAULT"; // present; its text is not kept
+    } else if (c.default_value && !c.default_value->is_null) {
+      const auto written = default_text(m_text, c.location);
+      const auto stored = written ? stored_default(*written, out.type, m_facts) : std::nullopt;
+      out.default_sql = stored.value_or("DEFAULT"); // "DEFAULT": present, its text not known
     }
     return out;
   }
@@ -203,7 +457,7 @@ private:
     if (ct.temporary || (ct.if_not_exists && find(ct.table) != nullptr)) {
       return;
     }
-    TableFacts t{schema_of(ct.table), ct.table.name, {}, {}, {}};
+    TableFacts t{schema_of(ct.table), ct.table.name, {}, {}, {}, ++m_facts.tables_created};
     for (const auto& c : ct.columns) {
       t.columns.push_back(column(c, t.name));
       add_column_constraints(t, c);
@@ -264,9 +518,16 @@ private:
       case sql::AlterKind::SetDefault:
       case sql::AlterKind::DropDefault:
         if (col != t->columns.end()) {
-          col->default_sql = cmd.kind == sql::AlterKind::SetDefault
-                                 ? std::optional<std::string>("DEFAULT")
-                                 : std::nullopt;
+          col->default_sql = std::nullopt;
+          if (cmd.kind == sql::AlterKind::SetDefault &&
+              !(cmd.default_value && cmd.default_value->is_null)) {
+            const auto written = cmd.span.end > cmd.span.begin && cmd.span.end <= m_text.size()
+                                     ? default_text(m_text.substr(0, cmd.span.end), cmd.span.begin)
+                                     : std::nullopt;
+            col->default_sql =
+                (written ? stored_default(*written, col->type, m_facts) : std::nullopt)
+                    .value_or("DEFAULT");
+          }
         }
         break;
       case sql::AlterKind::AddConstraint:
@@ -307,6 +568,21 @@ private:
       }
       TableFacts t = std::move(it->second);
       m_facts.tables.erase(it);
+      // Foreign keys point at the table itself (its oid), not its name: those of other tables
+      // (and its own) now name the new one, as pg_constraint and so the inspector say.
+      const std::string schema = schema_of(r.relation);
+      auto follow = [&](TableFacts& other) {
+        for (auto& c : other.constraints) {
+          if (c.kind == "foreign_key" && c.ref_table == r.relation.name &&
+              (c.ref_schema.empty() ? other.schema : c.ref_schema) == schema) {
+            c.ref_table = r.new_name;
+          }
+        }
+      };
+      for (auto& [k, other] : m_facts.tables) {
+        follow(other);
+      }
+      follow(t);
       t.name = r.new_name;
       sql::QualifiedName to{r.relation.schema, r.new_name};
       m_facts.tables[key_of(to)] = std::move(t);
@@ -396,6 +672,19 @@ void answer_schema_questions(const std::vector<const Revision*>& order,
       }
     }
   }
+}
+
+std::vector<const TableFacts*> SchemaFacts::table_order(const std::string& schema) const {
+  std::vector<const TableFacts*> out;
+  for (const auto& [key, table] : tables) {
+    if (table.schema == schema) {
+      out.push_back(&table);
+    }
+  }
+  std::stable_sort(out.begin(), out.end(), [](const TableFacts* a, const TableFacts* b) {
+    return a->heap_order < b->heap_order;
+  });
+  return out;
 }
 
 void learn(SchemaFacts& facts, const sql::ParsedScript& script, std::string_view text) {

@@ -130,6 +130,10 @@ struct ForeignKeySql {
   std::string ondelete, onupdate, match, initially;
   std::optional<bool> deferrable;
   bool not_valid = false;
+  // use_alter=True: left out of CREATE TABLE on PostgreSQL (SQLAlchemy's
+  // create_table_constraints skips it where the dialect supports ALTER); op.create_table
+  // does not add it afterwards.
+  bool use_alter = false;
 
   std::string clause() const {
     std::vector<std::string> cols;
@@ -662,6 +666,85 @@ private:
     }
   }
 
+  // A bound value as psycopg2 sends it (its mogrify: `adapt(value).getquoted()`): a string
+  // quoted with its quotes doubled (PostgreSQL's standard_conforming_strings, on since 9.1, so
+  // backslashes stay as they are), None as NULL, booleans as true/false, integers as written
+  // (negative ones after a space, psycopg2's `Int` adapter).
+  // nullopt for values whose text miglint does not know (floats, dates, containers).
+  static std::optional<std::string> psycopg2_literal(const Value& v) {
+    switch (v.kind) {
+    case ValueKind::Str: {
+      std::string out = "'";
+      for (const char c : v.s) {
+        out += c;
+        if (c == '\'') {
+          out += c;
+        }
+      }
+      return out + "'";
+    }
+    case ValueKind::None:
+      return std::string("NULL");
+    case ValueKind::Bool:
+      return std::string(v.b ? "true" : "false");
+    case ValueKind::Int: // a negative number after a space, so that `- -1` is no comment
+      return v.i < 0 ? " " + std::to_string(v.i) : std::to_string(v.i);
+    default:
+      return std::nullopt;
+    }
+  }
+
+  // sa.text()'s `:name` bind parameters with the values given to execute() or bindparams()
+  // as psycopg2 renders them into the statement it sends; those not known statically as
+  // PostgreSQL's `$n`. Each literal maps to where `:name` is written in the file.
+  static ValuePtr bind_literals(const Value& text, const std::map<std::string, ValuePtr>& values) {
+    const std::string& sql = text.s;
+    ValuePtr out = python::str_slice(text, 0, 0);
+    uint32_t copied = 0;
+    int n = 0;
+    bool quoted = false;
+    for (size_t i = 0; i < sql.size(); ++i) {
+      const char c = sql[i];
+      if (c == '\'') {
+        quoted = !quoted;
+        continue;
+      }
+      if (quoted || c != ':' || (i > 0 && sql[i - 1] == ':') || i + 1 >= sql.size() ||
+          sql[i + 1] == ':' ||
+          !(std::isalpha(static_cast<unsigned char>(sql[i + 1])) || sql[i + 1] == '_')) {
+        continue;
+      }
+      size_t end = i + 1;
+      while (end < sql.size() &&
+             (std::isalnum(static_cast<unsigned char>(sql[end])) || sql[end] == '_')) {
+        ++end;
+      }
+      const auto it = values.find(sql.substr(i + 1, end - i - 1));
+      std::optional<std::string> literal;
+      if (it != values.end() && it->second) {
+        literal = psycopg2_literal(*it->second);
+      }
+      const std::string replacement = literal ? *literal : "$" + std::to_string(++n);
+      const auto at = static_cast<uint32_t>(i);
+      const auto stop = static_cast<uint32_t>(end);
+      out = python::str_concat(*out, *python::str_slice(text, copied, at), text.span);
+      const ValuePtr written = python::str_slice(text, at, stop);
+      ValuePtr piece = python::make_str(replacement, text.span);
+      for (auto p : written->pieces) {
+        p.value_begin = 0;
+        p.value_end = static_cast<uint32_t>(replacement.size());
+        p.exact = false;
+        piece->pieces.push_back(p);
+      }
+      out = python::str_concat(*out, *piece, text.span);
+      copied = stop;
+      i = end - 1;
+    }
+    out = python::str_concat(
+        *out, *python::str_slice(text, copied, static_cast<uint32_t>(sql.size())), text.span);
+    return out;
+  }
+
   // table.insert().from_select(names, sa.select(columns...)) and sa.insert(table).from_select(...)
   // where the tables are objects miglint knows (a reflected table, a new one): the INSERT ...
   // SELECT SQLAlchemy compiles. nullopt for anything else.
@@ -714,8 +797,12 @@ private:
     const python::Span at = args.origin;
     ValuePtr text = sql;
     std::map<std::string, std::string> params; // literal values of bind parameters
+    std::map<std::string, ValuePtr> values;    // the values of bind parameters
     auto add_params = [&](const std::vector<python::KeywordValue>& keywords) {
       for (const auto& k : keywords) {
+        if (!k.name.empty() && k.value) {
+          values.try_emplace(k.name, k.value);
+        }
         if (!k.name.empty() && k.value && k.value->kind == ValueKind::Str) {
           params.try_emplace(k.name, k.value->s);
         }
@@ -732,6 +819,9 @@ private:
       for (size_t i = 0; i + 1 < given->items.size(); i += 2) {
         const auto& k = given->items[i];
         const auto& v = given->items[i + 1];
+        if (k && v && k->kind == ValueKind::Str) {
+          values.try_emplace(k->s, v);
+        }
         if (k && v && k->kind == ValueKind::Str && v->kind == ValueKind::Str) {
           params.try_emplace(k->s, v->s);
         }
@@ -748,9 +838,11 @@ private:
         return catalog_rows(raw, relation, params, how, at);
       }
     }
-    if (wrapped) {
+    if (wrapped && values.empty()) {
       text = std::make_shared<Value>(*text->items[0]);
       positional_binds(text->s);
+    } else if (wrapped) {
+      text = bind_literals(*text->items[0], values);
     }
     if (text && text->kind == ValueKind::Str) {
       if (m_running) {
@@ -1057,7 +1149,76 @@ private:
     return python::make_unknown("`" + name + "()` of " + python::describe(*self), at, true);
   }
 
+  // The SQLAlchemy classes a reflected column's type is an instance of. SQLAlchemy's PostgreSQL
+  // dialect reflects each catalog type as one of its own types (`ischema_names` of
+  // sqlalchemy/dialects/postgresql/base.py): `text` as postgresql's TEXT, a subclass of Text
+  // and String; `character varying` as VARCHAR (String); `bigint` as BIGINT (BigInteger,
+  // Integer); `jsonb` as JSONB (postgresql.JSON, sqlalchemy.JSON); an enum as postgresql.ENUM
+  // (sqlalchemy.Enum, String); an array as ARRAY. Classes are compared by their last name (the
+  // dialect's TIMESTAMP, JSON, UUID, ARRAY subclass SQLAlchemy's of the same name); `Uuid` and
+  // `Double` are SQLAlchemy 2.0's bases of UUID and DOUBLE_PRECISION.
+  bool reflected_type_is(const std::string& type, const std::string& cls) {
+    if (cls == "TypeEngine") {
+      return true;
+    }
+    if (type.size() > 2 && type.compare(type.size() - 2, 2, "[]") == 0) {
+      return cls == "ARRAY";
+    }
+    const std::string base = type.substr(0, type.find('('));
+    static const std::map<std::string, std::vector<std::string>, std::less<>> classes = {
+        {"text", {"TEXT", "Text", "String"}},
+        {"varchar", {"VARCHAR", "String"}},
+        {"character varying", {"VARCHAR", "String"}},
+        {"char", {"CHAR", "String"}},
+        {"character", {"CHAR", "String"}},
+        {"citext", {"CITEXT", "TEXT", "Text", "String"}},
+        {"integer", {"INTEGER", "Integer"}},
+        {"bigint", {"BIGINT", "BigInteger", "Integer"}},
+        {"smallint", {"SMALLINT", "SmallInteger", "Integer"}},
+        {"numeric", {"NUMERIC", "Numeric"}},
+        {"real", {"REAL", "Float", "Numeric"}},
+        {"double precision", {"DOUBLE_PRECISION", "Double", "Float", "Numeric"}},
+        {"boolean", {"BOOLEAN", "Boolean"}},
+        {"timestamp", {"TIMESTAMP", "DateTime"}},
+        {"timestamp with time zone", {"TIMESTAMP", "DateTime"}},
+        {"date", {"DATE", "Date"}},
+        {"time", {"TIME", "Time"}},
+        {"time with time zone", {"TIME", "Time"}},
+        {"interval", {"INTERVAL"}},
+        {"json", {"JSON"}},
+        {"jsonb", {"JSONB", "JSON"}},
+        {"uuid", {"UUID", "Uuid"}},
+        {"bytea", {"BYTEA", "LargeBinary"}},
+        {"inet", {"INET"}},
+        {"cidr", {"CIDR"}},
+        {"macaddr", {"MACADDR"}},
+        {"money", {"MONEY"}},
+        {"tsvector", {"TSVECTOR"}},
+        {"bit", {"BIT"}},
+        {"oid", {"OID"}},
+    };
+    if (const auto it = classes.find(base); it != classes.end()) {
+      return std::find(it->second.begin(), it->second.end(), cls) != it->second.end();
+    }
+    if (const SchemaFacts* facts = live_facts()) {
+      for (const auto& [key, en] : facts->enums) {
+        if (en.name == base) {
+          return cls == "ENUM" || cls == "Enum" || cls == "String";
+        }
+      }
+    }
+    return false;
+  }
+
   ValuePtr attribute(const ValuePtr& obj, const std::string& name, python::Span at) override {
+    if (obj->kind == ValueKind::Set && obj->attrs.contains("live") && name == "__len__") {
+      return live_size(*obj, at);
+    }
+    if (obj->kind == ValueKind::Str && obj->attrs.contains("host_class") &&
+        name.rfind("__isinstance__ ", 0) == 0) {
+      const std::string cls = name.substr(name.rfind('.') + 1);
+      return python::make_bool(reflected_type_is(obj->s, cls), at);
+    }
     const std::string kind = kind_of(*obj);
     if (kind == "table" || kind == "column" || kind == "constraint") {
       if (ValuePtr v = table_attribute(obj, kind, name, at)) {
@@ -1413,6 +1574,8 @@ private:
     ValuePtr t = object("table", "the table " + name->s, at);
     t->attrs["name"] = name->s;
     t->attrs["schema"] = schema;
+    t->attrs["table_id"] = std::to_string(++m_table_count);
+    m_table_objects[t->attrs["table_id"]] = t;
     t->items.clear();
     if (!reflect) {
       return t;
@@ -1438,10 +1601,13 @@ private:
     }
     for (const auto& c : it->second.constraints) {
       t->keywords.push_back({"constraint", constraint_object(c, at)});
+      t->keywords.back().value->attrs["owner"] = t->attrs["table_id"];
     }
     return t;
   }
 
+  // Table.constraints: a Python set. Iterating it while it changes size raises RuntimeError
+  // ("Set changed size during iteration"): "live" asks the table its size after each turn.
   ValuePtr constraints_list(const ValuePtr& table, bool foreign_keys_only, python::Span at) const {
     std::vector<ValuePtr> out;
     for (const auto& k : table->keywords) {
@@ -1449,7 +1615,21 @@ private:
         out.push_back(k.value);
       }
     }
-    return python::make_list(ValueKind::List, std::move(out), at);
+    ValuePtr v = python::make_list(ValueKind::Set, std::move(out), at);
+    if (table->attrs.contains("table_id")) {
+      v->attrs["live"] = table->attrs.at("table_id");
+    }
+    return v;
+  }
+
+  // The size now of the table's constraint set a "live" set was read from.
+  ValuePtr live_size(const Value& set, python::Span at) const {
+    const auto it = m_table_objects.find(set.attrs.at("live"));
+    const ValuePtr table = it == m_table_objects.end() ? nullptr : it->second.lock();
+    if (!table) {
+      return python::make_int(static_cast<int64_t>(set.items.size()), at);
+    }
+    return python::make_int(static_cast<int64_t>(table->keywords.size()), at);
   }
 
   ValuePtr table_attribute(const ValuePtr& obj, const std::string& kind, const std::string& name,
@@ -1505,7 +1685,7 @@ private:
         return python::make_bool(obj->attrs.at(name) == "1", at);
       }
       if (name == "type" || name == "__str__") {
-        return python::make_str(obj->attrs.at("type"), at);
+        return reflected_type_value(obj->attrs.at("type"), at);
       }
       return nullptr;
     }
@@ -1552,7 +1732,21 @@ private:
                         const python::Args& args) {
     const python::Span at = args.origin;
     if (name == "copy" || name == "_copy") {
-      return clone(self);
+      ValuePtr copy = clone(self);
+      // SQLAlchemy builds the copy of a UniqueConstraint (a ColumnCollectionConstraint) from
+      // the original's Column objects unless target_table= is given: the copy attaches itself
+      // to the original's table at once (ColumnCollectionMixin._check_attach), so that table's
+      // constraint set grows. Foreign keys are copied by column name, check constraints with
+      // _autoattach=False: neither attaches. Same in SQLAlchemy 1.4 and 2.0.
+      if (kind == "constraint" && self->attrs.at("ctype") == "unique" &&
+          !self->attrs.contains("fk_of") && self->attrs.contains("owner") &&
+          !args.keyword("target_table")) {
+        const auto it = m_table_objects.find(self->attrs.at("owner"));
+        if (const ValuePtr owner = it == m_table_objects.end() ? nullptr : it->second.lock()) {
+          owner->keywords.push_back({"constraint", copy});
+        }
+      }
+      return copy;
     }
     if (kind != "table") {
       return nullptr;
@@ -1565,6 +1759,9 @@ private:
     if (name == "append_constraint" && !args.positional.empty() &&
         kind_of(*args.positional[0]) == "constraint") {
       self->keywords.push_back({"constraint", args.positional[0]});
+      if (self->attrs.contains("table_id")) {
+        args.positional[0]->attrs["owner"] = self->attrs.at("table_id");
+      }
       return python::make_none(at);
     }
     if ((name == "create" || name == "drop") && !args.positional.empty()) {
@@ -1618,9 +1815,7 @@ private:
     bool defaults = false;
     for (const auto& c : table.items) {
       std::string spec = ident(c->attrs.at("name")) + " " + reflected_type_sql(c->attrs.at("type"));
-      if (c->attrs.at("nullable") == "0") {
-        spec += " NOT NULL";
-      }
+      const std::string not_null = c->attrs.at("nullable") == "0" ? " NOT NULL" : "";
       if (c->attrs.contains("default")) {
         const std::string& d = c->attrs.at("default");
         if (d.rfind("nextval('", 0) == 0) {
@@ -1633,14 +1828,16 @@ private:
                    (type == "bigint"     ? "BIGSERIAL"
                     : type == "smallint" ? "SMALLSERIAL"
                                          : "SERIAL");
-            if (c->attrs.at("nullable") == "0") {
-              spec += " NOT NULL";
-            }
           }
-        } else {
+        } else if (d == "DEFAULT") {
           defaults = true;
+        } else {
+          // The reflected server default, as pg_get_expr printed it (SQLAlchemy renders the
+          // copy's DefaultClause text as it is, before NOT NULL).
+          spec += " DEFAULT " + d;
         }
       }
+      spec += not_null;
       if (c->attrs.at("primary_key") == "1") {
         pk.push_back(ident(c->attrs.at("name")));
       }
@@ -1691,6 +1888,14 @@ private:
 
   static std::string facts_key(const std::string& schema, const std::string& name) {
     return (schema.empty() ? "public" : schema) + "." + name;
+  }
+
+  // A reflected column's type: reads as its name ("varchar(36)"), answers isinstance() as the
+  // SQLAlchemy type it is (reflected_type_is).
+  static ValuePtr reflected_type_value(const std::string& type, python::Span at) {
+    ValuePtr v = python::make_str(type, at);
+    v->attrs["host_class"] = "reflected_type";
+    return v;
   }
 
   static ValuePtr str_list(const std::vector<std::string>& names, python::Span at) {
@@ -1782,10 +1987,8 @@ private:
     if (name == "get_table_names") {
       const std::string s = str_of(0, "schema").value_or("");
       std::vector<std::string> names;
-      for (const auto& [key, table] : facts->tables) {
-        if (table.schema == (s.empty() ? "public" : s)) {
-          names.push_back(table.name);
-        }
+      for (const TableFacts* table : facts->table_order(s.empty() ? "public" : s)) {
+        names.push_back(table->name);
       }
       return str_list(names, at);
     }
@@ -1832,7 +2035,7 @@ private:
     if (name == "get_columns") {
       for (const auto& c : table->columns) {
         out.push_back(dict({{"name", python::make_str(c.name, at)},
-                            {"type", python::make_str(c.type, at)},
+                            {"type", reflected_type_value(c.type, at)},
                             {"nullable", python::make_bool(c.nullable, at)},
                             {"default", c.default_sql ? python::make_str(*c.default_sql, at)
                                                       : python::make_none(at)}},
@@ -2364,6 +2567,7 @@ private:
       out.deferrable = bool_value(d);
     }
     out.not_valid = bool_value(kw(call, "postgresql_not_valid")).value_or(false);
+    out.use_alter = bool_value(kw(call, "use_alter")).value_or(false);
   }
 
   ColumnSql column_of(const ExprPtr& raw) const {
@@ -2480,7 +2684,10 @@ private:
         e && e->kind != ExprKind::None ? string_value(e) : std::nullopt;
     const bool final =
         e && e->kind == ExprKind::Call && ends_with(qualified_name(*e->target), ".f");
-    if (m_naming == nullptr || final) {
+    if (final && given) {
+      return truncated_label(*given); // op.f() is a conv(): shortened as convention names are
+    }
+    if (m_naming == nullptr) {
       return given;
     }
     const auto it = m_naming->find(std::string(kind));
@@ -2532,13 +2739,19 @@ private:
       }
       i = close + 2;
     }
-    // Longer than PostgreSQL's 63-byte identifiers (NAMEDATALEN - 1): SQLAlchemy keeps 55 bytes
-    // and appends "_" and the last four hex digits of the full name's MD5.
+    return truncated_label(out);
+  }
+
+  // A constraint name SQLAlchemy may shorten (a convention's result, an op.f() name: its
+  // `_truncated_label`s), as its compiler's format_constraint does: longer than PostgreSQL's
+  // 63-byte identifiers (NAMEDATALEN - 1), it keeps 55 bytes and appends "_" and the last four
+  // hex digits of the full name's MD5.
+  static std::string truncated_label(std::string name) {
     constexpr size_t k_max_identifier = 63;
-    if (out.size() > k_max_identifier) {
-      out = out.substr(0, k_max_identifier - 8) + "_" + core::md5_hex(out).substr(28);
+    if (name.size() > k_max_identifier) {
+      name = name.substr(0, k_max_identifier - 8) + "_" + core::md5_hex(name).substr(28);
     }
-    return out;
+    return name;
   }
 
   // A table-level constraint object passed to create_table.
@@ -2573,7 +2786,7 @@ private:
       }
       fill_fk_options(c, fk);
       fk.name = convention_name("fk", fk.name_expr, table, fk.columns, fk.ref_table).value_or("");
-      return fk.clause();
+      return fk.use_alter ? std::string() : fk.clause();
     }
     throw Unanalyzable{c.span, "this table argument is not one miglint knows"};
   }
@@ -2808,7 +3021,9 @@ private:
       }
       for (auto& fk : col.foreign_keys) {
         fk.name = convention_name("fk", fk.name_expr, table, fk.columns, fk.ref_table).value_or("");
-        body.push_back(fk.clause());
+        if (!fk.use_alter) {
+          body.push_back(fk.clause());
+        }
       }
     }
     emit("CREATE TABLE " + target + " (\n    " + join(body, ", \n    ") + "\n)", at);
@@ -2916,7 +3131,19 @@ private:
     const python::Span at = c.span;
     const std::string name = str_arg(c, 0, "index_name");
     const std::string table = table_arg(c, batch, 1, "table_name");
-    const auto cols = index_columns(arg(c, 2 - shift, "columns"));
+    auto cols = index_columns(arg(c, 2 - shift, "columns"));
+    // postgresql_ops={"column": "opclass"}: the operator class after the column it names.
+    if (const ExprPtr ops = kw(c, "postgresql_ops"); ops && ops->kind == ExprKind::Dict) {
+      for (size_t k = 0; k + 1 < ops->items.size(); k += 2) {
+        const auto column = ops->items[k] ? string_value(ops->items[k]) : std::nullopt;
+        const auto opclass = string_value(ops->items[k + 1]);
+        for (auto& col : cols) {
+          if (column && opclass && col == ident(*column)) {
+            col += " " + *opclass;
+          }
+        }
+      }
+    }
     const bool unique = bool_value(kw(c, "unique")).value_or(false);
     const bool concurrently = bool_value(kw(c, "postgresql_concurrently")).value_or(false);
     const bool if_not_exists = bool_value(kw(c, "if_not_exists")).value_or(false);
@@ -2997,7 +3224,8 @@ private:
   // alembic-postgresql-enum's op.sync_enum_values(schema, name, values, affected_columns):
   // the type is renamed to <name>_old, created anew with the values, every affected column is
   // converted to it (ALTER COLUMN ... TYPE ... USING col::text::type, a table rewrite under
-  // ACCESS EXCLUSIVE) and the old type dropped.
+  // ACCESS EXCLUSIVE) and the old type dropped — with the package's own comparison operators
+  // and default handling around it (checked against its 1.8.0 source, online).
   void sync_enum_values(const Expr& c) {
     const python::Span at = c.span;
     const std::string schema = string_value(arg(c, 0, "enum_schema")).value_or("");
@@ -3029,20 +3257,149 @@ private:
     } else if (affected) {
       throw Unanalyzable{affected->span, "`affected_columns` is not a list miglint can read"};
     }
-    const std::string type = qualified(schema == "public" ? "" : schema, name);
-    emit("ALTER TYPE " + type + " RENAME TO " + ident(name + "_old"), at);
+    const ExprPtr renames = arg(c, 4, "enum_values_to_rename");
+    std::vector<std::pair<std::string, std::string>> renamed; // (old label, new label)
+    bool unreadable_renames = false;
+    if (renames && (renames->kind == ExprKind::List || renames->kind == ExprKind::Tuple)) {
+      for (const auto& item : renames->items) {
+        const auto from = item->items.size() == 2 ? string_value(item->items[0]) : std::nullopt;
+        const auto to = item->items.size() == 2 ? string_value(item->items[1]) : std::nullopt;
+        if (!from || !to) {
+          unreadable_renames = true;
+          break;
+        }
+        renamed.emplace_back(*from, *to);
+      }
+    } else if (renames && renames->kind != ExprKind::None) {
+      unreadable_renames = true;
+    }
     std::vector<std::string> labels;
     for (const auto& v : values) {
       labels.push_back(literal(v));
     }
-    emit("CREATE TYPE " + type + " AS ENUM (" + join(labels) + ")", at);
-    for (const auto& col : columns) {
-      emit("ALTER TABLE " + qualified(col.schema == "public" ? "" : col.schema, col.table) +
-               " ALTER COLUMN " + ident(col.column) + " TYPE " + type + " USING " +
-               ident(col.column) + "::text::" + type,
+    if (unreadable_renames || schema.empty()) {
+      // Renames miglint cannot read, or no schema: the type swap only.
+      const std::string type = qualified(schema == "public" ? "" : schema, name);
+      emit("ALTER TYPE " + type + " RENAME TO " + ident(name + "_old"), at);
+      emit("CREATE TYPE " + type + " AS ENUM (" + join(labels) + ")", at);
+      for (const auto& col : columns) {
+        emit("ALTER TABLE " + qualified(col.schema == "public" ? "" : col.schema, col.table) +
+                 " ALTER COLUMN " + ident(col.column) + " TYPE " + type + " USING " +
+                 ident(col.column) + "::text::" + type,
+             at);
+      }
+      emit("DROP TYPE " + qualified(schema == "public" ? "" : schema, name + "_old"), at);
+      return;
+    }
+    // The statements alembic-postgresql-enum sends (its sql_commands: enum_type.py,
+    // comparison_operators.py, column_default.py): names double-quoted and schema-qualified,
+    // = and != between the new and the old type while the columns change (so that indexes and
+    // constraints comparing them keep working), each column's default dropped and set again on
+    // the new type (its text as PostgreSQL prints it, read from the history).
+    auto quoted = [](const std::string& n) {
+      std::string out = "\"";
+      for (const char ch : n) {
+        out += ch;
+        if (ch == '"') {
+          out += ch;
+        }
+      }
+      return out + "\"";
+    };
+    const std::string type = quoted(schema) + "." + quoted(name);
+    const std::string old_type = quoted(schema) + "." + quoted(name + "_old");
+    static const std::pair<const char*, const char*> k_operators[] = {{"!=", "new_old_not_equals"},
+                                                                      {"=", "new_old_equals"}};
+    emit("ALTER TYPE " + type + " RENAME TO " + name + "_old", at);
+    emit("CREATE TYPE " + type + " AS ENUM(" + join(labels) + ")", at);
+    // The old value as the new type names it: old_enum_val::text, or a CASE over the renames.
+    std::string old_value = "old_enum_val::text";
+    if (!renamed.empty()) {
+      old_value = "CASE";
+      for (const auto& [from, to] : renamed) {
+        old_value += " WHEN old_enum_val::text = '" + from + "' THEN '" + to + "'";
+      }
+      old_value += " ELSE old_enum_val::text END";
+    }
+    for (const auto& [op, fn] : k_operators) {
+      emit(std::string("CREATE FUNCTION ") + fn + "(new_enum_val " + type + ", old_enum_val " +
+               old_type + ") RETURNS boolean AS $$ SELECT new_enum_val::text " + op + " " +
+               old_value + "; $$ LANGUAGE SQL IMMUTABLE",
+           at);
+      emit(std::string("CREATE OPERATOR ") + op + " (leftarg = " + type +
+               ", rightarg = " + old_type + ", procedure = " + fn + ")",
            at);
     }
-    emit("DROP TYPE " + qualified(schema == "public" ? "" : schema, name + "_old"), at);
+    m_asked_schema = true; // the package asks information_schema for each column's default
+    const SchemaFacts* facts = live_facts();
+    for (const auto& col : columns) {
+      const std::string table =
+          quoted(col.schema.empty() ? schema : col.schema) + "." + quoted(col.table);
+      std::optional<std::string> old_default;
+      bool array = false;
+      if (facts != nullptr) {
+        const auto t =
+            facts->tables.find(facts_key(col.schema.empty() ? schema : col.schema, col.table));
+        for (const auto& fc :
+             t == facts->tables.end() ? std::vector<ColumnFacts>{} : t->second.columns) {
+          if (fc.name == col.column && fc.default_sql && *fc.default_sql != "DEFAULT") {
+            old_default = fc.default_sql;
+          }
+          if (fc.name == col.column && fc.type.size() > 2 &&
+              fc.type.compare(fc.type.size() - 2, 2, "[]") == 0) {
+            array = true;
+          }
+        }
+      }
+      if (old_default) {
+        emit("ALTER TABLE " + table + " ALTER COLUMN " + quoted(col.column) + " DROP DEFAULT", at);
+      }
+      const std::string column = quoted(col.column);
+      if (array) { // each renamed label replaced in the text array
+        std::string cast = column + "::text[]";
+        for (const auto& [from, to] : renamed) {
+          cast = "array_replace(" + cast + ", '" + from + "', '" + to + "')";
+        }
+        emit("ALTER TABLE " + table + " ALTER COLUMN " + column + " TYPE " + type + "[] USING " +
+                 cast + "::" + type + "[]",
+             at);
+      } else if (!renamed.empty()) {
+        std::string cases = "CASE";
+        for (const auto& [from, to] : renamed) {
+          cases += " WHEN " + column + "::text = '" + from + "' THEN '" + to + "'::" + type;
+        }
+        emit("ALTER TABLE " + table + " ALTER COLUMN " + column + " TYPE " + type + " USING " +
+                 cases + " ELSE " + column + "::text::" + type + " END",
+             at);
+      } else {
+        emit("ALTER TABLE " + table + " ALTER COLUMN " + column + " TYPE " + type + " USING " +
+                 column + "::text::" + type,
+             at);
+      }
+      if (old_default) {
+        // rename_default_if_required: the old type's name after `::` becomes schema.name (an
+        // array's keeps its []), renamed labels replaced in the quoted text.
+        std::string value = old_default->substr(0, old_default->find("::"));
+        for (const auto& [from, to] : renamed) {
+          for (size_t at_label = 0;
+               (at_label = value.find("'" + from + "'", at_label)) != std::string::npos;) {
+            value.replace(at_label, from.size() + 2, "'" + to + "'");
+            at_label += to.size() + 2;
+          }
+        }
+        const bool array_default =
+            old_default->size() > 2 && old_default->compare(old_default->size() - 2, 2, "[]") == 0;
+        emit("ALTER TABLE " + table + " ALTER COLUMN " + column + " SET DEFAULT " + value +
+                 "::" + schema + "." + name + (array_default ? "[]" : ""),
+             at);
+      }
+    }
+    for (const auto& [op, fn] : k_operators) {
+      emit(std::string("DROP FUNCTION ") + fn + "(new_enum_val " + type + ", old_enum_val " +
+               old_type + ") CASCADE",
+           at);
+    }
+    emit("DROP TYPE " + old_type, at);
   }
 
   // op.bulk_insert(table, rows): one INSERT per row, as Alembic renders it offline.
@@ -3114,6 +3471,9 @@ private:
   SchemaFacts m_live; // m_schema plus the SQL emitted so far, learnt up to m_learned
   size_t m_learned = 0;
   std::map<std::string, ValuePtr> m_inspector_cache;
+  // Table objects by their "table_id" (constraints name the table they are attached to).
+  std::map<std::string, std::weak_ptr<Value>> m_table_objects;
+  size_t m_table_count = 0;
   size_t m_schema_changes = 0; // DDL statements run so far (probed code included)
   int m_probing = 0;
   mutable int m_type_depth = 0;               // project types defined by other project types

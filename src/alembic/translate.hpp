@@ -42,6 +42,9 @@ struct TableFacts {
   std::vector<ColumnFacts> columns;
   std::vector<IndexFacts> indexes;
   std::vector<ConstraintFacts> constraints;
+  // Where the table's pg_class row stands in that catalog's heap, as an order: the n-th table
+  // created (CREATE TABLE, CREATE TABLE AS) has n. See SchemaFacts::table_order().
+  size_t heap_order = 0;
 };
 
 struct EnumFacts {
@@ -53,6 +56,20 @@ struct EnumFacts {
 struct SchemaFacts {
   std::map<std::string, TableFacts> tables;
   std::map<std::string, EnumFacts> enums;
+  size_t tables_created = 0; // the last TableFacts::heap_order given
+
+  // The tables of `schema` in the order `sa.inspect(bind).get_table_names()` lists them.
+  // SQLAlchemy asks `SELECT c.relname FROM pg_class c JOIN pg_namespace n ... WHERE
+  // n.nspname = :schema AND c.relkind in ('r', 'p')` (1.4; 2.0's query has no ORDER BY either),
+  // which PostgreSQL answers with a sequential scan of pg_class: its heap's physical order. A
+  // new relation's row is added after the rows already there (free space permitting, at the
+  // end), so the order is creation order. An ALTER that rewrites the row (a column added, a
+  // rename) puts the new version on the same page while it fits (a HOT update, see
+  // src/backend/access/heap/README.HOT), so the table keeps its place; a table rebuilt and
+  // renamed into place stands where its copy was created. Not modelled: rows PostgreSQL moves
+  // to another page when theirs is full, and new rows placed into free space left earlier in
+  // the heap (free space map) — in long histories a few tables stand elsewhere.
+  std::vector<const TableFacts*> table_order(const std::string& schema) const;
 };
 
 struct Translation {

@@ -346,10 +346,34 @@ bool equal(const Value& a, const Value& b, int depth = 0) {
     return a.f == b.f;
   case ValueKind::Str:
     return a.s == b.s;
+  case ValueKind::Set: // in any order: each element of one is in the other
+    if (a.items.size() != b.items.size()) {
+      return false;
+    }
+    for (const auto& x : a.items) {
+      if (std::none_of(b.items.begin(), b.items.end(),
+                       [&](const ValuePtr& y) { return equal(*x, *y, depth + 1); })) {
+        return false;
+      }
+    }
+    return true;
+  case ValueKind::Dict: // keys in any order, each with an equal value
+    if (a.items.size() != b.items.size()) {
+      return false;
+    }
+    for (size_t k = 0; k + 1 < a.items.size(); k += 2) {
+      bool found = false;
+      for (size_t j = 0; j + 1 < b.items.size() && !found; j += 2) {
+        found = equal(*a.items[k], *b.items[j], depth + 1) &&
+                equal(*a.items[k + 1], *b.items[j + 1], depth + 1);
+      }
+      if (!found) {
+        return false;
+      }
+    }
+    return true;
   case ValueKind::List:
   case ValueKind::Tuple:
-  case ValueKind::Set:
-  case ValueKind::Dict:
     if (a.items.size() != b.items.size()) {
       return false;
     }
@@ -452,6 +476,14 @@ ValuePtr formatted(const Value& v, Span field) {
 }
 
 } // namespace
+
+ValuePtr str_concat(const Value& a, const Value& b, Span span) {
+  return concat(a, b, span);
+}
+
+ValuePtr str_slice(const Value& s, uint32_t begin, uint32_t end) {
+  return substr(s, begin, end);
+}
 
 struct Evaluator::Impl {
   Impl(const Module& module, const std::map<std::string, std::string, std::less<>>& aliases,
@@ -969,6 +1001,14 @@ struct Evaluator::Impl {
       } catch (const BreakSignal&) {
         return;
       } catch (const ContinueSignal&) {
+      }
+      // A set of the Host's that the body made grow or shrink (a table's constraints): Python's
+      // set iterator raises on its next step.
+      if (iter->kind == ValueKind::Set && iter->attrs.contains("live")) {
+        const ValuePtr now = m_host.attribute(iter, "__len__", s.value->span);
+        if (now && now->kind == ValueKind::Int && now->i != static_cast<int64_t>(items->size())) {
+          throw RaiseSignal{"raises RuntimeError", s.value->span};
+        }
       }
     }
     block(s.orelse, env);
@@ -1968,9 +2008,12 @@ struct Evaluator::Impl {
       }
       return make_list(ValueKind::List, std::move(out), at);
     }
-    if (n == "isinstance" && arg(0) && arg(1) && arg(0)->kind == ValueKind::Object &&
+    if (n == "isinstance" && arg(0) && arg(1) &&
+        (arg(0)->kind == ValueKind::Object ||
+         (arg(0)->kind == ValueKind::Str && arg(0)->attrs.contains("host_class"))) &&
         arg(1)->kind == ValueKind::Ref) {
-      // An object of the Host (a reflected constraint): the Host knows its class.
+      // An object of the Host (a reflected constraint, a reflected column's type, which reads as
+      // a string but is an instance of a SQLAlchemy type): the Host knows its class.
       if (auto v = m_host.attribute(arg(0), "__isinstance__ " + arg(1)->name, at)) {
         return v;
       }

@@ -84,6 +84,11 @@ ValuePtr make_list(ValueKind kind, std::vector<ValuePtr> items, Span span = {});
 // The string a Str literal stands for, with its pieces (so SQL inside maps into the file).
 ValuePtr str_from_expr(const Expr& e);
 
+// Strings with their pieces (so the result still maps into the file): a + b, and the
+// characters [begin, end) of s.
+ValuePtr str_concat(const Value& a, const Value& b, Span span);
+ValuePtr str_slice(const Value& s, uint32_t begin, uint32_t end);
+
 // Python's truth of a value: nullopt when it is Unknown (or a Construct/Ref/Object whose truth
 // the Host did not give).
 std::optional<bool> truth(const Value& v);

@@ -205,9 +205,9 @@ TEST(AlembicEval, DataDependentCodeIsReportedOnlyWhenItChangesTheSchema) {
   // A catalog query of a shape miglint does not answer is named in the finding.
   EXPECT_TRUE(contains(r.messages("unanalyzable-code").front(), "pg_constraint"))
       << r.messages("unanalyzable-code").front();
-  // A bind parameter is read as $1 (padded, so the SQL still maps into the literal), and both
+  // A bind parameter given statically is sent as the literal psycopg2 renders, and both
   // branches of the DDL condition are analysed.
-  EXPECT_TRUE(contains(r.up("a1"), "UPDATE users SET k = $1 WHERE k IS NULL")) << r.up("a1");
+  EXPECT_TRUE(contains(r.up("a1"), "UPDATE users SET k = 0 WHERE k IS NULL")) << r.up("a1");
   EXPECT_TRUE(contains(r.up("a1"), "DROP COLUMN old")) << r.up("a1");
   EXPECT_EQ(r.count("sql-syntax-error"), 0u);
 }
@@ -677,13 +677,21 @@ TEST(AlembicEval, SyncEnumValuesRewritesTheColumnsThatUseTheType) {
                      "    pass\n", "from alembic_postgresql_enum import TableReference\n\n"));
   const Checked r = check(dir);
   const std::string up = r.up("a1");
-  EXPECT_TRUE(contains(up, "ALTER TYPE status RENAME TO status_old")) << up;
-  EXPECT_TRUE(contains(up, "CREATE TYPE status AS ENUM ('a', 'b')")) << up;
-  EXPECT_TRUE(contains(up, "ALTER TABLE orders ALTER COLUMN status TYPE status USING "
-                           "status::text::status"))
+  // The package's statements (alembic_postgresql_enum/sql_commands), names quoted as it does.
+  EXPECT_TRUE(contains(up, "ALTER TYPE \"public\".\"status\" RENAME TO status_old")) << up;
+  EXPECT_TRUE(contains(up, "CREATE TYPE \"public\".\"status\" AS ENUM('a', 'b')")) << up;
+  EXPECT_TRUE(contains(up, "CREATE OPERATOR = (leftarg = \"public\".\"status\", rightarg = "
+                           "\"public\".\"status_old\", procedure = new_old_equals)"))
       << up;
-  EXPECT_TRUE(contains(up, "ALTER TABLE s.items ALTER COLUMN state TYPE status")) << up;
-  EXPECT_TRUE(contains(up, "DROP TYPE status_old")) << up;
+  EXPECT_TRUE(contains(up, "ALTER TABLE \"public\".\"orders\" ALTER COLUMN \"status\" TYPE "
+                           "\"public\".\"status\" USING \"status\"::text::\"public\".\"status\""))
+      << up;
+  EXPECT_TRUE(contains(up, "ALTER TABLE \"s\".\"items\" ALTER COLUMN \"state\" TYPE")) << up;
+  EXPECT_TRUE(contains(up, "DROP FUNCTION new_old_not_equals(new_enum_val \"public\".\"status\", "
+                           "old_enum_val \"public\".\"status_old\") CASCADE"))
+      << up;
+  EXPECT_TRUE(contains(up, "DROP TYPE \"public\".\"status_old\"")) << up;
+  EXPECT_EQ(r.count("sql-syntax-error"), 0u);
   EXPECT_EQ(r.count("unanalyzable-code"), 0u);
   EXPECT_GE(r.count("change-column-type"), 1u); // the rewrite is what a reviewer needs to see
 }
@@ -692,10 +700,11 @@ TEST(AlembicEval, SyncEnumValuesRewritesTheColumnsThatUseTheType) {
 // own name, as for the same statements written in SQL.
 TEST(AlembicEval, SyncEnumValuesThatOnlyAddsLabelsGetsTheAddValueAdvice) {
   TempDir dir;
-  dir.write("versions/a0.py",
-            revision("a0", "",
-                     "    op.execute(\"CREATE TYPE status AS ENUM ('a', 'c')\")\n"
-                     "    op.execute(\"CREATE TABLE orders (id int, status status)\")\n"));
+  dir.write(
+      "versions/a0.py",
+      revision("a0", "",
+               "    op.execute(\"CREATE TYPE status AS ENUM ('a', 'c')\")\n"
+               "    op.execute(\"CREATE TABLE orders (id int, status status DEFAULT 'a')\")\n"));
   dir.write("versions/a1.py",
             revision("a1", "a0",
                      "    op.sync_enum_values(\"public\", \"status\", [\"a\", \"b\", \"c\"],\n"
@@ -709,7 +718,45 @@ TEST(AlembicEval, SyncEnumValuesThatOnlyAddsLabelsGetsTheAddValueAdvice) {
   }
   ASSERT_NE(change, nullptr);
   EXPECT_TRUE(contains(change->message, "from status_old to status")) << change->message;
-  EXPECT_TRUE(contains(change->help, "ALTER TYPE status ADD VALUE 'b' AFTER 'a';")) << change->help;
+  EXPECT_TRUE(contains(change->help, "ALTER TYPE public.status ADD VALUE 'b' AFTER 'a';"))
+      << change->help;
+  // The column's default, as PostgreSQL prints it, is dropped and set again on the new type.
+  const std::string up = r.up("a1");
+  EXPECT_TRUE(contains(up, "ALTER TABLE \"public\".\"orders\" ALTER COLUMN \"status\" DROP "
+                           "DEFAULT;"))
+      << up;
+  EXPECT_TRUE(contains(up, "ALTER TABLE \"public\".\"orders\" ALTER COLUMN \"status\" SET "
+                           "DEFAULT 'a'::public.status"))
+      << up;
+}
+
+// sync_enum_values with labels renamed, on an array column: the package's CASE and
+// array_replace conversions.
+TEST(AlembicEval, SyncEnumValuesRenamesLabelsInArrays) {
+  TempDir dir;
+  dir.write("versions/a0.py", revision("a0", "",
+                                       "    op.execute(\"CREATE TYPE f AS ENUM ('x-a', 'b')\")\n"
+                                       "    op.execute(\"CREATE TABLE r (d f[], e f)\")\n"));
+  dir.write("versions/a1.py",
+            revision("a1", "a0",
+                     "    op.sync_enum_values(\"public\", \"f\", [\"X-A\", \"b\"],\n"
+                     "        [(\"r\", \"d\"), (\"r\", \"e\")], enum_values_to_rename=[(\"x-a\", "
+                     "\"X-A\")])\n"));
+  const Checked r = check(dir);
+  const std::string up = r.up("a1");
+  EXPECT_TRUE(contains(up, "SELECT new_enum_val::text = CASE WHEN old_enum_val::text = 'x-a' "
+                           "THEN 'X-A' ELSE old_enum_val::text END;"))
+      << up;
+  EXPECT_TRUE(contains(up, "ALTER TABLE \"public\".\"r\" ALTER COLUMN \"d\" TYPE "
+                           "\"public\".\"f\"[] USING array_replace(\"d\"::text[], 'x-a', "
+                           "'X-A')::\"public\".\"f\"[]"))
+      << up;
+  EXPECT_TRUE(contains(up, "ALTER TABLE \"public\".\"r\" ALTER COLUMN \"e\" TYPE "
+                           "\"public\".\"f\" USING CASE WHEN \"e\"::text = 'x-a' THEN "
+                           "'X-A'::\"public\".\"f\" ELSE \"e\"::text::\"public\".\"f\" END"))
+      << up;
+  EXPECT_EQ(r.count("sql-syntax-error"), 0u);
+  EXPECT_EQ(r.count("unanalyzable-code"), 0u);
 }
 
 TEST(AlembicEval, TextParamsAndBindparamsAreStillTheText) {
@@ -717,10 +764,19 @@ TEST(AlembicEval, TextParamsAndBindparamsAreStillTheText) {
   dir.write("versions/a1.py",
             revision("a1", "",
                      "    op.get_bind().execute(sa.text(\"UPDATE t SET a = :a\").bindparams(a=1))\n"
-                     "    op.execute(sa.text(\"DELETE FROM t WHERE b = :b\").params(b=2))\n"));
+                     "    op.execute(sa.text(\"DELETE FROM t WHERE b = :b\").params(b=2))\n"
+                     "    op.execute(sa.text(\"UPDATE t SET s = :s, n = :n, f = :f, w = :w, \"\n"
+                     "                       \"x = :x WHERE y = :y\").bindparams(\n"
+                     "        s=\"it's\", n=None, f=False, w=sa.func.now(), x=-3, y=True))\n"));
   const Checked r = check(dir);
-  EXPECT_TRUE(contains(r.up("a1"), "UPDATE t SET a = $1")) << r.up("a1");
+  // Values known statically are sent as psycopg2 renders them; others stay parameters.
+  EXPECT_TRUE(contains(r.up("a1"), "UPDATE t SET a = 1")) << r.up("a1");
+  EXPECT_TRUE(contains(r.up("a1"), "DELETE FROM t WHERE b = 2")) << r.up("a1");
+  EXPECT_TRUE(contains(r.up("a1"), "UPDATE t SET s = 'it''s', n = NULL, f = false, w = $1, x =  "
+                                   "-3 WHERE y = true"))
+      << r.up("a1");
   EXPECT_EQ(r.count("unanalyzable-code"), 0u);
+  EXPECT_EQ(r.count("sql-syntax-error"), 0u);
 }
 
 } // namespace

@@ -243,7 +243,7 @@ TEST(AlembicReference, GuardedRevisionsMatchAlembicOnline) {
   std::ifstream in(log);
   const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   const auto discovery = discover::discover({project.string()});
-  ASSERT_EQ(discovery.migrations.size(), 4u);
+  ASSERT_EQ(discovery.migrations.size(), 5u);
   for (const bool upgrade : {true, false}) {
     const auto blocks = split_log(text, upgrade);
     for (const auto& m : discovery.migrations) {
