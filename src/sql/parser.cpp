@@ -5,13 +5,11 @@
 #include "sql/transform.hpp"
 
 #include <atomic>
-#include <cstring>
 #include <string>
 
 namespace miglint::sql {
 namespace {
 
-using detail::ParseResult;
 using detail::SplitResult;
 
 bool is_space(char c) {
@@ -83,12 +81,7 @@ public:
   // not parse.
   bool parse_whole() {
     const std::string copy(m_text.substr(m_begin, m_end - m_begin)); // NUL-terminated for the C API
-    ParseResult whole(pg_query_parse(copy.c_str()));
-    if (whole->error != nullptr) {
-      return false;
-    }
-    add_tree(whole, m_begin, m_end - m_begin);
-    return true;
+    return !add_statements(copy.c_str(), m_begin, m_end - m_begin).has_value();
   }
 
   // The range did not parse: split it with the scanner and parse statement by statement, so one
@@ -108,13 +101,10 @@ public:
       const uint32_t end =
           piece->stmt_len == 0 ? m_end : begin + static_cast<uint32_t>(piece->stmt_len);
       const std::string text(m_text.substr(begin, end - begin));
-      ParseResult one(pg_query_parse(text.c_str()));
-      if (one->error == nullptr) {
-        add_tree(one, begin, end - begin);
-      } else {
+      if (auto error = add_statements(text.c_str(), begin, end - begin)) {
         const Span span = trim(begin, end);
-        const uint32_t at = begin + char_pos_to_byte(text, one->error->cursorpos);
-        m_out.errors.push_back({one->error->message, std::max(at, span.begin), span});
+        const uint32_t at = begin + char_pos_to_byte(text, error->cursorpos);
+        m_out.errors.push_back({std::move(error->message), std::max(at, span.begin), span});
       }
     }
   }
@@ -126,32 +116,12 @@ public:
   }
 
 private:
-  // Adds the statements of a successful parse of m_text[base, base + length).
-  void add_tree(const ParseResult& result, uint32_t base, uint32_t length) {
-    simdjson::dom::element tree;
-    simdjson::dom::array stmts;
-    const char* json = result->parse_tree;
-    if (m_json.parse(json, std::strlen(json)).get(tree) != simdjson::SUCCESS) {
-      m_out.errors.push_back({"libpg_query returned an unreadable parse tree", base, {base, base}});
-      return;
-    }
-    if (tree["stmts"].get(stmts) != simdjson::SUCCESS) {
-      return; // only comments and white space
-    }
-    for (simdjson::dom::element raw : stmts) {
-      // Both are left out when 0; a length of 0 means "to the end of the text".
-      const auto location_field = raw["stmt_location"].get_int64();
-      const auto len_field = raw["stmt_len"].get_int64();
-      const int64_t location = location_field.error() ? 0 : location_field.value_unsafe();
-      const int64_t len = len_field.error() ? 0 : len_field.value_unsafe();
-      simdjson::dom::element stmt;
-      const uint32_t begin = base + static_cast<uint32_t>(location);
-      const uint32_t end = len == 0 ? base + length : begin + static_cast<uint32_t>(len);
-      const Span span = trim(begin, end);
-      if (span.begin < span.end && raw["stmt"].get(stmt) == simdjson::SUCCESS) {
-        m_out.statements.push_back(transform_statement(stmt, span, base, m_text));
-      }
-    }
+  // Parses `text`, a NUL-terminated copy of m_text[base, base + length), and adds its statements;
+  // on a syntax error adds nothing and returns the error.
+  std::optional<RawParseError> add_statements(const char* text, uint32_t base, uint32_t length) {
+    return parse_statements(
+        text, base, length, m_text,
+        [this](uint32_t begin, uint32_t end) { return trim(begin, end); }, m_out.statements);
   }
 
   // Takes [begin, end) of a statement, records the comments before it and trims around it.
@@ -168,7 +138,6 @@ private:
   std::string_view m_text; // the whole script, without NUL bytes
   uint32_t m_begin;
   uint32_t m_end;
-  simdjson::dom::parser m_json; // reads libpg_query's JSON parse trees; reused per range
   ParsedScript m_out;
   uint32_t m_prev_end;
 };
@@ -286,10 +255,10 @@ ParsedScript parse(std::string_view sql, unsigned jobs, size_t chunk) {
     return sequential();
   }
   // A long script is parsed in pieces of about `chunk` bytes, on several threads: each
-  // piece's parse tree is smaller (libpg_query writes it as one JSON text, about seven times the
-  // SQL), and the pieces are independent. A cut inside something the quick split above does not
-  // know (a BEGIN ATOMIC body) leaves a piece that does not parse; then, as when a statement
-  // really is wrong, the script is parsed as one text, so the result never depends on the cuts.
+  // piece's parse tree is smaller, and the pieces are independent. A cut inside something the quick
+  // split above does not know (a BEGIN ATOMIC body) leaves a piece that does not parse; then, as
+  // when a statement really is wrong, the script is parsed as one text, so the result never depends
+  // on the cuts.
   std::vector<uint32_t> bounds = chunk_ends(sql, chunk);
   bounds.insert(bounds.begin(), 0);
   bounds.push_back(size);
