@@ -1933,8 +1933,7 @@ private:
 } // namespace
 
 std::optional<RawParseError> parse_statements(const char* text, uint32_t base, uint32_t length,
-                                              std::string_view script, const TrimStatement& trim,
-                                              std::vector<Statement>& out) {
+                                              std::string_view script, StatementSink& out) {
   const MemoryContextScope context;
   const PgQueryInternalParsetreeAndError result = pg_query_raw_parse(text);
   std::free(result.stderr_buffer);
@@ -1943,12 +1942,7 @@ std::optional<RawParseError> parse_statements(const char* text, uint32_t base, u
     pg_query_free_error(result.error);
     return error;
   }
-  // Room for every statement at once (a Statement is large), growing geometrically as
-  // push_back would: callers add one statement at a time when they recover from an error.
-  if (const size_t need = out.size() + static_cast<size_t>(list_length(result.tree));
-      need > out.capacity()) {
-    out.reserve(std::max(need, 2 * out.capacity()));
-  }
+  out.expect(static_cast<size_t>(list_length(result.tree)));
   for (const Node* n : nodes(result.tree)) {
     const auto* raw = MIGLINT_AS(RawStmt, n);
     if (raw == nullptr) {
@@ -1958,9 +1952,9 @@ std::optional<RawParseError> parse_statements(const char* text, uint32_t base, u
     const uint32_t begin = base + static_cast<uint32_t>(raw->stmt_location);
     const uint32_t end =
         raw->stmt_len == 0 ? base + length : begin + static_cast<uint32_t>(raw->stmt_len);
-    const Span span = trim(begin, end);
+    const Span span = out.trim(begin, end);
     if (span.begin < span.end && raw->stmt != nullptr) {
-      out.push_back(transform_statement(raw->stmt, span, base, script));
+      out.add(transform_statement(raw->stmt, span, base, script));
     }
   }
   return std::nullopt;

@@ -8,7 +8,6 @@
 #include "sql/statement.hpp"
 
 #include <cstdint>
-#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -22,19 +21,26 @@ struct RawParseError {
   int cursorpos = 0; // 1-based character (not byte) position in the parsed text; 0: unknown
 };
 
-// Takes a statement's [begin, end) in the script (a RawStmt's stmt_location/stmt_len, made
-// absolute) and returns its trimmed span, recording the comments before it; an empty span drops
-// the statement.
-using TrimStatement = std::function<Span(uint32_t begin, uint32_t end)>;
+// Where parse_statements puts the statements of a text, in order.
+class StatementSink {
+public:
+  virtual ~StatementSink() = default;
+  // At most `count` statements follow (fewer when some are only white space and comments).
+  virtual void expect(size_t count) = 0;
+  // Takes a statement's [begin, end) in the script (a RawStmt's stmt_location/stmt_len, made
+  // absolute) and returns its trimmed span, recording the comments before it; an empty span
+  // drops the statement.
+  virtual Span trim(uint32_t begin, uint32_t end) = 0;
+  virtual void add(Statement&& statement) = 0;
+};
 
 // Parses `text`, a NUL-terminated copy of script[base, base + length), with libpg_query's raw
 // parser (`pg_query_raw_parse`, PostgreSQL 15 grammar) in a memory context of the calling
-// thread, and appends one Statement per statement to `out`, its offsets in the whole script.
+// thread, and gives `out` one Statement per statement, its offsets in the whole script.
 // `script` is the whole script's text, for the spans of ALTER TABLE subcommands (empty: none).
-// On a syntax error appends nothing and returns the error. Thread-safe: libpg_query keeps its
+// On a syntax error gives nothing and returns the error. Thread-safe: libpg_query keeps its
 // memory contexts per thread.
 std::optional<RawParseError> parse_statements(const char* text, uint32_t base, uint32_t length,
-                                              std::string_view script, const TrimStatement& trim,
-                                              std::vector<Statement>& out);
+                                              std::string_view script, StatementSink& out);
 
 } // namespace miglint::sql
