@@ -11,8 +11,10 @@ profile="${1:-all}"
 packages=(
   # build
   build-essential cmake ninja-build pkg-config git
-  libpg-query-dev libprotobuf-c-dev libsimdjson-dev libpqxx-dev libssl-dev nlohmann-json3-dev libcli11-dev
+  libpg-query-dev libprotobuf-c-dev libpqxx-dev libssl-dev nlohmann-json3-dev libcli11-dev
   libtomlplusplus-dev
+  # the node structs of libpg_query's parse trees (libpg_query 15 = PostgreSQL 15's grammar)
+  postgresql-server-dev-15
 )
 if [ "$profile" = "all" ]; then
   packages+=(

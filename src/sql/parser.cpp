@@ -5,13 +5,11 @@
 #include "sql/transform.hpp"
 
 #include <atomic>
-#include <cstring>
 #include <string>
 
 namespace miglint::sql {
 namespace {
 
-using detail::ParseResult;
 using detail::SplitResult;
 
 bool is_space(char c) {
@@ -73,22 +71,21 @@ uint32_t char_pos_to_byte(std::string_view text, int cursorpos) {
 
 // Parses the statements of text[begin, end) of a script into one ParsedScript, with offsets into
 // the whole text. A range starts at the script's start or just after a semicolon between
-// statements, and ends at the script's end or just after one.
-class ScriptParser {
+// statements, and ends at the script's end or just after one. The statements go into
+// [slots, slots_end) of a vector sized beforehand when given (move-assigned over default
+// Statements), the rest into the ParsedScript's own vector.
+class ScriptParser final : public StatementSink {
 public:
-  ScriptParser(std::string_view text, uint32_t begin, uint32_t end)
-      : m_text(text), m_begin(begin), m_end(end), m_prev_end(begin) {}
+  ScriptParser(std::string_view text, uint32_t begin, uint32_t end, Statement* slots = nullptr,
+               Statement* slots_end = nullptr)
+      : m_text(text), m_begin(begin), m_end(end), m_prev_end(begin), m_slot(slots),
+        m_slots_end(slots_end), m_slots(slots) {}
 
   // Parses the range as one text; false (and nothing recorded) when some statement in it does
   // not parse.
   bool parse_whole() {
     const std::string copy(m_text.substr(m_begin, m_end - m_begin)); // NUL-terminated for the C API
-    ParseResult whole(pg_query_parse(copy.c_str()));
-    if (whole->error != nullptr) {
-      return false;
-    }
-    add_tree(whole, m_begin, m_end - m_begin);
-    return true;
+    return !add_statements(copy.c_str(), m_begin, m_end - m_begin).has_value();
   }
 
   // The range did not parse: split it with the scanner and parse statement by statement, so one
@@ -108,54 +105,52 @@ public:
       const uint32_t end =
           piece->stmt_len == 0 ? m_end : begin + static_cast<uint32_t>(piece->stmt_len);
       const std::string text(m_text.substr(begin, end - begin));
-      ParseResult one(pg_query_parse(text.c_str()));
-      if (one->error == nullptr) {
-        add_tree(one, begin, end - begin);
-      } else {
+      if (auto error = add_statements(text.c_str(), begin, end - begin)) {
         const Span span = trim(begin, end);
-        const uint32_t at = begin + char_pos_to_byte(text, one->error->cursorpos);
-        m_out.errors.push_back({one->error->message, std::max(at, span.begin), span});
+        const uint32_t at = begin + char_pos_to_byte(text, error->cursorpos);
+        m_out.errors.push_back({std::move(error->message), std::max(at, span.begin), span});
       }
     }
   }
 
-  // Records the comments after the last statement and hands over the result.
+  // How many statements went into the slots.
+  size_t slots_used() const { return static_cast<size_t>(m_slot - m_slots); }
+
+  // Records the comments after the last statement and hands over the result (the statements
+  // that did not fit in the slots).
   ParsedScript finish() {
     skip_gap(m_text, m_prev_end, m_end, m_out.comments);
     return std::move(m_out);
   }
 
 private:
-  // Adds the statements of a successful parse of m_text[base, base + length).
-  void add_tree(const ParseResult& result, uint32_t base, uint32_t length) {
-    simdjson::dom::element tree;
-    simdjson::dom::array stmts;
-    const char* json = result->parse_tree;
-    if (m_json.parse(json, std::strlen(json)).get(tree) != simdjson::SUCCESS) {
-      m_out.errors.push_back({"libpg_query returned an unreadable parse tree", base, {base, base}});
-      return;
+  // Parses `text`, a NUL-terminated copy of m_text[base, base + length), and adds its statements;
+  // on a syntax error adds nothing and returns the error.
+  std::optional<RawParseError> add_statements(const char* text, uint32_t base, uint32_t length) {
+    return parse_statements(text, base, length, m_text, *this);
+  }
+
+  void expect(size_t count) override {
+    const size_t room = static_cast<size_t>(m_slots_end - m_slot);
+    auto& statements = m_out.statements;
+    // Room for all at once (a Statement is large), growing geometrically as push_back would:
+    // recover() adds one statement at a time.
+    if (const size_t need = statements.size() + (count > room ? count - room : 0);
+        need > statements.capacity()) {
+      statements.reserve(std::max(need, 2 * statements.capacity()));
     }
-    if (tree["stmts"].get(stmts) != simdjson::SUCCESS) {
-      return; // only comments and white space
-    }
-    for (simdjson::dom::element raw : stmts) {
-      // Both are left out when 0; a length of 0 means "to the end of the text".
-      const auto location_field = raw["stmt_location"].get_int64();
-      const auto len_field = raw["stmt_len"].get_int64();
-      const int64_t location = location_field.error() ? 0 : location_field.value_unsafe();
-      const int64_t len = len_field.error() ? 0 : len_field.value_unsafe();
-      simdjson::dom::element stmt;
-      const uint32_t begin = base + static_cast<uint32_t>(location);
-      const uint32_t end = len == 0 ? base + length : begin + static_cast<uint32_t>(len);
-      const Span span = trim(begin, end);
-      if (span.begin < span.end && raw["stmt"].get(stmt) == simdjson::SUCCESS) {
-        m_out.statements.push_back(transform_statement(stmt, span, base, m_text));
-      }
+  }
+
+  void add(Statement&& statement) override {
+    if (m_slot != m_slots_end) {
+      *m_slot++ = std::move(statement);
+    } else {
+      m_out.statements.push_back(std::move(statement));
     }
   }
 
   // Takes [begin, end) of a statement, records the comments before it and trims around it.
-  Span trim(uint32_t begin, uint32_t end) {
+  Span trim(uint32_t begin, uint32_t end) override {
     uint32_t start = skip_gap(m_text, std::min(m_prev_end, begin), end, m_out.comments);
     uint32_t stop = end;
     while (stop > start && is_space(m_text[stop - 1])) {
@@ -168,9 +163,11 @@ private:
   std::string_view m_text; // the whole script, without NUL bytes
   uint32_t m_begin;
   uint32_t m_end;
-  simdjson::dom::parser m_json; // reads libpg_query's JSON parse trees; reused per range
   ParsedScript m_out;
   uint32_t m_prev_end;
+  Statement* m_slot;      // the next free slot
+  Statement* m_slots_end; // the end of this range's slots
+  Statement* m_slots;     // its first slot
 };
 
 bool is_ident_byte(char c) {
@@ -201,20 +198,26 @@ size_t dollar_quote_end(std::string_view sql, size_t at) {
   return close == std::string_view::npos ? sql.size() : close + tag.size();
 }
 
-} // namespace
-
-std::vector<uint32_t> chunk_ends(std::string_view sql, size_t target) {
+// chunk_ends, and in `semicolons` (when given) how many semicolons between statements each
+// piece holds (one more entry than the ends: the last piece's).
+std::vector<uint32_t> cut(std::string_view sql, size_t target, std::vector<uint32_t>* semicolons) {
   std::vector<uint32_t> out;
   size_t want = target;
   size_t i = 0;
+  uint32_t count = 0;
   const size_t n = sql.size();
   while (i < n) {
     const char c = sql[i];
     if (c == ';') {
       ++i;
+      ++count;
       if (i >= want && i < n) {
         out.push_back(static_cast<uint32_t>(i));
         want = i + target;
+        if (semicolons != nullptr) {
+          semicolons->push_back(count);
+        }
+        count = 0;
       }
     } else if (c == '-' && i + 1 < n && sql[i + 1] == '-') {
       const size_t eol = sql.find('\n', i);
@@ -262,7 +265,16 @@ std::vector<uint32_t> chunk_ends(std::string_view sql, size_t target) {
       ++i;
     }
   }
+  if (semicolons != nullptr) {
+    semicolons->push_back(count);
+  }
   return out;
+}
+
+} // namespace
+
+std::vector<uint32_t> chunk_ends(std::string_view sql, size_t target) {
+  return cut(sql, target, nullptr);
 }
 
 ParsedScript parse(std::string_view sql, unsigned jobs, size_t chunk) {
@@ -286,15 +298,29 @@ ParsedScript parse(std::string_view sql, unsigned jobs, size_t chunk) {
     return sequential();
   }
   // A long script is parsed in pieces of about `chunk` bytes, on several threads: each
-  // piece's parse tree is smaller (libpg_query writes it as one JSON text, about seven times the
-  // SQL), and the pieces are independent. A cut inside something the quick split above does not
-  // know (a BEGIN ATOMIC body) leaves a piece that does not parse; then, as when a statement
-  // really is wrong, the script is parsed as one text, so the result never depends on the cuts.
-  std::vector<uint32_t> bounds = chunk_ends(sql, chunk);
+  // piece's parse tree is smaller, and the pieces are independent. A cut inside something the quick
+  // split above does not know (a BEGIN ATOMIC body) leaves a piece that does not parse; then, as
+  // when a statement really is wrong, the script is parsed as one text, so the result never depends
+  // on the cuts.
+  // The statements go straight into one vector sized beforehand, each piece into its own
+  // range: a piece that ends just after a semicolon holds at most as many statements as
+  // semicolons, the last piece one more. Each Statement is written once, in memory touched once
+  // (page faults cost more than the parse here), instead of once per piece and again when the
+  // pieces are joined.
+  std::vector<uint32_t> semicolons;
+  std::vector<uint32_t> bounds = cut(sql, chunk, &semicolons);
   bounds.insert(bounds.begin(), 0);
   bounds.push_back(size);
+  semicolons.back() += 1;
   const size_t pieces = bounds.size() - 1;
+  std::vector<size_t> first_slot(pieces + 1, 0);
+  for (size_t i = 0; i < pieces; ++i) {
+    first_slot[i + 1] = first_slot[i] + semicolons[i];
+  }
+  ParsedScript out;
+  out.statements.resize(first_slot[pieces]);
   std::vector<ParsedScript> parts(pieces);
+  std::vector<size_t> used(pieces, 0);
   std::atomic<bool> failed{false};
   core::parallel_for(
       pieces,
@@ -302,8 +328,11 @@ ParsedScript parse(std::string_view sql, unsigned jobs, size_t chunk) {
         if (failed) {
           return;
         }
-        ScriptParser parser(sql, bounds[i], bounds[i + 1]);
+        Statement* slots = out.statements.data();
+        ScriptParser parser(sql, bounds[i], bounds[i + 1], slots + first_slot[i],
+                            slots + first_slot[i + 1]);
         if (parser.parse_whole()) {
+          used[i] = parser.slots_used();
           parts[i] = parser.finish();
         } else {
           failed = true;
@@ -313,23 +342,45 @@ ParsedScript parse(std::string_view sql, unsigned jobs, size_t chunk) {
   if (failed) {
     return sequential();
   }
-  ParsedScript out;
   out.errors = std::move(nul_error);
-  size_t statements = 0;
   size_t comments = 0;
+  bool overflow = false;
   for (const auto& part : parts) {
-    statements += part.statements.size();
     comments += part.comments.size();
+    overflow = overflow || !part.statements.empty();
   }
-  // Reserved: a Statement's move may throw, so a growing vector would copy them.
-  out.statements.reserve(statements);
+  if (overflow) {
+    // A piece had more statements than its semicolons said (the quick split above miscounted):
+    // each piece's slots, then the rest of its statements.
+    std::vector<Statement> joined;
+    joined.reserve(first_slot[pieces] + 1);
+    for (size_t i = 0; i < pieces; ++i) {
+      auto from = out.statements.begin() + static_cast<std::ptrdiff_t>(first_slot[i]);
+      joined.insert(joined.end(), std::make_move_iterator(from),
+                    std::make_move_iterator(from + static_cast<std::ptrdiff_t>(used[i])));
+      joined.insert(joined.end(), std::make_move_iterator(parts[i].statements.begin()),
+                    std::make_move_iterator(parts[i].statements.end()));
+    }
+    out.statements = std::move(joined);
+  } else {
+    // Close the gaps of pieces with fewer statements than slots (empty statements, a last piece
+    // without statements after its last semicolon).
+    size_t kept = 0;
+    for (size_t i = 0; i < pieces; ++i) {
+      for (size_t k = first_slot[i]; k < first_slot[i] + used[i]; ++k, ++kept) {
+        if (kept != k) {
+          out.statements[kept] = std::move(out.statements[k]);
+        }
+      }
+    }
+    out.statements.resize(kept);
+  }
   out.comments.reserve(comments);
   for (auto& part : parts) {
     auto append = [](auto& to, auto& from) {
       to.insert(to.end(), std::make_move_iterator(from.begin()),
                 std::make_move_iterator(from.end()));
     };
-    append(out.statements, part.statements);
     append(out.errors, part.errors);
     append(out.comments, part.comments);
   }

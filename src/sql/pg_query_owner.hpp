@@ -44,7 +44,6 @@ private:
   bool m_owned;
 };
 
-using ParseResult = PgQueryOwner<PgQueryParseResult, &pg_query_free_parse_result>;
 using SplitResult = PgQueryOwner<PgQuerySplitResult, &pg_query_free_split_result>;
 
 } // namespace miglint::sql::detail

@@ -1,17 +1,67 @@
 #include "sql/transform.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cctype>
+#include <cstdlib>
 #include <optional>
 #include <set>
+#include <span>
 #include <utility>
+
+// PostgreSQL's server headers, for the node structs of the raw parse tree. Only this file sees
+// them: they are C, and port.h renames printf and friends to its own replacements, which the
+// rest of the program must not get.
+#if defined(__clang__)
+#pragma clang diagnostic push
+#pragma clang diagnostic ignored "-Wignored-attributes" // gnu_printf
+#endif
+// postgres.h comes first, so the includes are not sorted.
+// clang-format off
+extern "C" {
+#include <postgres.h>
+#include <nodes/parsenodes.h>
+#include <nodes/pg_list.h>
+#include <utils/palloc.h>
+#include <pg_query.h>
+}
+// clang-format on
+#if defined(__clang__)
+#pragma clang diagnostic pop
+#endif
+#undef printf
+#undef fprintf
+#undef sprintf
+#undef snprintf
+#undef vprintf
+#undef vfprintf
+#undef vsprintf
+#undef vsnprintf
+#undef strerror
+#undef strerror_r
+#undef gettext
+#undef _
+
+// Exported by libpg_query (shared and static) but declared only in its private
+// src/pg_query_internal.h, 15-4.0.0; the declarations are copied from there.
+extern "C" {
+typedef struct {
+  List* tree;          // List of RawStmt, allocated in the current memory context
+  char* stderr_buffer; // malloc'ed (strdup) on success, NULL on error: free()
+  PgQueryError* error; // malloc'ed on error: pg_query_free_error()
+} PgQueryInternalParsetreeAndError;
+
+PgQueryInternalParsetreeAndError pg_query_raw_parse(const char* input);
+void pg_query_free_error(PgQueryError* error);
+MemoryContext pg_query_enter_memory_context(void);
+void pg_query_exit_memory_context(MemoryContext ctx);
+}
+
+static_assert(PG_VERSION_NUM / 10000 == 15,
+              "the node structs must be PostgreSQL 15's, the grammar of libpg_query 15");
 
 namespace miglint::sql {
 namespace {
-
-using simdjson::dom::array;
-using simdjson::dom::element;
-using simdjson::dom::object;
 
 std::string lower(std::string_view s) {
   std::string out(s);
@@ -20,80 +70,60 @@ std::string lower(std::string_view s) {
   return out;
 }
 
-// libpg_query's JSON leaves out fields that hold their default (false, 0, empty), so every
-// accessor has one.
-std::string_view str(object o, std::string_view key) {
-  std::string_view v;
-  return o[key].get(v) == simdjson::SUCCESS ? v : std::string_view();
+// A C string of the parse tree, NULL when not written.
+std::string_view str(const char* s) {
+  return s == nullptr ? std::string_view() : std::string_view(s);
 }
 
-bool flag(object o, std::string_view key) {
-  bool v = false;
-  return o[key].get(v) == simdjson::SUCCESS && v;
+// The elements of a List of nodes (NIL: none), each possibly NULL.
+std::span<const ListCell> cells(const List* list) {
+  if (list == NIL) {
+    return {};
+  }
+  return {list->elements, static_cast<size_t>(list->length)};
 }
 
-int64_t integer(object o, std::string_view key, int64_t fallback = 0) {
-  int64_t v = 0;
-  return o[key].get(v) == simdjson::SUCCESS ? v : fallback;
-}
-
-// A node is {"Tag": {fields}}; `fields` is empty when `e` is not a node.
-struct Node {
-  std::string_view tag;
-  object fields;
-  bool valid = false;
-  bool is(std::string_view t) const { return valid && tag == t; }
+struct NodeList {
+  std::span<const ListCell> items;
+  struct iterator {
+    const ListCell* cell;
+    const Node* operator*() const { return static_cast<const Node*>(cell->ptr_value); }
+    iterator& operator++() {
+      ++cell;
+      return *this;
+    }
+    bool operator!=(const iterator& other) const { return cell != other.cell; }
+  };
+  iterator begin() const { return {items.data()}; }
+  iterator end() const { return {items.data() + items.size()}; }
+  size_t size() const { return items.size(); }
+  bool empty() const { return items.empty(); }
+  const Node* front() const { return static_cast<const Node*>(items.front().ptr_value); }
 };
 
-Node node(element e) {
-  object o;
-  if (e.get(o) != simdjson::SUCCESS) {
-    return {};
-  }
-  for (auto field : o) {
-    object inner;
-    if (field.value.get(inner) == simdjson::SUCCESS) {
-      return {field.key, inner, true};
-    }
-    return {};
-  }
-  return {};
+NodeList nodes(const List* list) {
+  return {cells(list)};
 }
 
-Node node(object o, std::string_view key) {
-  element e;
-  return o[key].get(e) == simdjson::SUCCESS ? node(e) : Node{};
+template <typename T>
+const T* as(const Node* n, NodeTag tag) {
+  return n != nullptr && nodeTag(n) == tag ? reinterpret_cast<const T*>(n) : nullptr;
 }
 
-// A field holding a struct directly (not wrapped in a node), such as RangeVar `relation`.
-bool sub(object o, std::string_view key, object& out) {
-  return o[key].get(out) == simdjson::SUCCESS;
-}
-
-// An empty array to stand for lists libpg_query left out (a default-constructed one cannot be
-// iterated).
-array empty_array() {
-  static const simdjson::padded_string text(std::string_view("[]"));
-  static simdjson::dom::parser parser;
-  static const array empty = parser.parse(text).get_array().value_unsafe();
-  return empty;
-}
-
-array list(object o, std::string_view key) {
-  array a;
-  return o[key].get(a) == simdjson::SUCCESS ? a : empty_array();
-}
+// The node as its struct when it is one (PostgreSQL's names: `::TypeName`, not the model's).
+#define MIGLINT_AS(Type, n) as<::Type>(n, T_##Type)
 
 // The string value of a String node (names in lists), or "" for anything else.
-std::string string_of(element e) {
-  const Node n = node(e);
-  return n.is("String") ? std::string(str(n.fields, "sval")) : std::string();
+std::string string_of(const Node* n) {
+  const auto* s = MIGLINT_AS(String, n);
+  return s != nullptr ? std::string(str(s->sval)) : std::string();
 }
 
-std::vector<std::string> strings_of(array a) {
+std::vector<std::string> strings_of(const List* list) {
   std::vector<std::string> out;
-  for (element e : a) {
-    out.push_back(string_of(e));
+  out.reserve(static_cast<size_t>(list_length(list)));
+  for (const Node* n : nodes(list)) {
+    out.push_back(string_of(n));
   }
   return out;
 }
@@ -109,52 +139,54 @@ QualifiedName name_from_parts(const std::vector<std::string>& parts) {
   return q;
 }
 
-QualifiedName range_var(object rv) {
-  return {std::string(str(rv, "schemaname")), std::string(str(rv, "relname"))};
-}
-
-QualifiedName range_var(object o, std::string_view key) {
-  object rv;
-  return sub(o, key, rv) ? range_var(rv) : QualifiedName{};
+QualifiedName range_var(const RangeVar* rv) {
+  if (rv == nullptr) {
+    return {};
+  }
+  return {std::string(str(rv->schemaname)), std::string(str(rv->relname))};
 }
 
 // A dotted name in DROP and RENAME: a List of Strings, a TypeName, a String or an
 // ObjectWithArgs.
-QualifiedName name_of_object(element e) {
-  const Node n = node(e);
-  if (n.is("List")) {
-    return name_from_parts(strings_of(list(n.fields, "items")));
+QualifiedName name_of_object(const Node* n) {
+  if (const auto* l = MIGLINT_AS(List, n)) {
+    return name_from_parts(strings_of(l));
   }
-  if (n.is("TypeName")) {
-    return name_from_parts(strings_of(list(n.fields, "names")));
+  if (const auto* t = MIGLINT_AS(TypeName, n)) {
+    return name_from_parts(strings_of(t->names));
   }
-  if (n.is("String")) {
-    return {"", std::string(str(n.fields, "sval"))};
+  if (const auto* s = MIGLINT_AS(String, n)) {
+    return {"", std::string(str(s->sval))};
   }
-  if (n.is("ObjectWithArgs")) {
-    return name_from_parts(strings_of(list(n.fields, "objname")));
+  if (const auto* o = MIGLINT_AS(ObjectWithArgs, n)) {
+    return name_from_parts(strings_of(o->objname));
   }
   return {};
 }
 
-TypeName type_of(object t) {
-  TypeName out;
-  out.names = strings_of(list(t, "names"));
-  for (element m : list(t, "typmods")) {
-    out.has_modifiers = true;
-    const Node c = node(m);
-    object ival;
-    if (c.is("A_Const") && sub(c.fields, "ival", ival)) {
-      out.modifiers.push_back(integer(ival, "ival"));
-    }
+// An integer constant's value (A_Const of an Integer), if `n` is one.
+std::optional<int64_t> integer_const(const Node* n) {
+  const auto* c = MIGLINT_AS(A_Const, n);
+  if (c == nullptr || c->isnull || !IsA(&c->val, Integer)) {
+    return std::nullopt;
   }
-  out.array = list(t, "arrayBounds").size() > 0;
-  return out;
+  return c->val.ival.ival;
 }
 
-TypeName type_of(object o, std::string_view key) {
-  object t;
-  return sub(o, key, t) ? type_of(t) : TypeName{};
+TypeName type_of(const ::TypeName* t) {
+  TypeName out;
+  if (t == nullptr) {
+    return out;
+  }
+  out.names = strings_of(t->names);
+  for (const Node* m : nodes(t->typmods)) {
+    out.has_modifiers = true;
+    if (const auto value = integer_const(m)) {
+      out.modifiers.push_back(*value);
+    }
+  }
+  out.array = list_length(t->arrayBounds) > 0;
+  return out;
 }
 
 // --- expressions -------------------------------------------------------------------------------
@@ -261,9 +293,15 @@ const std::set<std::string, std::less<>>& volatile_functions() {
   return names;
 }
 
+// Any node pointer of the tree (`Expr*`, `RangeVar*`, ...) as a Node.
+template <typename T>
+const Node* node_of(const T* p) {
+  return reinterpret_cast<const Node*>(p);
+}
+
 class ExprAnalyzer {
 public:
-  Expr analyze(element e) {
+  sql::Expr analyze(const Node* e) {
     visit(e, true);
     return std::move(m_expr);
   }
@@ -283,35 +321,33 @@ private:
     }
   }
 
-  void visit_list(object o, std::string_view key) {
-    for (element e : list(o, key)) {
+  void visit_list(const List* list) {
+    for (const Node* e : nodes(list)) {
       visit(e, false);
-    }
-  }
-
-  void visit_field(object o, std::string_view key, bool top = false) {
-    element e;
-    if (o[key].get(e) == simdjson::SUCCESS) {
-      visit(e, top);
     }
   }
 
   // `top` is true for the expression itself and for the operands of a top-level AND, where a
   // `col IS NOT NULL` proves the column has no NULLs.
-  void visit(element e, bool top) {
-    const Node n = node(e);
-    if (!n.valid) {
+  void visit(const Node* n, bool top) {
+    if (n == nullptr) {
       return;
     }
-    const std::string_view tag = n.tag;
-    if (tag == "A_Const") {
-      if (top && flag(n.fields, "isnull")) {
+    switch (nodeTag(n)) {
+    case T_A_Const:
+      if (top && reinterpret_cast<const A_Const*>(n)->isnull) {
         m_expr.is_null = true;
       }
-    } else if (tag == "TypeCast" || tag == "CollateClause") {
-      visit_field(n.fields, "arg", top);
-    } else if (tag == "FuncCall") {
-      const auto parts = strings_of(list(n.fields, "funcname"));
+      break;
+    case T_TypeCast:
+      visit(reinterpret_cast<const TypeCast*>(n)->arg, top);
+      break;
+    case T_CollateClause:
+      visit(reinterpret_cast<const CollateClause*>(n)->arg, top);
+      break;
+    case T_FuncCall: {
+      const auto* f = reinterpret_cast<const FuncCall*>(n);
+      const auto parts = strings_of(f->funcname);
       const std::string name = parts.empty() ? std::string("?") : lower(parts.back());
       m_expr.functions.push_back(name);
       if (volatile_functions().contains(name)) {
@@ -322,63 +358,83 @@ private:
         // Unknown (often user-defined) functions are VOLATILE unless declared otherwise.
         mark_volatile(name + "()", true);
       }
-      visit_list(n.fields, "args");
-    } else if (tag == "SQLValueFunction") {
+      visit_list(f->args);
+      break;
+    }
+    case T_SQLValueFunction:
       mark_stable(); // CURRENT_TIMESTAMP, CURRENT_DATE, CURRENT_USER, ...
-    } else if (tag == "A_Expr") {
-      visit_field(n.fields, "lexpr");
-      visit_field(n.fields, "rexpr");
-    } else if (tag == "BoolExpr") {
-      const bool conjunction = str(n.fields, "boolop") == "AND_EXPR";
-      for (element arg : list(n.fields, "args")) {
+      break;
+    case T_A_Expr: {
+      const auto* a = reinterpret_cast<const A_Expr*>(n);
+      visit(a->lexpr, false);
+      visit(a->rexpr, false);
+      break;
+    }
+    case T_BoolExpr: {
+      const auto* b = reinterpret_cast<const BoolExpr*>(n);
+      const bool conjunction = b->boolop == AND_EXPR;
+      for (const Node* arg : nodes(b->args)) {
         visit(arg, top && conjunction);
       }
-    } else if (tag == "NullTest") {
-      element arg;
-      if (n.fields["arg"].get(arg) == simdjson::SUCCESS) {
-        const Node ref = node(arg);
-        if (top && str(n.fields, "nulltesttype") == "IS_NOT_NULL" && ref.is("ColumnRef") &&
-            list(ref.fields, "fields").size() == 1 && !m_expr.not_null_column) {
-          m_expr.not_null_column = string_of(list(ref.fields, "fields").at(0).value_unsafe());
-        }
-        visit(arg, false);
+      break;
+    }
+    case T_NullTest: {
+      const auto* t = reinterpret_cast<const NullTest*>(n);
+      const Node* arg = node_of(t->arg);
+      if (arg == nullptr) {
+        break;
       }
-    } else if (tag == "CoalesceExpr" || tag == "MinMaxExpr" || tag == "RowExpr") {
-      visit_list(n.fields, "args");
-    } else if (tag == "CaseExpr") {
-      visit_field(n.fields, "arg");
-      visit_list(n.fields, "args");
-      visit_field(n.fields, "defresult");
-    } else if (tag == "CaseWhen") {
-      visit_field(n.fields, "expr");
-      visit_field(n.fields, "result");
-    } else if (tag == "A_ArrayExpr") {
-      visit_list(n.fields, "elements");
-    } else if (tag == "ColumnRef" || tag == "ParamRef") {
-      // no effect on volatility
-    } else if (tag == "SubLink") {
+      const auto* ref = MIGLINT_AS(ColumnRef, arg);
+      if (top && t->nulltesttype == IS_NOT_NULL && ref != nullptr &&
+          list_length(ref->fields) == 1 && !m_expr.not_null_column) {
+        m_expr.not_null_column = string_of(nodes(ref->fields).front());
+      }
+      visit(arg, false);
+      break;
+    }
+    case T_CoalesceExpr:
+      visit_list(reinterpret_cast<const CoalesceExpr*>(n)->args);
+      break;
+    case T_MinMaxExpr:
+      visit_list(reinterpret_cast<const MinMaxExpr*>(n)->args);
+      break;
+    case T_RowExpr:
+      visit_list(reinterpret_cast<const RowExpr*>(n)->args);
+      break;
+    case T_CaseExpr: {
+      const auto* c = reinterpret_cast<const CaseExpr*>(n);
+      visit(node_of(c->arg), false);
+      visit_list(c->args);
+      visit(node_of(c->defresult), false);
+      break;
+    }
+    case T_CaseWhen: {
+      const auto* w = reinterpret_cast<const CaseWhen*>(n);
+      visit(node_of(w->expr), false);
+      visit(node_of(w->result), false);
+      break;
+    }
+    case T_A_ArrayExpr:
+      visit_list(reinterpret_cast<const A_ArrayExpr*>(n)->elements);
+      break;
+    case T_ColumnRef:
+    case T_ParamRef:
+      break; // no effect on volatility
+    case T_SubLink:
       mark_volatile("a subquery", true);
-    } else {
+      break;
+    default:
       // Any other construct: do not claim it is safe.
       mark_volatile("an expression miglint cannot classify", true);
+      break;
     }
   }
 
-  Expr m_expr;
+  sql::Expr m_expr;
 };
 
-Expr expr_of(element e) {
+sql::Expr expr_of(const Node* e) {
   return ExprAnalyzer().analyze(e);
-}
-
-Expr expr_of(object o, std::string_view key) {
-  element e;
-  return o[key].get(e) == simdjson::SUCCESS ? expr_of(e) : Expr{};
-}
-
-bool has(object o, std::string_view key) {
-  element e;
-  return o[key].get(e) == simdjson::SUCCESS;
 }
 
 // --- names PostgreSQL gives unnamed indexes ---------------------------------------------------
@@ -386,12 +442,15 @@ bool has(object o, std::string_view key) {
 // parse_target.c FigureColnameInternal for the expressions miglint can name: a column, a
 // function call, a cast, NULLIF, COALESCE, GREATEST/LEAST (strength 2 or 1, with the name), an
 // operator or a constant (strength 0: no name). nullopt for anything else.
-std::optional<std::pair<std::string, int>> figure_colname(const Node& n) {
-  if (n.is("ColumnRef")) {
-    array fields = list(n.fields, "fields");
+std::optional<std::pair<std::string, int>> figure_colname(const Node* n) {
+  if (n == nullptr) {
+    return std::nullopt;
+  }
+  switch (nodeTag(n)) {
+  case T_ColumnRef: {
     std::string last;
     bool star = false;
-    for (element e : fields) {
+    for (const Node* e : nodes(reinterpret_cast<const ColumnRef*>(n)->fields)) {
       last = string_of(e);
       star = last.empty();
     }
@@ -400,167 +459,731 @@ std::optional<std::pair<std::string, int>> figure_colname(const Node& n) {
     }
     return std::pair<std::string, int>{last, 2};
   }
-  if (n.is("FuncCall")) {
-    const auto names = strings_of(list(n.fields, "funcname"));
+  case T_FuncCall: {
+    const auto names = strings_of(reinterpret_cast<const FuncCall*>(n)->funcname);
     if (names.empty()) {
       return std::nullopt;
     }
     return std::pair<std::string, int>{names.back(), 2};
   }
-  if (n.is("TypeCast")) {
-    const auto inner = figure_colname(node(n.fields, "arg"));
+  case T_TypeCast: {
+    const auto* cast = reinterpret_cast<const TypeCast*>(n);
+    const auto inner = figure_colname(cast->arg);
     if (!inner) {
       return std::nullopt;
     }
-    if (inner->second > 1) {
+    if (inner->second > 1 || cast->typeName == nullptr) {
       return inner;
     }
-    object type;
-    if (!sub(n.fields, "typeName", type)) {
-      return inner;
-    }
-    const auto names = strings_of(list(type, "names"));
+    const auto names = strings_of(cast->typeName->names);
     if (names.empty()) {
       return inner;
     }
     return std::pair<std::string, int>{names.back(), 1};
   }
-  if (n.is("A_Expr")) {
-    const std::string_view kind = str(n.fields, "kind");
-    if (kind == "AEXPR_NULLIF") {
+  case T_A_Expr: {
+    const A_Expr_Kind kind = reinterpret_cast<const A_Expr*>(n)->kind;
+    if (kind == AEXPR_NULLIF) {
       return std::pair<std::string, int>{"nullif", 2};
     }
-    if (kind == "AEXPR_OP") {
+    if (kind == AEXPR_OP) {
       return std::pair<std::string, int>{"", 0};
     }
     return std::nullopt;
   }
-  if (n.is("CoalesceExpr")) {
+  case T_CoalesceExpr:
     return std::pair<std::string, int>{"coalesce", 2};
-  }
-  if (n.is("MinMaxExpr")) {
-    return std::pair<std::string, int>{str(n.fields, "op") == "IS_GREATEST" ? "greatest" : "least",
-                                       2};
-  }
-  if (n.is("A_Const")) {
+  case T_MinMaxExpr:
+    return std::pair<std::string, int>{
+        reinterpret_cast<const MinMaxExpr*>(n)->op == IS_GREATEST ? "greatest" : "least", 2};
+  case T_A_Const:
     return std::pair<std::string, int>{"", 0};
+  default:
+    return std::nullopt;
   }
-  return std::nullopt;
 }
 
 // The name an IndexElem contributes to an unnamed index's name (indexcmds.c
 // ChooseIndexColumnNames, before de-duplication), or nullopt when miglint cannot tell.
-std::optional<std::string> index_column_name(object elem) {
-  if (const std::string_view given = str(elem, "indexcolname"); !given.empty()) {
+std::optional<std::string> index_column_name(const IndexElem* elem) {
+  if (const std::string_view given = str(elem->indexcolname); !given.empty()) {
     return std::string(given);
   }
-  if (const std::string_view column = str(elem, "name"); !column.empty()) {
+  if (const std::string_view column = str(elem->name); !column.empty()) {
     return std::string(column);
   }
-  const auto figured = figure_colname(node(elem, "expr"));
+  const auto figured = figure_colname(elem->expr);
   if (!figured) {
     return std::nullopt;
   }
   return figured->second == 0 ? std::string("expr") : figured->first; // FigureIndexColname
 }
 
-// --- constraints and columns -------------------------------------------------------------------
+// --- the tree as a whole: data statements ----------------------------------------------------
+
+// Calls `f(child, typed)` for each node below `n` that a data statement's raw parse tree can hold
+// (SELECT, INSERT, UPDATE, DELETE, MERGE, CREATE TABLE AS and the expressions, clauses and FROM
+// items in them; nodes of other statements have no children here). `typed` is true for a field
+// declared with a specific struct type (`RangeVar *relation`, `WithClause *withClause`) rather
+// than as a `Node *` or a List element: such a RangeVar is the statement's target or the table
+// it creates, not a table it reads.
+template <typename F>
+void for_each_child(const Node* n, F&& f) {
+  auto one = [&f](const auto* child, bool typed = false) {
+    if (child != nullptr) {
+      f(node_of(child), typed);
+    }
+  };
+  auto all = [&f](const List* list) {
+    for (const Node* child : nodes(list)) {
+      if (child != nullptr) {
+        f(child, false);
+      }
+    }
+  };
+  switch (nodeTag(n)) {
+  case T_List:
+    all(reinterpret_cast<const List*>(n));
+    break;
+  case T_A_Expr: {
+    const auto* x = reinterpret_cast<const A_Expr*>(n);
+    all(x->name);
+    one(x->lexpr);
+    one(x->rexpr);
+    break;
+  }
+  case T_BoolExpr:
+    all(reinterpret_cast<const BoolExpr*>(n)->args);
+    break;
+  case T_NullTest:
+    one(reinterpret_cast<const NullTest*>(n)->arg);
+    break;
+  case T_BooleanTest:
+    one(reinterpret_cast<const BooleanTest*>(n)->arg);
+    break;
+  case T_FuncCall: {
+    const auto* x = reinterpret_cast<const FuncCall*>(n);
+    all(x->funcname);
+    all(x->args);
+    all(x->agg_order);
+    one(x->agg_filter);
+    one(x->over, true);
+    break;
+  }
+  case T_NamedArgExpr:
+    one(reinterpret_cast<const NamedArgExpr*>(n)->arg);
+    break;
+  case T_A_Indices: {
+    const auto* x = reinterpret_cast<const A_Indices*>(n);
+    one(x->lidx);
+    one(x->uidx);
+    break;
+  }
+  case T_A_Indirection: {
+    const auto* x = reinterpret_cast<const A_Indirection*>(n);
+    one(x->arg);
+    all(x->indirection);
+    break;
+  }
+  case T_A_ArrayExpr:
+    all(reinterpret_cast<const A_ArrayExpr*>(n)->elements);
+    break;
+  case T_ResTarget: {
+    const auto* x = reinterpret_cast<const ResTarget*>(n);
+    all(x->indirection);
+    one(x->val);
+    break;
+  }
+  case T_MultiAssignRef:
+    one(reinterpret_cast<const MultiAssignRef*>(n)->source);
+    break;
+  case T_TypeCast: {
+    const auto* x = reinterpret_cast<const TypeCast*>(n);
+    one(x->arg);
+    one(x->typeName, true);
+    break;
+  }
+  case T_CollateClause: {
+    const auto* x = reinterpret_cast<const CollateClause*>(n);
+    one(x->arg);
+    all(x->collname);
+    break;
+  }
+  case T_SortBy: {
+    const auto* x = reinterpret_cast<const SortBy*>(n);
+    one(x->node);
+    all(x->useOp);
+    break;
+  }
+  case T_WindowDef: {
+    const auto* x = reinterpret_cast<const WindowDef*>(n);
+    all(x->partitionClause);
+    all(x->orderClause);
+    one(x->startOffset);
+    one(x->endOffset);
+    break;
+  }
+  case T_RangeSubselect: {
+    const auto* x = reinterpret_cast<const RangeSubselect*>(n);
+    one(x->subquery);
+    one(x->alias, true);
+    break;
+  }
+  case T_RangeFunction: {
+    const auto* x = reinterpret_cast<const RangeFunction*>(n);
+    all(x->functions);
+    one(x->alias, true);
+    all(x->coldeflist);
+    break;
+  }
+  case T_RangeTableSample: {
+    const auto* x = reinterpret_cast<const RangeTableSample*>(n);
+    one(x->relation);
+    all(x->method);
+    all(x->args);
+    one(x->repeatable);
+    break;
+  }
+  case T_RangeTableFunc: {
+    const auto* x = reinterpret_cast<const RangeTableFunc*>(n);
+    one(x->docexpr);
+    one(x->rowexpr);
+    all(x->namespaces);
+    all(x->columns);
+    one(x->alias, true);
+    break;
+  }
+  case T_RangeTableFuncCol: {
+    const auto* x = reinterpret_cast<const RangeTableFuncCol*>(n);
+    one(x->typeName, true);
+    one(x->colexpr);
+    one(x->coldefexpr);
+    break;
+  }
+  case T_TypeName: {
+    const auto* x = reinterpret_cast<const ::TypeName*>(n);
+    all(x->names);
+    all(x->typmods);
+    all(x->arrayBounds);
+    break;
+  }
+  case T_ColumnDef: {
+    const auto* x = reinterpret_cast<const ::ColumnDef*>(n);
+    one(x->typeName, true);
+    one(x->raw_default);
+    one(x->cooked_default);
+    one(x->identitySequence, true);
+    one(x->collClause, true);
+    all(x->constraints);
+    all(x->fdwoptions);
+    break;
+  }
+  case T_Constraint: {
+    const auto* x = reinterpret_cast<const ::Constraint*>(n);
+    one(x->raw_expr);
+    all(x->keys);
+    all(x->including);
+    all(x->exclusions);
+    all(x->options);
+    one(x->where_clause);
+    one(x->pktable, true);
+    all(x->fk_attrs);
+    all(x->pk_attrs);
+    all(x->fk_del_set_cols);
+    break;
+  }
+  case T_IndexElem: {
+    const auto* x = reinterpret_cast<const IndexElem*>(n);
+    one(x->expr);
+    all(x->collation);
+    all(x->opclass);
+    all(x->opclassopts);
+    break;
+  }
+  case T_DefElem:
+    one(reinterpret_cast<const DefElem*>(n)->arg);
+    break;
+  case T_GroupingSet:
+    all(reinterpret_cast<const GroupingSet*>(n)->content);
+    break;
+  case T_GroupingFunc:
+    all(reinterpret_cast<const GroupingFunc*>(n)->args);
+    break;
+  case T_LockingClause:
+    all(reinterpret_cast<const LockingClause*>(n)->lockedRels);
+    break;
+  case T_XmlExpr: {
+    const auto* x = reinterpret_cast<const XmlExpr*>(n);
+    all(x->named_args);
+    all(x->arg_names);
+    all(x->args);
+    break;
+  }
+  case T_XmlSerialize: {
+    const auto* x = reinterpret_cast<const XmlSerialize*>(n);
+    one(x->expr);
+    one(x->typeName, true);
+    break;
+  }
+  case T_SubLink: {
+    const auto* x = reinterpret_cast<const SubLink*>(n);
+    one(x->testexpr);
+    all(x->operName);
+    one(x->subselect);
+    break;
+  }
+  case T_CaseExpr: {
+    const auto* x = reinterpret_cast<const CaseExpr*>(n);
+    one(x->arg);
+    all(x->args);
+    one(x->defresult);
+    break;
+  }
+  case T_CaseWhen: {
+    const auto* x = reinterpret_cast<const CaseWhen*>(n);
+    one(x->expr);
+    one(x->result);
+    break;
+  }
+  case T_RowExpr: {
+    const auto* x = reinterpret_cast<const RowExpr*>(n);
+    all(x->args);
+    all(x->colnames);
+    break;
+  }
+  case T_CoalesceExpr:
+    all(reinterpret_cast<const CoalesceExpr*>(n)->args);
+    break;
+  case T_MinMaxExpr:
+    all(reinterpret_cast<const MinMaxExpr*>(n)->args);
+    break;
+  case T_JoinExpr: {
+    const auto* x = reinterpret_cast<const JoinExpr*>(n);
+    one(x->larg);
+    one(x->rarg);
+    all(x->usingClause);
+    one(x->join_using_alias, true);
+    one(x->quals);
+    one(x->alias, true);
+    break;
+  }
+  case T_WithClause:
+    all(reinterpret_cast<const WithClause*>(n)->ctes);
+    break;
+  case T_CommonTableExpr: {
+    const auto* x = reinterpret_cast<const CommonTableExpr*>(n);
+    all(x->aliascolnames);
+    one(x->ctequery);
+    one(x->search_clause, true);
+    one(x->cycle_clause, true);
+    break;
+  }
+  case T_CTESearchClause:
+    all(reinterpret_cast<const CTESearchClause*>(n)->search_col_list);
+    break;
+  case T_CTECycleClause: {
+    const auto* x = reinterpret_cast<const CTECycleClause*>(n);
+    all(x->cycle_col_list);
+    one(x->cycle_mark_value);
+    one(x->cycle_mark_default);
+    break;
+  }
+  case T_InferClause: {
+    const auto* x = reinterpret_cast<const InferClause*>(n);
+    all(x->indexElems);
+    one(x->whereClause);
+    break;
+  }
+  case T_OnConflictClause: {
+    const auto* x = reinterpret_cast<const OnConflictClause*>(n);
+    one(x->infer, true);
+    all(x->targetList);
+    one(x->whereClause);
+    break;
+  }
+  case T_IntoClause: {
+    const auto* x = reinterpret_cast<const IntoClause*>(n);
+    one(x->rel, true);
+    all(x->colNames);
+    all(x->options);
+    one(x->viewQuery);
+    break;
+  }
+  case T_InsertStmt: {
+    const auto* x = reinterpret_cast<const InsertStmt*>(n);
+    one(x->relation, true);
+    all(x->cols);
+    one(x->selectStmt);
+    one(x->onConflictClause, true);
+    all(x->returningList);
+    one(x->withClause, true);
+    break;
+  }
+  case T_DeleteStmt: {
+    const auto* x = reinterpret_cast<const DeleteStmt*>(n);
+    one(x->relation, true);
+    all(x->usingClause);
+    one(x->whereClause);
+    all(x->returningList);
+    one(x->withClause, true);
+    break;
+  }
+  case T_UpdateStmt: {
+    const auto* x = reinterpret_cast<const UpdateStmt*>(n);
+    one(x->relation, true);
+    all(x->targetList);
+    one(x->whereClause);
+    all(x->fromClause);
+    all(x->returningList);
+    one(x->withClause, true);
+    break;
+  }
+  case T_MergeStmt: {
+    const auto* x = reinterpret_cast<const MergeStmt*>(n);
+    one(x->relation, true);
+    one(x->sourceRelation);
+    one(x->joinCondition);
+    all(x->mergeWhenClauses);
+    one(x->withClause, true);
+    break;
+  }
+  case T_MergeWhenClause: {
+    const auto* x = reinterpret_cast<const MergeWhenClause*>(n);
+    one(x->condition);
+    all(x->targetList);
+    all(x->values);
+    break;
+  }
+  case T_SelectStmt: {
+    const auto* x = reinterpret_cast<const SelectStmt*>(n);
+    all(x->distinctClause);
+    one(x->intoClause, true);
+    all(x->targetList);
+    all(x->fromClause);
+    one(x->whereClause);
+    all(x->groupClause);
+    one(x->havingClause);
+    all(x->windowClause);
+    all(x->valuesLists);
+    all(x->sortClause);
+    one(x->limitOffset);
+    one(x->limitCount);
+    all(x->lockingClause);
+    one(x->withClause, true);
+    one(x->larg, true);
+    one(x->rarg, true);
+    break;
+  }
+  case T_ExecuteStmt: // CREATE TABLE ... AS EXECUTE
+    all(reinterpret_cast<const ExecuteStmt*>(n)->params);
+    break;
+  case T_CreateTableAsStmt: {
+    const auto* x = reinterpret_cast<const CreateTableAsStmt*>(n);
+    one(x->query);
+    one(x->into, true);
+    break;
+  }
+  default:
+    break; // leaves: constants, names, column references, parameters, ...
+  }
+}
+
+// Whether a LIMIT (or FETCH FIRST) occurs anywhere at or below `n` (a subquery's or a WITH
+// query's).
+bool has_limit(const Node* n) {
+  if (n == nullptr) {
+    return false;
+  }
+  if (const auto* select = MIGLINT_AS(SelectStmt, n); select != nullptr && select->limitCount) {
+    return true;
+  }
+  bool found = false;
+  for_each_child(n, [&found](const Node* child, bool) { found = found || has_limit(child); });
+  return found;
+}
+
+bool has_limit(const List* list) {
+  for (const Node* n : nodes(list)) {
+    if (has_limit(n)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+bool is_a_star(const Node* n) {
+  return n != nullptr && IsA(n, A_Star);
+}
+
+// Every table (RangeVar) and column reference (ColumnRef) anywhere in a data statement, in the
+// order of the tree's fields.
+void collect_data_access(const Node* n, bool typed, DataAccess& out) {
+  if (const auto* rv = MIGLINT_AS(RangeVar, n)) {
+    if (!typed) {
+      out.tables.push_back(range_var(rv));
+    }
+    return;
+  }
+  if (const auto* ref = MIGLINT_AS(ColumnRef, n)) {
+    std::string last;
+    for (const Node* f : nodes(ref->fields)) {
+      last = is_a_star(f) ? "*" : string_of(f);
+    }
+    if (!last.empty()) {
+      out.columns.push_back(std::move(last));
+    }
+    return;
+  }
+  for_each_child(n, [&out](const Node* child, bool child_typed) {
+    collect_data_access(child, child_typed, out);
+  });
+}
+
+// --- constraints, columns, statements ----------------------------------------------------------
+
+RelationKind relation_kind_of(ObjectType t) {
+  switch (t) {
+  case OBJECT_TABLE:
+    return RelationKind::Table;
+  case OBJECT_INDEX:
+    return RelationKind::Index;
+  case OBJECT_VIEW:
+    return RelationKind::View;
+  case OBJECT_MATVIEW:
+    return RelationKind::MaterializedView;
+  case OBJECT_SEQUENCE:
+    return RelationKind::Sequence;
+  case OBJECT_FOREIGN_TABLE:
+    return RelationKind::ForeignTable;
+  case OBJECT_TYPE:
+    return RelationKind::Type;
+  default:
+    return RelationKind::Other;
+  }
+}
+
+ObjectKind object_kind_of(ObjectType t) {
+  switch (t) {
+  case OBJECT_TABLE:
+    return ObjectKind::Table;
+  case OBJECT_INDEX:
+    return ObjectKind::Index;
+  case OBJECT_VIEW:
+    return ObjectKind::View;
+  case OBJECT_MATVIEW:
+    return ObjectKind::MaterializedView;
+  case OBJECT_SEQUENCE:
+    return ObjectKind::Sequence;
+  case OBJECT_TYPE:
+  case OBJECT_DOMAIN:
+    return ObjectKind::Type;
+  case OBJECT_SCHEMA:
+    return ObjectKind::Schema;
+  case OBJECT_COLUMN:
+    return ObjectKind::Column;
+  case OBJECT_TABCONSTRAINT:
+    return ObjectKind::Constraint;
+  case OBJECT_FUNCTION:
+  case OBJECT_PROCEDURE:
+    return ObjectKind::Function;
+  case OBJECT_TRIGGER:
+    return ObjectKind::Trigger;
+  case OBJECT_EXTENSION:
+    return ObjectKind::Extension;
+  case OBJECT_DATABASE:
+    return ObjectKind::Database;
+  default:
+    return ObjectKind::Other;
+  }
+}
+
+// An ON DELETE / ON UPDATE action (Constraint.fk_del_action: FKCONSTR_ACTION_*); "" for NO
+// ACTION, the default.
+std::string fk_action(char code) {
+  switch (code) {
+  case FKCONSTR_ACTION_CASCADE:
+    return "CASCADE";
+  case FKCONSTR_ACTION_SETNULL:
+    return "SET NULL";
+  case FKCONSTR_ACTION_SETDEFAULT:
+    return "SET DEFAULT";
+  case FKCONSTR_ACTION_RESTRICT:
+    return "RESTRICT";
+  default:
+    return "";
+  }
+}
+
+bool has_option(const List* options, std::string_view name) {
+  for (const Node* n : nodes(options)) {
+    const auto* o = MIGLINT_AS(DefElem, n);
+    if (o != nullptr && lower(str(o->defname)) == name) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// A constant operand: a literal, a parameter, a cast of one, or an ARRAY[...] of them.
+bool is_constant(const Node* n) {
+  if (n == nullptr) {
+    return false;
+  }
+  switch (nodeTag(n)) {
+  case T_A_Const:
+  case T_ParamRef:
+    return true;
+  case T_TypeCast: {
+    const Node* arg = reinterpret_cast<const TypeCast*>(n)->arg;
+    return arg != nullptr && is_constant(arg);
+  }
+  case T_A_ArrayExpr:
+  case T_List: {
+    const List* items = IsA(n, List) ? reinterpret_cast<const List*>(n)
+                                     : reinterpret_cast<const A_ArrayExpr*>(n)->elements;
+    for (const Node* item : nodes(items)) {
+      if (!is_constant(item)) {
+        return false;
+      }
+    }
+    return list_length(items) > 0;
+  }
+  default:
+    return false;
+  }
+}
+
+// Whether a WHERE clause pins rows by value (see Dml::pins_rows).
+bool pins_rows(const Node* where) {
+  if (const auto* b = MIGLINT_AS(BoolExpr, where)) {
+    if (b->boolop != AND_EXPR) {
+      return false;
+    }
+    for (const Node* arg : nodes(b->args)) {
+      if (pins_rows(arg)) {
+        return true;
+      }
+    }
+    return false;
+  }
+  const auto* a = MIGLINT_AS(A_Expr, where);
+  if (a == nullptr) {
+    return false;
+  }
+  const A_Expr_Kind kind = a->kind;
+  if (list_length(a->name) != 1 || string_of(nodes(a->name).front()) != "=" ||
+      (kind != AEXPR_OP && kind != AEXPR_IN && kind != AEXPR_OP_ANY)) {
+    return false;
+  }
+  if (a->lexpr == nullptr || a->rexpr == nullptr) {
+    return false;
+  }
+  const bool l_col = IsA(a->lexpr, ColumnRef);
+  const bool r_col = IsA(a->rexpr, ColumnRef);
+  return (l_col && is_constant(a->rexpr)) || (kind == AEXPR_OP && r_col && is_constant(a->lexpr));
+}
 
 class Transformer {
 public:
   explicit Transformer(uint32_t base) : m_base(base) {}
 
-  uint32_t loc(object o) const {
-    const int64_t location = integer(o, "location", -1);
+  uint32_t loc(int location) const {
     return location < 0 ? m_base : m_base + static_cast<uint32_t>(location);
   }
 
-  Constraint constraint_of(object c) const {
-    Constraint out;
-    out.name = std::string(str(c, "conname"));
-    out.location = loc(c);
-    out.using_index = std::string(str(c, "indexname"));
-    out.not_valid = flag(c, "skip_validation");
-    const std::string_view type = str(c, "contype");
-    if (type == "CONSTR_CHECK") {
+  sql::Constraint constraint_of(const ::Constraint* c) const {
+    sql::Constraint out;
+    out.name = std::string(str(c->conname));
+    out.location = loc(c->location);
+    out.using_index = std::string(str(c->indexname));
+    out.not_valid = c->skip_validation;
+    switch (c->contype) {
+    case CONSTR_CHECK:
       out.kind = ConstraintKind::Check;
-      out.check = expr_of(c, "raw_expr");
-    } else if (type == "CONSTR_FOREIGN") {
+      out.check = expr_of(c->raw_expr);
+      break;
+    case CONSTR_FOREIGN:
       out.kind = ConstraintKind::ForeignKey;
-      out.columns = strings_of(list(c, "fk_attrs"));
-      out.references = range_var(c, "pktable");
-      out.ref_columns = strings_of(list(c, "pk_attrs"));
-      auto action = [](std::string_view code) -> std::string {
-        return code == "c"   ? "CASCADE"
-               : code == "n" ? "SET NULL"
-               : code == "d" ? "SET DEFAULT"
-               : code == "r" ? "RESTRICT"
-                             : ""; // "a": NO ACTION, the default
-      };
-      out.on_delete = action(str(c, "fk_del_action"));
-      out.on_update = action(str(c, "fk_upd_action"));
-    } else if (type == "CONSTR_UNIQUE") {
+      out.columns = strings_of(c->fk_attrs);
+      out.references = range_var(c->pktable);
+      out.ref_columns = strings_of(c->pk_attrs);
+      out.on_delete = fk_action(c->fk_del_action);
+      out.on_update = fk_action(c->fk_upd_action);
+      break;
+    case CONSTR_UNIQUE:
       out.kind = ConstraintKind::Unique;
-      out.columns = strings_of(list(c, "keys"));
-    } else if (type == "CONSTR_PRIMARY") {
+      out.columns = strings_of(c->keys);
+      break;
+    case CONSTR_PRIMARY:
       out.kind = ConstraintKind::PrimaryKey;
-      out.columns = strings_of(list(c, "keys"));
-    } else if (type == "CONSTR_EXCLUSION") {
+      out.columns = strings_of(c->keys);
+      break;
+    case CONSTR_EXCLUSION:
       out.kind = ConstraintKind::Exclusion;
       // Each element is a list (index element, operator); the element's name, as PostgreSQL
       // names the constraint's index ("" when miglint cannot tell).
-      for (element e : list(c, "exclusions")) {
-        const Node pair = node(e);
+      for (const Node* e : nodes(c->exclusions)) {
         std::optional<std::string> name;
-        if (pair.is("List")) {
-          for (element item : list(pair.fields, "items")) {
-            if (const Node elem = node(item); elem.is("IndexElem")) {
-              name = index_column_name(elem.fields);
-            }
-            break;
+        if (const auto* pair = MIGLINT_AS(List, e); pair != nullptr && pair->length > 0) {
+          if (const auto* elem = MIGLINT_AS(IndexElem, nodes(pair).front())) {
+            name = index_column_name(elem);
           }
         }
         out.columns.push_back(name.value_or(""));
       }
+      break;
+    default:
+      break;
     }
     return out;
   }
 
-  ColumnDef column_of(object c) const {
-    ColumnDef out;
-    out.name = std::string(str(c, "colname"));
-    out.type = type_of(c, "typeName");
-    out.location = loc(c);
-    out.not_null = flag(c, "is_not_null");
-    if (has(c, "raw_default")) {
-      out.default_value = expr_of(c, "raw_default");
+  sql::ColumnDef column_of(const ::ColumnDef* c) const {
+    sql::ColumnDef out;
+    out.name = std::string(str(c->colname));
+    out.type = type_of(c->typeName);
+    out.location = loc(c->location);
+    out.not_null = c->is_not_null;
+    if (c->raw_default != nullptr) {
+      out.default_value = expr_of(c->raw_default);
     }
-    for (element e : list(c, "constraints")) {
-      const Node n = node(e);
-      if (!n.is("Constraint")) {
+    for (const Node* n : nodes(c->constraints)) {
+      const auto* con = MIGLINT_AS(Constraint, n);
+      if (con == nullptr) {
         continue;
       }
-      const std::string_view type = str(n.fields, "contype");
-      if (type == "CONSTR_NOTNULL") {
+      switch (con->contype) {
+      case CONSTR_NOTNULL:
         out.not_null = true;
-      } else if (type == "CONSTR_NULL") {
+        break;
+      case CONSTR_NULL:
         out.not_null = false;
-      } else if (type == "CONSTR_DEFAULT") {
-        out.default_value = expr_of(n.fields, "raw_expr");
-      } else if (type == "CONSTR_IDENTITY") {
+        break;
+      case CONSTR_DEFAULT:
+        out.default_value = expr_of(con->raw_expr);
+        break;
+      case CONSTR_IDENTITY:
         out.identity = true;
         out.not_null = true;
-      } else if (type == "CONSTR_GENERATED") {
+        break;
+      case CONSTR_GENERATED:
         out.generated_stored = true;
-      } else if (type == "CONSTR_PRIMARY" || type == "CONSTR_UNIQUE" || type == "CONSTR_FOREIGN" ||
-                 type == "CONSTR_CHECK") {
-        Constraint inline_constraint = constraint_of(n.fields);
+        break;
+      case CONSTR_PRIMARY:
+      case CONSTR_UNIQUE:
+      case CONSTR_FOREIGN:
+      case CONSTR_CHECK: {
+        sql::Constraint inline_constraint = constraint_of(con);
         inline_constraint.columns = {out.name};
-        if (type == "CONSTR_PRIMARY") {
+        if (con->contype == CONSTR_PRIMARY) {
           out.primary_key = true;
           out.not_null = true;
         }
         out.constraints.push_back(std::move(inline_constraint));
+        break;
+      }
+      default:
+        break;
       }
     }
     if (out.type.is_serial()) {
@@ -569,596 +1192,572 @@ public:
     return out;
   }
 
-  AlterTableCmd alter_cmd_of(object c) const {
-    AlterTableCmd out;
-    out.column = std::string(str(c, "name"));
+  sql::AlterTableCmd alter_cmd_of(const ::AlterTableCmd* c) const {
+    sql::AlterTableCmd out;
+    out.column = std::string(str(c->name));
     out.name = out.column;
-    out.missing_ok = flag(c, "missing_ok");
-    out.cascade = str(c, "behavior") == "DROP_CASCADE";
-    const Node def = node(c, "def");
-    const std::string_view subtype = str(c, "subtype");
-    if (subtype == "AT_AddColumn" || subtype == "AT_AddColumnRecurse") {
+    out.missing_ok = c->missing_ok;
+    out.cascade = c->behavior == DROP_CASCADE;
+    const Node* def = c->def;
+    switch (c->subtype) {
+    case AT_AddColumn:
+    case AT_AddColumnRecurse:
       out.kind = AlterKind::AddColumn;
-      if (def.is("ColumnDef")) {
-        out.column_def = column_of(def.fields);
+      if (const auto* column = MIGLINT_AS(ColumnDef, def)) {
+        out.column_def = column_of(column);
         out.column = out.column_def->name;
       }
-    } else if (subtype == "AT_DropColumn" || subtype == "AT_DropColumnRecurse") {
+      break;
+    case AT_DropColumn:
+    case AT_DropColumnRecurse:
       out.kind = AlterKind::DropColumn;
-    } else if (subtype == "AT_AlterColumnType") {
+      break;
+    case AT_AlterColumnType:
       out.kind = AlterKind::AlterColumnType;
-      if (def.is("ColumnDef")) {
-        out.type = type_of(def.fields, "typeName");
-        out.has_using = has(def.fields, "raw_default");
+      if (const auto* column = MIGLINT_AS(ColumnDef, def)) {
+        out.type = type_of(column->typeName);
+        out.has_using = column->raw_default != nullptr;
         if (out.has_using) {
           // USING the column itself converts as no USING does (PostgreSQL may keep the table).
-          const Node u = node(def.fields, "raw_default");
-          out.using_is_column =
-              u.is("ColumnRef") && list(u.fields, "fields").size() == 1 &&
-              string_of(list(u.fields, "fields").at(0).value_unsafe()) == out.column;
+          const auto* u = MIGLINT_AS(ColumnRef, column->raw_default);
+          out.using_is_column = u != nullptr && list_length(u->fields) == 1 &&
+                                string_of(nodes(u->fields).front()) == out.column;
         }
       }
-    } else if (subtype == "AT_SetNotNull") {
+      break;
+    case AT_SetNotNull:
       out.kind = AlterKind::SetNotNull;
-    } else if (subtype == "AT_DropNotNull") {
+      break;
+    case AT_DropNotNull:
       out.kind = AlterKind::DropNotNull;
-    } else if (subtype == "AT_ColumnDefault") {
-      element e;
-      if (c["def"].get(e) == simdjson::SUCCESS) {
+      break;
+    case AT_ColumnDefault:
+      if (def != nullptr) {
         out.kind = AlterKind::SetDefault;
-        out.default_value = expr_of(e);
+        out.default_value = expr_of(def);
       } else {
         out.kind = AlterKind::DropDefault;
       }
-    } else if (subtype == "AT_AddConstraint" || subtype == "AT_AddConstraintRecurse") {
+      break;
+    case AT_AddConstraint:
+    case AT_AddConstraintRecurse:
       out.kind = AlterKind::AddConstraint;
       out.column.clear();
-      if (def.is("Constraint")) {
-        out.constraint = constraint_of(def.fields);
+      if (const auto* con = MIGLINT_AS(Constraint, def)) {
+        out.constraint = constraint_of(con);
         out.name = out.constraint->name;
       }
-    } else if (subtype == "AT_ValidateConstraint" || subtype == "AT_ValidateConstraintRecurse") {
+      break;
+    case AT_ValidateConstraint:
+    case AT_ValidateConstraintRecurse:
       out.kind = AlterKind::ValidateConstraint;
       out.column.clear();
-    } else if (subtype == "AT_DropConstraint" || subtype == "AT_DropConstraintRecurse") {
+      break;
+    case AT_DropConstraint:
+    case AT_DropConstraintRecurse:
       out.kind = AlterKind::DropConstraint;
       out.column.clear();
-    } else if (subtype == "AT_AddIdentity") {
+      break;
+    case AT_AddIdentity:
       out.kind = AlterKind::AddIdentity;
-    } else if (subtype == "AT_SetLogged") {
+      break;
+    case AT_SetLogged:
       out.kind = AlterKind::SetLogged;
-    } else if (subtype == "AT_SetUnLogged") {
+      break;
+    case AT_SetUnLogged:
       out.kind = AlterKind::SetUnlogged;
-    } else if (subtype == "AT_SetTableSpace") {
+      break;
+    case AT_SetTableSpace:
       out.kind = AlterKind::SetTablespace;
-    } else if (subtype == "AT_ChangeOwner") {
+      break;
+    case AT_ChangeOwner:
       out.kind = AlterKind::ChangeOwner;
-    } else if (subtype == "AT_SetStatistics") {
+      break;
+    case AT_SetStatistics:
       out.kind = AlterKind::SetStatistics;
-    } else if (subtype == "AT_AttachPartition" || subtype == "AT_DetachPartition") {
-      out.kind =
-          subtype == "AT_AttachPartition" ? AlterKind::AttachPartition : AlterKind::DetachPartition;
+      break;
+    case AT_AttachPartition:
+    case AT_DetachPartition:
+      out.kind = c->subtype == AT_AttachPartition ? AlterKind::AttachPartition
+                                                  : AlterKind::DetachPartition;
       out.column.clear();
-      if (def.is("PartitionCmd")) {
-        out.partition = range_var(def.fields, "name");
+      if (const auto* cmd = MIGLINT_AS(PartitionCmd, def)) {
+        out.partition = range_var(cmd->name);
         out.name = out.partition.display();
-        if (flag(def.fields, "concurrent") && out.kind == AlterKind::DetachPartition) {
+        if (cmd->concurrent && out.kind == AlterKind::DetachPartition) {
           out.kind = AlterKind::DetachPartitionConcurrently;
         }
       }
+      break;
+    default:
+      break;
     }
     return out;
   }
 
-  StatementNode node_of(const Node& n) const {
-    const object f = n.fields;
-    const std::string_view tag = n.tag;
-    if (tag == "AlterTableStmt") {
+  StatementNode statement_node(const Node* n) const {
+    switch (nodeTag(n)) {
+    case T_AlterTableStmt: {
+      const auto* f = reinterpret_cast<const AlterTableStmt*>(n);
       AlterTable out;
-      out.table = range_var(f, "relation");
-      out.missing_ok = flag(f, "missing_ok");
-      out.relation_kind = relation_kind_of(str(f, "objtype"));
-      for (element e : list(f, "cmds")) {
-        const Node cmd = node(e);
-        if (cmd.is("AlterTableCmd")) {
-          out.cmds.push_back(alter_cmd_of(cmd.fields));
+      out.table = range_var(f->relation);
+      out.missing_ok = f->missing_ok;
+      out.relation_kind = relation_kind_of(f->objtype);
+      out.cmds.reserve(static_cast<size_t>(list_length(f->cmds)));
+      for (const Node* e : nodes(f->cmds)) {
+        if (const auto* cmd = MIGLINT_AS(AlterTableCmd, e)) {
+          out.cmds.push_back(alter_cmd_of(cmd));
         }
       }
       return out;
     }
-    if (tag == "CreateStmt") {
+    case T_CreateStmt: {
+      const auto* f = reinterpret_cast<const CreateStmt*>(n);
       CreateTable out;
-      out.table = range_var(f, "relation");
-      out.if_not_exists = flag(f, "if_not_exists");
-      object rel;
-      out.temporary = sub(f, "relation", rel) && str(rel, "relpersistence") == "t";
-      out.partition_of = has(f, "partbound");
-      out.partitioned = has(f, "partspec");
+      out.table = range_var(f->relation);
+      out.if_not_exists = f->if_not_exists;
+      out.temporary = f->relation != nullptr && f->relation->relpersistence == 't';
+      out.partition_of = f->partbound != nullptr;
+      out.partitioned = f->partspec != nullptr;
       if (out.partition_of) {
-        for (element e : list(f, "inhRelations")) {
-          if (const Node rv = node(e); rv.is("RangeVar")) {
-            out.parent = range_var(rv.fields);
+        for (const Node* e : nodes(f->inhRelations)) {
+          if (const auto* rv = MIGLINT_AS(RangeVar, e)) {
+            out.parent = range_var(rv);
           }
         }
       }
-      out.copies_other = !out.partition_of && list(f, "inhRelations").size() != 0;
-      for (element e : list(f, "tableElts")) {
-        const Node elt = node(e);
-        if (elt.is("TableLikeClause")) {
+      out.copies_other = !out.partition_of && list_length(f->inhRelations) != 0;
+      for (const Node* e : nodes(f->tableElts)) {
+        if (e != nullptr && IsA(e, TableLikeClause)) {
           out.copies_other = true;
         }
-        if (elt.is("ColumnDef")) {
-          out.columns.push_back(column_of(elt.fields));
-        } else if (elt.is("Constraint")) {
-          out.constraints.push_back(constraint_of(elt.fields));
+        if (const auto* column = MIGLINT_AS(ColumnDef, e)) {
+          out.columns.push_back(column_of(column));
+        } else if (const auto* con = MIGLINT_AS(Constraint, e)) {
+          out.constraints.push_back(constraint_of(con));
         }
       }
-      for (element e : list(f, "constraints")) {
-        const Node c = node(e);
-        if (c.is("Constraint")) {
-          out.constraints.push_back(constraint_of(c.fields));
+      for (const Node* e : nodes(f->constraints)) {
+        if (const auto* con = MIGLINT_AS(Constraint, e)) {
+          out.constraints.push_back(constraint_of(con));
         }
       }
       return out;
     }
-    if (tag == "CreateTableAsStmt") {
+    case T_CreateTableAsStmt: {
+      const auto* f = reinterpret_cast<const CreateTableAsStmt*>(n);
       CreateTableAs out;
-      object into;
-      if (sub(f, "into", into)) {
-        out.table = range_var(into, "rel");
-        object rel;
-        out.temporary = sub(into, "rel", rel) && str(rel, "relpersistence") == "t";
+      if (f->into != nullptr) {
+        out.table = range_var(f->into->rel);
+        out.temporary = f->into->rel != nullptr && f->into->rel->relpersistence == 't';
       }
-      out.materialized_view = str(f, "objtype") == "OBJECT_MATVIEW";
+      out.materialized_view = f->objtype == OBJECT_MATVIEW;
       return out;
     }
-    if (tag == "IndexStmt") {
+    case T_IndexStmt: {
+      const auto* f = reinterpret_cast<const IndexStmt*>(n);
       CreateIndex out;
-      out.name = std::string(str(f, "idxname"));
-      out.table = range_var(f, "relation");
-      out.unique = flag(f, "unique");
-      out.concurrent = flag(f, "concurrent");
-      out.if_not_exists = flag(f, "if_not_exists");
-      object rel;
-      out.only = sub(f, "relation", rel) && !flag(rel, "inh");
-      for (element e : list(f, "indexParams")) {
-        const Node elem = node(e);
-        const std::string_view column = elem.valid ? str(elem.fields, "name") : "";
-        out.columns.emplace_back(column); // empty for an expression
+      out.name = std::string(str(f->idxname));
+      out.table = range_var(f->relation);
+      out.unique = f->unique;
+      out.concurrent = f->concurrent;
+      out.if_not_exists = f->if_not_exists;
+      out.only = f->relation != nullptr && !f->relation->inh;
+      for (const Node* e : nodes(f->indexParams)) {
+        const auto* elem = MIGLINT_AS(IndexElem, e);
+        out.columns.emplace_back(elem != nullptr ? str(elem->name) : ""); // "": an expression
       }
-      for (const char* params : {"indexParams", "indexIncludingParams"}) {
-        for (element e : list(f, params)) {
-          const Node elem = node(e);
-          auto name = elem.valid ? index_column_name(elem.fields) : std::nullopt;
+      for (const List* params : {f->indexParams, f->indexIncludingParams}) {
+        for (const Node* e : nodes(params)) {
+          const auto* elem = MIGLINT_AS(IndexElem, e);
+          auto name = elem != nullptr ? index_column_name(elem) : std::nullopt;
           out.name_known = out.name_known && name.has_value();
           out.name_columns.push_back(name.value_or(""));
         }
       }
       return out;
     }
-    if (tag == "DropStmt") {
+    case T_DropStmt: {
+      const auto* f = reinterpret_cast<const DropStmt*>(n);
       Drop out;
-      out.kind = object_kind_of(str(f, "removeType"));
-      out.concurrent = flag(f, "concurrent");
-      out.cascade = str(f, "behavior") == "DROP_CASCADE";
-      out.missing_ok = flag(f, "missing_ok");
-      for (element e : list(f, "objects")) {
+      out.kind = object_kind_of(f->removeType);
+      out.concurrent = f->concurrent;
+      out.cascade = f->behavior == DROP_CASCADE;
+      out.missing_ok = f->missing_ok;
+      for (const Node* e : nodes(f->objects)) {
         out.objects.push_back(name_of_object(e));
       }
       return out;
     }
-    if (tag == "RenameStmt") {
+    case T_RenameStmt: {
+      const auto* f = reinterpret_cast<const RenameStmt*>(n);
       Rename out;
-      out.kind = object_kind_of(str(f, "renameType"));
-      object rel;
-      element obj;
-      if (sub(f, "relation", rel)) {
-        out.relation = range_var(rel);
-      } else if (f["object"].get(obj) == simdjson::SUCCESS) {
-        out.relation = name_of_object(obj);
+      out.kind = object_kind_of(f->renameType);
+      if (f->relation != nullptr) {
+        out.relation = range_var(f->relation);
+      } else if (f->object != nullptr) {
+        out.relation = name_of_object(f->object);
       }
-      out.old_name = std::string(str(f, "subname"));
-      out.new_name = std::string(str(f, "newname"));
+      out.old_name = std::string(str(f->subname));
+      out.new_name = std::string(str(f->newname));
       return out;
     }
-    if (tag == "TruncateStmt") {
+    case T_TruncateStmt: {
+      const auto* f = reinterpret_cast<const TruncateStmt*>(n);
       Truncate out;
-      out.cascade = str(f, "behavior") == "DROP_CASCADE";
-      for (element e : list(f, "relations")) {
-        const Node rv = node(e);
-        if (rv.is("RangeVar")) {
-          out.tables.push_back(range_var(rv.fields));
+      out.cascade = f->behavior == DROP_CASCADE;
+      for (const Node* e : nodes(f->relations)) {
+        if (const auto* rv = MIGLINT_AS(RangeVar, e)) {
+          out.tables.push_back(range_var(rv));
         }
       }
       return out;
     }
-    if (tag == "VariableSetStmt") {
+    case T_VariableSetStmt: {
+      const auto* f = reinterpret_cast<const VariableSetStmt*>(n);
       SetVariable out;
-      out.name = lower(str(f, "name"));
-      out.local = flag(f, "is_local");
-      const std::string_view kind = str(f, "kind");
-      out.reset = kind == "VAR_RESET" || kind == "VAR_RESET_ALL" || kind == "VAR_SET_DEFAULT";
-      for (element e : list(f, "args")) {
-        const Node c = node(e);
-        object v;
-        if (c.is("A_Const")) {
-          if (sub(c.fields, "sval", v)) {
-            out.value = std::string(str(v, "sval"));
-          } else if (sub(c.fields, "ival", v)) {
-            out.value = std::to_string(integer(v, "ival"));
-          } else if (sub(c.fields, "fval", v)) {
-            out.value = std::string(str(v, "fval"));
+      out.name = lower(str(f->name));
+      out.local = f->is_local;
+      out.reset = f->kind == VAR_RESET || f->kind == VAR_RESET_ALL || f->kind == VAR_SET_DEFAULT;
+      if (list_length(f->args) > 0) { // the first argument is the value
+        const auto* c = MIGLINT_AS(A_Const, nodes(f->args).front());
+        if (c != nullptr && !c->isnull) {
+          if (IsA(&c->val, String)) {
+            out.value = std::string(str(c->val.sval.sval));
+          } else if (IsA(&c->val, Integer)) {
+            out.value = std::to_string(c->val.ival.ival);
+          } else if (IsA(&c->val, Float)) {
+            out.value = std::string(str(c->val.fval.fval));
           }
         }
-        break; // the first argument is the value
       }
       return out;
     }
-    if (tag == "TransactionStmt") {
-      const std::string_view kind = str(f, "kind");
+    case T_TransactionStmt: {
       Transaction out;
-      if (kind == "TRANS_STMT_BEGIN" || kind == "TRANS_STMT_START") {
+      switch (reinterpret_cast<const TransactionStmt*>(n)->kind) {
+      case TRANS_STMT_BEGIN:
+      case TRANS_STMT_START:
         out.kind = TxKind::Begin;
-      } else if (kind == "TRANS_STMT_COMMIT") {
+        break;
+      case TRANS_STMT_COMMIT:
         out.kind = TxKind::Commit;
-      } else if (kind == "TRANS_STMT_ROLLBACK") {
+        break;
+      case TRANS_STMT_ROLLBACK:
         out.kind = TxKind::Rollback;
-      } else if (kind == "TRANS_STMT_SAVEPOINT") {
+        break;
+      case TRANS_STMT_SAVEPOINT:
         out.kind = TxKind::Savepoint;
-      } else if (kind == "TRANS_STMT_RELEASE") {
+        break;
+      case TRANS_STMT_RELEASE:
         out.kind = TxKind::Release;
-      } else if (kind == "TRANS_STMT_ROLLBACK_TO") {
+        break;
+      case TRANS_STMT_ROLLBACK_TO:
         out.kind = TxKind::RollbackTo;
+        break;
+      default:
+        break;
       }
       return out;
     }
-    if (tag == "ReindexStmt") {
+    case T_ReindexStmt: {
+      const auto* f = reinterpret_cast<const ReindexStmt*>(n);
       Reindex out;
-      object rel;
-      out.target =
-          sub(f, "relation", rel) ? range_var(rel) : QualifiedName{"", std::string(str(f, "name"))};
-      const std::string_view kind = str(f, "kind");
-      out.kind = kind == "REINDEX_OBJECT_INDEX"      ? ReindexKind::Index
-                 : kind == "REINDEX_OBJECT_SCHEMA"   ? ReindexKind::Schema
-                 : kind == "REINDEX_OBJECT_DATABASE" ? ReindexKind::Database
-                 : kind == "REINDEX_OBJECT_SYSTEM"   ? ReindexKind::System
-                                                     : ReindexKind::Table;
+      out.target = f->relation != nullptr ? range_var(f->relation)
+                                          : QualifiedName{"", std::string(str(f->name))};
+      switch (f->kind) {
+      case REINDEX_OBJECT_INDEX:
+        out.kind = ReindexKind::Index;
+        break;
+      case REINDEX_OBJECT_SCHEMA:
+        out.kind = ReindexKind::Schema;
+        break;
+      case REINDEX_OBJECT_DATABASE:
+        out.kind = ReindexKind::Database;
+        break;
+      case REINDEX_OBJECT_SYSTEM:
+        out.kind = ReindexKind::System;
+        break;
+      default:
+        out.kind = ReindexKind::Table;
+        break;
+      }
       out.is_index = out.kind == ReindexKind::Index;
-      out.concurrent = has_option(list(f, "params"), "concurrently");
+      out.concurrent = has_option(f->params, "concurrently");
       return out;
     }
-    if (tag == "CreateEnumStmt") {
+    case T_CreateEnumStmt: {
+      const auto* f = reinterpret_cast<const CreateEnumStmt*>(n);
       CreateEnum out;
-      out.name = name_from_parts(strings_of(list(f, "typeName")));
-      out.labels = strings_of(list(f, "vals"));
+      out.name = name_from_parts(strings_of(f->typeName));
+      out.labels = strings_of(f->vals);
       return out;
     }
-    if (tag == "CompositeTypeStmt") {
-      return CreateType{range_var(f, "typevar")};
+    case T_CompositeTypeStmt:
+      return CreateType{range_var(reinterpret_cast<const CompositeTypeStmt*>(n)->typevar)};
+    case T_CreateRangeStmt:
+      return CreateType{
+          name_from_parts(strings_of(reinterpret_cast<const CreateRangeStmt*>(n)->typeName))};
+    case T_DefineStmt: {
+      const auto* f = reinterpret_cast<const DefineStmt*>(n);
+      if (f->kind == OBJECT_TYPE) {
+        return CreateType{name_from_parts(strings_of(f->defnames))};
+      }
+      return Other{};
     }
-    if (tag == "CreateRangeStmt") {
-      return CreateType{name_from_parts(strings_of(list(f, "typeName")))};
-    }
-    if (tag == "DefineStmt" && str(f, "kind") == "OBJECT_TYPE") {
-      return CreateType{name_from_parts(strings_of(list(f, "defnames")))};
-    }
-    if (tag == "AlterEnumStmt") {
+    case T_AlterEnumStmt: {
+      const auto* f = reinterpret_cast<const AlterEnumStmt*>(n);
       AlterEnum out;
-      out.type = name_from_parts(strings_of(list(f, "typeName")));
-      out.value = std::string(str(f, "newVal"));
-      out.old_value = std::string(str(f, "oldVal"));
-      out.neighbor = std::string(str(f, "newValNeighbor"));
-      out.after = flag(f, "newValIsAfter");
-      out.if_not_exists = flag(f, "skipIfNewValExists");
+      out.type = name_from_parts(strings_of(f->typeName));
+      out.value = std::string(str(f->newVal));
+      out.old_value = std::string(str(f->oldVal));
+      out.neighbor = std::string(str(f->newValNeighbor));
+      out.after = f->newValIsAfter;
+      out.if_not_exists = f->skipIfNewValExists;
       return out;
     }
-    if (tag == "UpdateStmt" || tag == "DeleteStmt" || tag == "InsertStmt") {
-      Dml out;
-      out.kind = tag == "UpdateStmt"   ? DmlKind::Update
-                 : tag == "DeleteStmt" ? DmlKind::Delete
-                                       : DmlKind::Insert;
-      out.table = range_var(f, "relation");
-      element where;
-      if (f["whereClause"].get(where) == simdjson::SUCCESS) {
-        out.has_where = true;
-        out.pins_rows = pins_rows(where);
-      }
-      if (out.kind != DmlKind::Insert && !out.pins_rows) {
-        for (const char* part : {"whereClause", "withClause", "fromClause", "usingClause"}) {
-          element e;
-          if (f[part].get(e) == simdjson::SUCCESS && has_limit(e)) {
-            out.batched = true;
-          }
-        }
-      }
-      if (out.kind == DmlKind::Insert) {
-        const Node select = node(f, "selectStmt");
-        out.from_query = select.is("SelectStmt") && !has(select.fields, "valuesLists");
-      }
+    case T_UpdateStmt: {
+      const auto* f = reinterpret_cast<const UpdateStmt*>(n);
+      return dml(DmlKind::Update, f->relation, f->whereClause, f->withClause, f->fromClause);
+    }
+    case T_DeleteStmt: {
+      const auto* f = reinterpret_cast<const DeleteStmt*>(n);
+      return dml(DmlKind::Delete, f->relation, f->whereClause, f->withClause, f->usingClause);
+    }
+    case T_InsertStmt: {
+      const auto* f = reinterpret_cast<const InsertStmt*>(n);
+      Dml out = dml(DmlKind::Insert, f->relation, nullptr, f->withClause, NIL);
+      const auto* select = MIGLINT_AS(SelectStmt, f->selectStmt);
+      out.from_query = select != nullptr && select->valuesLists == NIL;
       return out;
     }
-    if (tag == "DoStmt") {
+    case T_DoStmt: {
       DoBlock out;
-      for (element e : list(f, "args")) {
-        const Node d = node(e);
-        if (!d.is("DefElem")) {
+      for (const Node* e : nodes(reinterpret_cast<const DoStmt*>(n)->args)) {
+        const auto* d = MIGLINT_AS(DefElem, e);
+        if (d == nullptr || d->arg == nullptr) {
           continue;
         }
-        element arg;
-        if (d.fields["arg"].get(arg) != simdjson::SUCCESS) {
-          continue;
-        }
-        if (str(d.fields, "defname") == "as") {
-          out.body = string_of(arg);
-        } else if (str(d.fields, "defname") == "language") {
-          out.language = lower(string_of(arg));
+        if (str(d->defname) == "as") {
+          out.body = string_of(d->arg);
+        } else if (str(d->defname) == "language") {
+          out.language = lower(string_of(d->arg));
         }
       }
       return out;
     }
-    if (tag == "CreateTrigStmt") {
-      return CreateTrigger{range_var(f, "relation")};
-    }
-    if (tag == "LockStmt") {
+    case T_CreateTrigStmt:
+      return CreateTrigger{range_var(reinterpret_cast<const CreateTrigStmt*>(n)->relation)};
+    case T_LockStmt: {
+      const auto* f = reinterpret_cast<const LockStmt*>(n);
       LockTable out;
-      for (element e : list(f, "relations")) {
-        const Node rv = node(e);
-        if (rv.is("RangeVar")) {
-          out.tables.push_back(range_var(rv.fields));
+      for (const Node* e : nodes(f->relations)) {
+        if (const auto* rv = MIGLINT_AS(RangeVar, e)) {
+          out.tables.push_back(range_var(rv));
         }
       }
       // PostgreSQL's lock mode numbers: AccessShareLock = 1 ... AccessExclusiveLock = 8.
-      const int64_t mode = integer(f, "mode", 8);
+      const int mode = f->mode == 0 ? 8 : f->mode;
       out.mode =
           mode >= 1 && mode <= 8 ? static_cast<LockMode>(mode - 1) : LockMode::AccessExclusive;
       return out;
     }
-    if (tag == "VacuumStmt") {
+    case T_VacuumStmt: {
+      const auto* f = reinterpret_cast<const VacuumStmt*>(n);
       Vacuum out;
-      out.full = flag(f, "is_vacuumcmd") && has_option(list(f, "options"), "full");
-      for (element e : list(f, "rels")) {
-        const Node rel = node(e);
-        if (rel.is("VacuumRelation")) {
-          out.tables.push_back(range_var(rel.fields, "relation"));
+      out.full = f->is_vacuumcmd && has_option(f->options, "full");
+      for (const Node* e : nodes(f->rels)) {
+        if (const auto* rel = MIGLINT_AS(VacuumRelation, e)) {
+          out.tables.push_back(range_var(rel->relation));
         }
       }
       return out;
     }
-    if (tag == "ClusterStmt") {
+    case T_ClusterStmt: {
+      const auto* f = reinterpret_cast<const ClusterStmt*>(n);
       Vacuum out;
       out.cluster = true;
-      if (has(f, "relation")) {
-        out.tables.push_back(range_var(f, "relation"));
+      if (f->relation != nullptr) {
+        out.tables.push_back(range_var(f->relation));
       }
-      out.index = std::string(str(f, "indexname"));
+      out.index = std::string(str(f->indexname));
       return out;
     }
-    if (tag == "DropdbStmt") {
-      return DropDatabase{std::string(str(f, "dbname")), flag(f, "missing_ok")};
+    case T_DropdbStmt: {
+      const auto* f = reinterpret_cast<const DropdbStmt*>(n);
+      return DropDatabase{std::string(str(f->dbname)), f->missing_ok};
     }
-    if (tag == "CreateSchemaStmt") {
-      return CreateSchema{std::string(str(f, "schemaname")), flag(f, "if_not_exists")};
+    case T_CreateSchemaStmt: {
+      const auto* f = reinterpret_cast<const CreateSchemaStmt*>(n);
+      return CreateSchema{std::string(str(f->schemaname)), f->if_not_exists};
     }
-    if (tag == "CreateDomainStmt") {
+    case T_CreateDomainStmt: {
+      const auto* f = reinterpret_cast<const CreateDomainStmt*>(n);
       CreateDomain out;
-      out.name = name_from_parts(strings_of(list(f, "domainname")));
-      out.type = type_of(f, "typeName");
-      for (element e : list(f, "constraints")) {
-        const Node c = node(e);
-        if (!c.is("Constraint")) {
+      out.name = name_from_parts(strings_of(f->domainname));
+      out.type = type_of(f->typeName);
+      for (const Node* e : nodes(f->constraints)) {
+        const auto* con = MIGLINT_AS(Constraint, e);
+        if (con == nullptr) {
           continue;
         }
-        const std::string_view type = str(c.fields, "contype");
-        if (type == "CONSTR_NOTNULL") {
+        if (con->contype == CONSTR_NOTNULL) {
           out.not_null = true;
-        } else if (type == "CONSTR_CHECK") {
-          out.constraints.push_back(constraint_of(c.fields));
+        } else if (con->contype == CONSTR_CHECK) {
+          out.constraints.push_back(constraint_of(con));
         }
       }
       return out;
     }
-    if (tag == "AlterDomainStmt") {
+    case T_AlterDomainStmt: {
+      const auto* f = reinterpret_cast<const AlterDomainStmt*>(n);
       AlterDomain out;
-      out.domain = name_from_parts(strings_of(list(f, "typeName")));
-      out.name = std::string(str(f, "name"));
+      out.domain = name_from_parts(strings_of(f->typeName));
+      out.name = std::string(str(f->name));
       // AlterDomainStmt.subtype: T = SET/DROP DEFAULT, N = DROP NOT NULL, O = SET NOT NULL,
       // C = ADD CONSTRAINT, X = DROP CONSTRAINT, V = VALIDATE CONSTRAINT (parsenodes.h).
-      const std::string_view subtype = str(f, "subtype");
-      out.kind = subtype == "C"   ? AlterDomainKind::AddConstraint
-                 : subtype == "V" ? AlterDomainKind::ValidateConstraint
-                 : subtype == "X" ? AlterDomainKind::DropConstraint
-                 : subtype == "O" ? AlterDomainKind::SetNotNull
-                 : subtype == "N" ? AlterDomainKind::DropNotNull
-                 : subtype == "T" ? AlterDomainKind::SetDefault
-                                  : AlterDomainKind::Other;
-      const Node def = node(f, "def");
-      if (out.kind == AlterDomainKind::AddConstraint && def.is("Constraint")) {
-        out.constraint = constraint_of(def.fields);
+      switch (f->subtype) {
+      case 'C':
+        out.kind = AlterDomainKind::AddConstraint;
+        break;
+      case 'V':
+        out.kind = AlterDomainKind::ValidateConstraint;
+        break;
+      case 'X':
+        out.kind = AlterDomainKind::DropConstraint;
+        break;
+      case 'O':
+        out.kind = AlterDomainKind::SetNotNull;
+        break;
+      case 'N':
+        out.kind = AlterDomainKind::DropNotNull;
+        break;
+      case 'T':
+        out.kind = AlterDomainKind::SetDefault;
+        break;
+      default:
+        out.kind = AlterDomainKind::Other;
+        break;
+      }
+      const auto* con = MIGLINT_AS(Constraint, f->def);
+      if (out.kind == AlterDomainKind::AddConstraint && con != nullptr) {
+        out.constraint = constraint_of(con);
         out.name = out.constraint->name;
       }
       return out;
     }
-    return Other{};
+    default:
+      return Other{};
+    }
   }
 
 private:
-  // A constant operand: a literal, a parameter, a cast of one, or an ARRAY[...] of them.
-  static bool is_constant(element e) {
-    const Node n = node(e);
-    if (n.is("A_Const") || n.is("ParamRef")) {
-      return true;
+  // INSERT / UPDATE / DELETE: `where` and `from` (UPDATE's FROM, DELETE's USING) are NULL / NIL
+  // for an INSERT.
+  static Dml dml(DmlKind kind, const RangeVar* relation, const Node* where, const WithClause* with,
+                 const List* from) {
+    Dml out;
+    out.kind = kind;
+    out.table = range_var(relation);
+    if (where != nullptr) {
+      out.has_where = true;
+      out.pins_rows = pins_rows(where);
     }
-    element arg;
-    if (n.is("TypeCast") && n.fields["arg"].get(arg) == simdjson::SUCCESS) {
-      return is_constant(arg);
+    if (kind != DmlKind::Insert && !out.pins_rows) {
+      out.batched = has_limit(where) || has_limit(node_of(with)) || has_limit(from);
     }
-    if (n.is("A_ArrayExpr") || n.is("List")) {
-      const array items = list(n.fields, n.is("List") ? "items" : "elements");
-      for (element item : items) {
-        if (!is_constant(item)) {
-          return false;
-        }
-      }
-      return items.size() > 0;
-    }
-    return false;
-  }
-
-  // Whether a LIMIT occurs anywhere in the tree (a subquery's or a WITH query's).
-  static bool has_limit(element e) {
-    object o;
-    array a;
-    switch (e.type()) {
-    case simdjson::dom::element_type::OBJECT:
-      o = e.get_object().value_unsafe();
-      for (auto field : o) {
-        if (field.key == "limitCount" || has_limit(field.value)) {
-          return true;
-        }
-      }
-      return false;
-    case simdjson::dom::element_type::ARRAY:
-      a = e.get_array().value_unsafe();
-      for (element item : a) {
-        if (has_limit(item)) {
-          return true;
-        }
-      }
-      return false;
-    default:
-      return false;
-    }
-  }
-
-  // Whether a WHERE clause pins rows by value (see Dml::pins_rows).
-  static bool pins_rows(element where) {
-    const Node n = node(where);
-    if (n.is("BoolExpr")) {
-      if (str(n.fields, "boolop") != "AND_EXPR") {
-        return false;
-      }
-      for (element arg : list(n.fields, "args")) {
-        if (pins_rows(arg)) {
-          return true;
-        }
-      }
-      return false;
-    }
-    if (!n.is("A_Expr")) {
-      return false;
-    }
-    const std::string_view kind = str(n.fields, "kind");
-    const auto op = strings_of(list(n.fields, "name"));
-    if (op.size() != 1 || op[0] != "=" ||
-        (kind != "AEXPR_OP" && kind != "AEXPR_IN" && kind != "AEXPR_OP_ANY")) {
-      return false;
-    }
-    element l;
-    element r;
-    if (n.fields["lexpr"].get(l) != simdjson::SUCCESS ||
-        n.fields["rexpr"].get(r) != simdjson::SUCCESS) {
-      return false;
-    }
-    const bool l_col = node(l).is("ColumnRef");
-    const bool r_col = node(r).is("ColumnRef");
-    return (l_col && is_constant(r)) || (kind == "AEXPR_OP" && r_col && is_constant(l));
-  }
-
-  static bool has_option(array options, std::string_view name) {
-    for (element e : options) {
-      const Node o = node(e);
-      if (o.is("DefElem") && lower(str(o.fields, "defname")) == name) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  static RelationKind relation_kind_of(std::string_view t) {
-    if (t == "OBJECT_TABLE" || t.empty()) {
-      return RelationKind::Table;
-    }
-    if (t == "OBJECT_INDEX") {
-      return RelationKind::Index;
-    }
-    if (t == "OBJECT_VIEW") {
-      return RelationKind::View;
-    }
-    if (t == "OBJECT_MATVIEW") {
-      return RelationKind::MaterializedView;
-    }
-    if (t == "OBJECT_SEQUENCE") {
-      return RelationKind::Sequence;
-    }
-    if (t == "OBJECT_FOREIGN_TABLE") {
-      return RelationKind::ForeignTable;
-    }
-    if (t == "OBJECT_TYPE") {
-      return RelationKind::Type;
-    }
-    return RelationKind::Other;
-  }
-
-  static ObjectKind object_kind_of(std::string_view t) {
-    static const std::pair<std::string_view, ObjectKind> kinds[] = {
-        {"OBJECT_TABLE", ObjectKind::Table},       {"OBJECT_INDEX", ObjectKind::Index},
-        {"OBJECT_VIEW", ObjectKind::View},         {"OBJECT_MATVIEW", ObjectKind::MaterializedView},
-        {"OBJECT_SEQUENCE", ObjectKind::Sequence}, {"OBJECT_TYPE", ObjectKind::Type},
-        {"OBJECT_DOMAIN", ObjectKind::Type},       {"OBJECT_SCHEMA", ObjectKind::Schema},
-        {"OBJECT_COLUMN", ObjectKind::Column},     {"OBJECT_TABCONSTRAINT", ObjectKind::Constraint},
-        {"OBJECT_FUNCTION", ObjectKind::Function}, {"OBJECT_PROCEDURE", ObjectKind::Function},
-        {"OBJECT_TRIGGER", ObjectKind::Trigger},   {"OBJECT_EXTENSION", ObjectKind::Extension},
-        {"OBJECT_DATABASE", ObjectKind::Database},
-    };
-    for (const auto& [name, kind] : kinds) {
-      if (name == t) {
-        return kind;
-      }
-    }
-    return ObjectKind::Other;
+    return out;
   }
 
   uint32_t m_base;
 };
 
-// Every table (RangeVar) and column reference (ColumnRef) anywhere in a data statement.
-void collect_data_access(element e, DataAccess& out) {
-  object o;
-  array a;
-  if (e.get(a) == simdjson::SUCCESS) {
-    for (element item : a) {
-      collect_data_access(item, out);
-    }
-    return;
-  }
-  if (e.get(o) != simdjson::SUCCESS) {
-    return;
-  }
-  const Node n = node(e);
-  if (n.is("RangeVar")) {
-    out.tables.push_back(range_var(n.fields));
-    return;
-  }
-  if (n.is("ColumnRef")) {
-    array fields = list(n.fields, "fields");
-    std::string last;
-    for (element f : fields) {
-      const Node part = node(f);
-      last = part.is("A_Star") ? "*" : string_of(f);
-    }
-    if (!last.empty()) {
-      out.columns.push_back(std::move(last));
-    }
-    return;
-  }
-  for (auto field : o) {
-    collect_data_access(field.value, out);
+// libpg_query's name of each statement node (its JSON and protobuf tag): PostgreSQL's struct
+// name, which is the NodeTag without its `T_`.
+std::string_view statement_tag(const Node* n) {
+  switch (nodeTag(n)) {
+#define MIGLINT_TAG(name)                                                                          \
+  case T_##name:                                                                                   \
+    return #name;
+    // clang-format off
+    MIGLINT_TAG(RawStmt) MIGLINT_TAG(Query) MIGLINT_TAG(InsertStmt) MIGLINT_TAG(DeleteStmt)
+    MIGLINT_TAG(UpdateStmt) MIGLINT_TAG(MergeStmt) MIGLINT_TAG(SelectStmt) MIGLINT_TAG(ReturnStmt)
+    MIGLINT_TAG(PLAssignStmt) MIGLINT_TAG(AlterTableStmt) MIGLINT_TAG(AlterTableCmd)
+    MIGLINT_TAG(AlterDomainStmt) MIGLINT_TAG(SetOperationStmt) MIGLINT_TAG(GrantStmt)
+    MIGLINT_TAG(GrantRoleStmt) MIGLINT_TAG(AlterDefaultPrivilegesStmt) MIGLINT_TAG(ClosePortalStmt)
+    MIGLINT_TAG(ClusterStmt) MIGLINT_TAG(CopyStmt) MIGLINT_TAG(CreateStmt) MIGLINT_TAG(DefineStmt)
+    MIGLINT_TAG(DropStmt) MIGLINT_TAG(TruncateStmt) MIGLINT_TAG(CommentStmt) MIGLINT_TAG(FetchStmt)
+    MIGLINT_TAG(IndexStmt) MIGLINT_TAG(CreateFunctionStmt) MIGLINT_TAG(AlterFunctionStmt)
+    MIGLINT_TAG(DoStmt) MIGLINT_TAG(RenameStmt) MIGLINT_TAG(RuleStmt) MIGLINT_TAG(NotifyStmt)
+    MIGLINT_TAG(ListenStmt) MIGLINT_TAG(UnlistenStmt) MIGLINT_TAG(TransactionStmt)
+    MIGLINT_TAG(ViewStmt) MIGLINT_TAG(LoadStmt) MIGLINT_TAG(CreateDomainStmt)
+    MIGLINT_TAG(CreatedbStmt) MIGLINT_TAG(DropdbStmt) MIGLINT_TAG(VacuumStmt)
+    MIGLINT_TAG(ExplainStmt) MIGLINT_TAG(CreateTableAsStmt) MIGLINT_TAG(CreateSeqStmt)
+    MIGLINT_TAG(AlterSeqStmt) MIGLINT_TAG(VariableSetStmt) MIGLINT_TAG(VariableShowStmt)
+    MIGLINT_TAG(DiscardStmt) MIGLINT_TAG(CreateTrigStmt) MIGLINT_TAG(CreatePLangStmt)
+    MIGLINT_TAG(CreateRoleStmt) MIGLINT_TAG(AlterRoleStmt) MIGLINT_TAG(DropRoleStmt)
+    MIGLINT_TAG(LockStmt) MIGLINT_TAG(ConstraintsSetStmt) MIGLINT_TAG(ReindexStmt)
+    MIGLINT_TAG(CheckPointStmt) MIGLINT_TAG(CreateSchemaStmt) MIGLINT_TAG(AlterDatabaseStmt)
+    MIGLINT_TAG(AlterDatabaseRefreshCollStmt) MIGLINT_TAG(AlterDatabaseSetStmt)
+    MIGLINT_TAG(AlterRoleSetStmt) MIGLINT_TAG(CreateConversionStmt) MIGLINT_TAG(CreateCastStmt)
+    MIGLINT_TAG(CreateOpClassStmt) MIGLINT_TAG(CreateOpFamilyStmt) MIGLINT_TAG(AlterOpFamilyStmt)
+    MIGLINT_TAG(PrepareStmt) MIGLINT_TAG(ExecuteStmt) MIGLINT_TAG(DeallocateStmt)
+    MIGLINT_TAG(DeclareCursorStmt) MIGLINT_TAG(CreateTableSpaceStmt)
+    MIGLINT_TAG(DropTableSpaceStmt) MIGLINT_TAG(AlterObjectDependsStmt)
+    MIGLINT_TAG(AlterObjectSchemaStmt) MIGLINT_TAG(AlterOwnerStmt) MIGLINT_TAG(AlterOperatorStmt)
+    MIGLINT_TAG(AlterTypeStmt) MIGLINT_TAG(DropOwnedStmt) MIGLINT_TAG(ReassignOwnedStmt)
+    MIGLINT_TAG(CompositeTypeStmt) MIGLINT_TAG(CreateEnumStmt) MIGLINT_TAG(CreateRangeStmt)
+    MIGLINT_TAG(AlterEnumStmt) MIGLINT_TAG(AlterTSDictionaryStmt)
+    MIGLINT_TAG(AlterTSConfigurationStmt) MIGLINT_TAG(CreateFdwStmt) MIGLINT_TAG(AlterFdwStmt)
+    MIGLINT_TAG(CreateForeignServerStmt) MIGLINT_TAG(AlterForeignServerStmt)
+    MIGLINT_TAG(CreateUserMappingStmt) MIGLINT_TAG(AlterUserMappingStmt)
+    MIGLINT_TAG(DropUserMappingStmt) MIGLINT_TAG(AlterTableSpaceOptionsStmt)
+    MIGLINT_TAG(AlterTableMoveAllStmt) MIGLINT_TAG(SecLabelStmt)
+    MIGLINT_TAG(CreateForeignTableStmt) MIGLINT_TAG(ImportForeignSchemaStmt)
+    MIGLINT_TAG(CreateExtensionStmt) MIGLINT_TAG(AlterExtensionStmt)
+    MIGLINT_TAG(AlterExtensionContentsStmt) MIGLINT_TAG(CreateEventTrigStmt)
+    MIGLINT_TAG(AlterEventTrigStmt) MIGLINT_TAG(RefreshMatViewStmt)
+    MIGLINT_TAG(ReplicaIdentityStmt) MIGLINT_TAG(AlterSystemStmt) MIGLINT_TAG(CreatePolicyStmt)
+    MIGLINT_TAG(AlterPolicyStmt) MIGLINT_TAG(CreateTransformStmt) MIGLINT_TAG(CreateAmStmt)
+    MIGLINT_TAG(CreatePublicationStmt) MIGLINT_TAG(AlterPublicationStmt)
+    MIGLINT_TAG(CreateSubscriptionStmt) MIGLINT_TAG(AlterSubscriptionStmt)
+    MIGLINT_TAG(DropSubscriptionStmt) MIGLINT_TAG(CreateStatsStmt) MIGLINT_TAG(AlterCollationStmt)
+    MIGLINT_TAG(CallStmt) MIGLINT_TAG(AlterStatsStmt)
+    // clang-format on
+#undef MIGLINT_TAG
+                                                                                                                        default
+        : return "Unknown";
   }
 }
 
-bool is_data_statement(std::string_view tag) {
-  return tag == "InsertStmt" || tag == "UpdateStmt" || tag == "DeleteStmt" || tag == "SelectStmt" ||
-         tag == "MergeStmt" || tag == "CreateTableAsStmt";
+bool is_data_statement(const Node* n) {
+  switch (nodeTag(n)) {
+  case T_InsertStmt:
+  case T_UpdateStmt:
+  case T_DeleteStmt:
+  case T_SelectStmt:
+  case T_MergeStmt:
+  case T_CreateTableAsStmt:
+    return true;
+  default:
+    return false;
+  }
+}
+
+// The target of INSERT / UPDATE / DELETE / MERGE.
+const RangeVar* written_relation(const Node* n) {
+  switch (nodeTag(n)) {
+  case T_InsertStmt:
+    return reinterpret_cast<const InsertStmt*>(n)->relation;
+  case T_UpdateStmt:
+    return reinterpret_cast<const UpdateStmt*>(n)->relation;
+  case T_DeleteStmt:
+    return reinterpret_cast<const DeleteStmt*>(n)->relation;
+  case T_MergeStmt:
+    return reinterpret_cast<const MergeStmt*>(n)->relation;
+  default:
+    return nullptr;
+  }
 }
 
 // Skips white space and comments (-- to the end of the line, nested /* */) from `i`.
@@ -1290,18 +1889,16 @@ std::vector<Span> subcommand_spans(std::string_view text, uint32_t name_at, uint
   return out;
 }
 
-} // namespace
-
-Statement transform_statement(element stmt, Span span, uint32_t base, std::string_view script) {
+Statement transform_statement(const Node* stmt, Span span, uint32_t base, std::string_view script) {
   Statement out;
   out.span = span;
-  const Node n = node(stmt);
-  out.tag = std::string(n.valid ? n.tag : std::string_view("Unknown"));
-  out.node = n.valid ? Transformer(base).node_of(n) : StatementNode{Other{}};
+  out.tag = std::string(statement_tag(stmt));
+  out.node = Transformer(base).statement_node(stmt);
   if (auto* alter = std::get_if<AlterTable>(&out.node); alter != nullptr && !script.empty()) {
-    object relation;
-    const int64_t at = sub(n.fields, "relation", relation) ? integer(relation, "location", -1) : -1;
-    if (at >= 0 && base + at < span.end && span.end <= script.size()) {
+    const RangeVar* relation = reinterpret_cast<const AlterTableStmt*>(stmt)->relation;
+    // A location of 0 (the text's first byte) cannot be the name after ALTER TABLE.
+    const int at = relation != nullptr && relation->location > 0 ? relation->location : -1;
+    if (at >= 0 && base + static_cast<uint32_t>(at) < span.end && span.end <= script.size()) {
       const auto spans =
           subcommand_spans(script, base + static_cast<uint32_t>(at), span.end, alter->cmds.size());
       for (size_t k = 0; k < spans.size(); ++k) {
@@ -1309,18 +1906,58 @@ Statement transform_statement(element stmt, Span span, uint32_t base, std::strin
       }
     }
   }
-  if (n.valid && is_data_statement(n.tag)) {
+  if (is_data_statement(stmt)) {
     DataAccess data;
-    if (n.tag != "SelectStmt" && n.tag != "CreateTableAsStmt") {
-      data.written = range_var(n.fields, "relation");
-    }
-    collect_data_access(stmt, data);
-    if (!data.written.name.empty()) { // a struct of its own, not a RangeVar node
+    data.written = range_var(written_relation(stmt));
+    collect_data_access(stmt, false, data);
+    if (!data.written.name.empty()) { // a typed field, not a table read
       data.tables.push_back(data.written);
     }
     out.data = std::move(data);
   }
   return out;
+}
+
+// libpg_query's memory context of this thread for one parse: the tree lives until it is left.
+class MemoryContextScope {
+public:
+  MemoryContextScope() : m_context(pg_query_enter_memory_context()) {}
+  MemoryContextScope(const MemoryContextScope&) = delete;
+  MemoryContextScope& operator=(const MemoryContextScope&) = delete;
+  ~MemoryContextScope() { pg_query_exit_memory_context(m_context); }
+
+private:
+  MemoryContext m_context;
+};
+
+} // namespace
+
+std::optional<RawParseError> parse_statements(const char* text, uint32_t base, uint32_t length,
+                                              std::string_view script, StatementSink& out) {
+  const MemoryContextScope context;
+  const PgQueryInternalParsetreeAndError result = pg_query_raw_parse(text);
+  std::free(result.stderr_buffer);
+  if (result.error != nullptr) {
+    RawParseError error{std::string(str(result.error->message)), result.error->cursorpos};
+    pg_query_free_error(result.error);
+    return error;
+  }
+  out.expect(static_cast<size_t>(list_length(result.tree)));
+  for (const Node* n : nodes(result.tree)) {
+    const auto* raw = MIGLINT_AS(RawStmt, n);
+    if (raw == nullptr) {
+      continue;
+    }
+    // A length of 0 means "to the end of the text".
+    const uint32_t begin = base + static_cast<uint32_t>(raw->stmt_location);
+    const uint32_t end =
+        raw->stmt_len == 0 ? base + length : begin + static_cast<uint32_t>(raw->stmt_len);
+    const Span span = out.trim(begin, end);
+    if (span.begin < span.end && raw->stmt != nullptr) {
+      out.add(transform_statement(raw->stmt, span, base, script));
+    }
+  }
+  return std::nullopt;
 }
 
 } // namespace miglint::sql

@@ -116,6 +116,29 @@ TEST(Parser, InvalidUtf8IsReportedNotCrashed) {
   EXPECT_GE(parsed.statements.size() + parsed.errors.size(), 1u);
 }
 
+TEST(Parser, InvalidUtf8StatementsAreStillRead) {
+  // The parse tree is read from libpg_query's C nodes, so bytes that are not UTF-8 inside a
+  // literal do not lose the script (its JSON output, read before, could not be parsed then).
+  const auto parsed = parse("SELECT '\xff\xfe';\nDROP TABLE t;");
+  EXPECT_TRUE(parsed.errors.empty());
+  ASSERT_EQ(parsed.statements.size(), 2u);
+  EXPECT_EQ(parsed.statements[1].tag, "DropStmt");
+}
+
+TEST(Parser, NegativeIntegersKeepTheirValue) {
+  // libpg_query's JSON left negative integer constants out (they read as 0).
+  const auto parsed = parse("SET extra_float_digits = -3;\n"
+                            "CREATE TABLE t (millions numeric(3, -6));");
+  ASSERT_EQ(parsed.statements.size(), 2u);
+  const auto* set = parsed.statements[0].as<SetVariable>();
+  ASSERT_NE(set, nullptr);
+  EXPECT_EQ(set->value, "-3");
+  const auto* create = parsed.statements[1].as<CreateTable>();
+  ASSERT_NE(create, nullptr);
+  ASSERT_EQ(create->columns.size(), 1u);
+  EXPECT_EQ(create->columns[0].type.modifiers, (std::vector<int64_t>{3, -6}));
+}
+
 TEST(Parser, HugeScript) {
   std::string sql;
   for (int i = 0; i < 20000; ++i) {
