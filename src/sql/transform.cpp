@@ -23,6 +23,10 @@ extern "C" {
 #include <nodes/parsenodes.h>
 #include <nodes/pg_list.h>
 #include <utils/palloc.h>
+}
+// The server headers' version; pg_query.h defines PG_VERSION_NUM again, as libpg_query's.
+constexpr int miglint_server_version_num = PG_VERSION_NUM;
+extern "C" {
 #include <pg_query.h>
 }
 // clang-format on
@@ -42,8 +46,20 @@ extern "C" {
 #undef gettext
 #undef _
 
+// The node structs read here are those of PostgreSQL 15, 16 and 17 (libpg_query 15-4.x, 16-5.x,
+// 17-6.x); where they differ, `#if PG_VERSION_NUM` picks the version's (see each use). Release
+// notes: https://github.com/pganalyze/libpg_query/blob/17-latest/CHANGELOG.md and PostgreSQL's
+// src/include/nodes/parsenodes.h of each major.
+static_assert(miglint_server_version_num / 10000 == PG_VERSION_NUM / 10000,
+              "the PostgreSQL server headers are of another major version than libpg_query "
+              "(pg_query.h's PG_MAJORVERSION): install postgresql-server-dev-<that major>");
+static_assert(PG_VERSION_NUM >= 150000 && PG_VERSION_NUM < 180000,
+              "miglint reads the parse trees of libpg_query 15, 16 and 17 (PostgreSQL 15 to 17's "
+              "node structs); this libpg_query is of another major version");
+
 // Exported by libpg_query (shared and static) but declared only in its private
-// src/pg_query_internal.h, 15-4.0.0; the declarations are copied from there.
+// src/pg_query_internal.h; the declarations are copied from there. The result struct and the
+// memory-context functions are the same from 15-4.0.0 to 17-6.0.0.
 extern "C" {
 typedef struct {
   List* tree;          // List of RawStmt, allocated in the current memory context
@@ -51,14 +67,17 @@ typedef struct {
   PgQueryError* error; // malloc'ed on error: pg_query_free_error()
 } PgQueryInternalParsetreeAndError;
 
+// 15-4.2.4 added the parser options (PgQueryParseMode and flags) and, with them,
+// PG_QUERY_PARSE_MODE_BITS to pg_query.h: 15-4.0.0 to 15-4.2.3 take the text alone.
+#ifdef PG_QUERY_PARSE_MODE_BITS
+PgQueryInternalParsetreeAndError pg_query_raw_parse(const char* input, int parser_options);
+#else
 PgQueryInternalParsetreeAndError pg_query_raw_parse(const char* input);
+#endif
 void pg_query_free_error(PgQueryError* error);
 MemoryContext pg_query_enter_memory_context(void);
 void pg_query_exit_memory_context(MemoryContext ctx);
 }
-
-static_assert(PG_VERSION_NUM / 10000 == 15,
-              "the node structs must be PostgreSQL 15's, the grammar of libpg_query 15");
 
 namespace miglint::sql {
 namespace {
@@ -251,6 +270,7 @@ const std::set<std::string, std::less<>>& non_volatile_functions() {
                                                            "statement_timestamp",
                                                            "substr",
                                                            "substring",
+                                                           "system_user", // SYSTEM_USER (16)
                                                            "text",
                                                            "timezone",
                                                            "to_char",
@@ -844,6 +864,9 @@ void for_each_child(const Node* n, F&& f) {
     one(x->sourceRelation);
     one(x->joinCondition);
     all(x->mergeWhenClauses);
+#if PG_VERSION_NUM >= 170000 // MERGE ... RETURNING
+    all(x->returningList);
+#endif
     one(x->withClause, true);
     break;
   }
@@ -874,6 +897,120 @@ void for_each_child(const Node* n, F&& f) {
     one(x->rarg, true);
     break;
   }
+#if PG_VERSION_NUM >= 160000
+  // SQL/JSON constructors and IS JSON (PostgreSQL 16).
+  case T_JsonValueExpr: {
+    const auto* x = reinterpret_cast<const JsonValueExpr*>(n);
+    one(x->raw_expr);
+    one(x->formatted_expr);
+    break;
+  }
+  case T_JsonKeyValue: {
+    const auto* x = reinterpret_cast<const JsonKeyValue*>(n);
+    one(x->key);
+    one(x->value, true);
+    break;
+  }
+  case T_JsonIsPredicate:
+    one(reinterpret_cast<const JsonIsPredicate*>(n)->expr);
+    break;
+  case T_JsonOutput:
+    one(reinterpret_cast<const JsonOutput*>(n)->typeName, true);
+    break;
+  case T_JsonObjectConstructor: {
+    const auto* x = reinterpret_cast<const JsonObjectConstructor*>(n);
+    all(x->exprs);
+    one(x->output, true);
+    break;
+  }
+  case T_JsonArrayConstructor: {
+    const auto* x = reinterpret_cast<const JsonArrayConstructor*>(n);
+    all(x->exprs);
+    one(x->output, true);
+    break;
+  }
+  case T_JsonArrayQueryConstructor: {
+    const auto* x = reinterpret_cast<const JsonArrayQueryConstructor*>(n);
+    one(x->query);
+    one(x->output, true);
+    break;
+  }
+  case T_JsonAggConstructor: {
+    const auto* x = reinterpret_cast<const JsonAggConstructor*>(n);
+    one(x->output, true);
+    one(x->agg_filter);
+    all(x->agg_order);
+    one(x->over, true);
+    break;
+  }
+  case T_JsonObjectAgg: {
+    const auto* x = reinterpret_cast<const JsonObjectAgg*>(n);
+    one(x->constructor, true);
+    one(x->arg, true);
+    break;
+  }
+  case T_JsonArrayAgg: {
+    const auto* x = reinterpret_cast<const JsonArrayAgg*>(n);
+    one(x->constructor, true);
+    one(x->arg, true);
+    break;
+  }
+#endif
+#if PG_VERSION_NUM >= 170000
+  // SQL/JSON query functions, JSON(), JSON_SCALAR(), JSON_SERIALIZE() and JSON_TABLE
+  // (PostgreSQL 17).
+  case T_JsonArgument:
+    one(reinterpret_cast<const JsonArgument*>(n)->val, true);
+    break;
+  case T_JsonBehavior:
+    one(reinterpret_cast<const JsonBehavior*>(n)->expr);
+    break;
+  case T_JsonFuncExpr: {
+    const auto* x = reinterpret_cast<const JsonFuncExpr*>(n);
+    one(x->context_item, true);
+    one(x->pathspec);
+    all(x->passing);
+    one(x->output, true);
+    one(x->on_empty, true);
+    one(x->on_error, true);
+    break;
+  }
+  case T_JsonParseExpr: {
+    const auto* x = reinterpret_cast<const JsonParseExpr*>(n);
+    one(x->expr, true);
+    one(x->output, true);
+    break;
+  }
+  case T_JsonScalarExpr: {
+    const auto* x = reinterpret_cast<const JsonScalarExpr*>(n);
+    one(x->expr);
+    one(x->output, true);
+    break;
+  }
+  case T_JsonSerializeExpr: {
+    const auto* x = reinterpret_cast<const JsonSerializeExpr*>(n);
+    one(x->expr, true);
+    one(x->output, true);
+    break;
+  }
+  case T_JsonTable: {
+    const auto* x = reinterpret_cast<const JsonTable*>(n);
+    one(x->context_item, true);
+    all(x->passing);
+    all(x->columns);
+    one(x->on_error, true);
+    one(x->alias, true);
+    break;
+  }
+  case T_JsonTableColumn: {
+    const auto* x = reinterpret_cast<const JsonTableColumn*>(n);
+    one(x->typeName, true);
+    all(x->columns);
+    one(x->on_empty, true);
+    one(x->on_error, true);
+    break;
+  }
+#endif
   case T_ExecuteStmt: // CREATE TABLE ... AS EXECUTE
     all(reinterpret_cast<const ExecuteStmt*>(n)->params);
     break;
@@ -1201,7 +1338,9 @@ public:
     const Node* def = c->def;
     switch (c->subtype) {
     case AT_AddColumn:
+#if PG_VERSION_NUM < 160000 // PostgreSQL 16 dropped the AT_*Recurse subtypes (recurse: a flag)
     case AT_AddColumnRecurse:
+#endif
       out.kind = AlterKind::AddColumn;
       if (const auto* column = MIGLINT_AS(ColumnDef, def)) {
         out.column_def = column_of(column);
@@ -1209,7 +1348,9 @@ public:
       }
       break;
     case AT_DropColumn:
+#if PG_VERSION_NUM < 160000
     case AT_DropColumnRecurse:
+#endif
       out.kind = AlterKind::DropColumn;
       break;
     case AT_AlterColumnType:
@@ -1240,7 +1381,9 @@ public:
       }
       break;
     case AT_AddConstraint:
+#if PG_VERSION_NUM < 160000
     case AT_AddConstraintRecurse:
+#endif
       out.kind = AlterKind::AddConstraint;
       out.column.clear();
       if (const auto* con = MIGLINT_AS(Constraint, def)) {
@@ -1249,12 +1392,16 @@ public:
       }
       break;
     case AT_ValidateConstraint:
+#if PG_VERSION_NUM < 160000
     case AT_ValidateConstraintRecurse:
+#endif
       out.kind = AlterKind::ValidateConstraint;
       out.column.clear();
       break;
     case AT_DropConstraint:
+#if PG_VERSION_NUM < 160000
     case AT_DropConstraintRecurse:
+#endif
       out.kind = AlterKind::DropConstraint;
       out.column.clear();
       break;
@@ -1918,6 +2065,15 @@ Statement transform_statement(const Node* stmt, Span span, uint32_t base, std::s
   return out;
 }
 
+// The raw parse of `text` with PostgreSQL's default grammar (a list of statements).
+PgQueryInternalParsetreeAndError raw_parse(const char* text) {
+#ifdef PG_QUERY_PARSE_MODE_BITS
+  return pg_query_raw_parse(text, PG_QUERY_PARSE_DEFAULT);
+#else
+  return pg_query_raw_parse(text);
+#endif
+}
+
 // libpg_query's memory context of this thread for one parse: the tree lives until it is left.
 class MemoryContextScope {
 public:
@@ -1935,7 +2091,7 @@ private:
 std::optional<RawParseError> parse_statements(const char* text, uint32_t base, uint32_t length,
                                               std::string_view script, StatementSink& out) {
   const MemoryContextScope context;
-  const PgQueryInternalParsetreeAndError result = pg_query_raw_parse(text);
+  const PgQueryInternalParsetreeAndError result = raw_parse(text);
   std::free(result.stderr_buffer);
   if (result.error != nullptr) {
     RawParseError error{std::string(str(result.error->message)), result.error->cursorpos};
