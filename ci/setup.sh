@@ -2,9 +2,10 @@
 # Installs the Debian packages miglint needs. Idempotent: when all are present it changes
 # nothing; otherwise it runs `apt-get update` first, then installs.
 #   ci/setup.sh          everything the build, the tests and the demo need
-#   ci/setup.sh action   what the GitHub Action needs: the build, and a PostgreSQL server for the
-#                        round-trip unless one is installed already (GitHub's Ubuntu runners
-#                        ship one; any major version from 12 on works)
+#   ci/setup.sh action   what the GitHub Action needs: the build (with the server headers of the
+#                        PostgreSQL major of the runner's libpg_query: 15, 16 or 17), and a
+#                        PostgreSQL server for the round-trip unless one is installed already
+#                        (GitHub's Ubuntu runners ship one; any major version from 12 on works)
 set -euo pipefail
 profile="${1:-all}"
 
@@ -13,11 +14,12 @@ packages=(
   build-essential cmake ninja-build pkg-config git
   libpg-query-dev libprotobuf-c-dev libpqxx-dev libssl-dev nlohmann-json3-dev libcli11-dev
   libtomlplusplus-dev
-  # the node structs of libpg_query's parse trees (libpg_query 15 = PostgreSQL 15's grammar)
-  postgresql-server-dev-15
 )
 if [ "$profile" = "all" ]; then
   packages+=(
+    # the node structs of libpg_query's parse trees: those of the PostgreSQL major it is built
+    # on (Debian bookworm's libpg_query is 15-4.0.0); the action profile picks the major below
+    postgresql-server-dev-15
     # tests and gates: the reference Alembic runs under Debian's /usr/bin/python3
     libgtest-dev clang-format python3 python3-alembic python3-sqlalchemy python3-sqlmodel
     python3-psycopg2 python3-asyncpg python3-jsonschema pre-commit
@@ -36,23 +38,43 @@ else
   exit 2
 fi
 
-missing=()
-for p in "${packages[@]}"; do
-  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
-    missing+=("$p")
-  fi
-done
-
 sudo=""
 if [ "$(id -u)" -ne 0 ]; then
   sudo="sudo"
 fi
-if [ "${#missing[@]}" -eq 0 ]; then
-  echo "ci/setup.sh: all ${#packages[@]} packages present"
-else
+updated=0
+# Installs those of the given packages that are not installed (apt-get update first, once).
+install_missing() {
+  local missing=() p
+  for p in "$@"; do
+    if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+      missing+=("$p")
+    fi
+  done
+  if [ "${#missing[@]}" -eq 0 ]; then
+    return 0
+  fi
   echo "ci/setup.sh: installing ${missing[*]}"
-  $sudo apt-get update -qq
+  if [ "$updated" -eq 0 ]; then
+    $sudo apt-get update -qq
+    updated=1
+  fi
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+}
+
+install_missing "${packages[@]}"
+if [ "$profile" = "action" ]; then
+  # The runner's libpg_query may be of another PostgreSQL major than Debian's (Ubuntu 24.04:
+  # 16-5.1.0, later releases 17-6.x): the server headers must be that major's. Its version is
+  # <PostgreSQL major>-<libpg_query version>-<Debian revision>, e.g. 16-5.1.0-2.
+  version="$(dpkg-query -W -f='${Version}' libpg-query-dev)"
+  version="${version#*:}" # an epoch, should one come
+  major="${version%%-*}"
+  packages+=("postgresql-server-dev-$major")
+  install_missing "postgresql-server-dev-$major"
+fi
+if [ "$updated" -eq 0 ]; then
+  echo "ci/setup.sh: all ${#packages[@]} packages present"
 fi
 
 if [ "$profile" != "all" ]; then
