@@ -639,6 +639,20 @@ private:
   // the SQL still maps byte for byte into the literal.
   static void positional_binds(std::string& sql) {
     int n = 0;
+    for (const auto& [begin, end] : bind_parameters(sql)) {
+      std::string param = "$" + std::to_string(++n);
+      if (param.size() > end - begin) {
+        continue; // `:a` as the tenth parameter: left as written
+      }
+      param.resize(end - begin, ' ');
+      sql.replace(begin, end - begin, param);
+    }
+  }
+
+  // Where sa.text()'s `:name` bind parameters are written in `sql`, as [begin, end) offsets of
+  // `:name`, in order: outside '...' literals, and not `::type` casts.
+  static std::vector<std::pair<size_t, size_t>> bind_parameters(const std::string& sql) {
+    std::vector<std::pair<size_t, size_t>> out;
     bool quoted = false;
     for (size_t i = 0; i < sql.size(); ++i) {
       const char c = sql[i];
@@ -656,14 +670,10 @@ private:
              (std::isalnum(static_cast<unsigned char>(sql[end])) || sql[end] == '_')) {
         ++end;
       }
-      std::string param = "$" + std::to_string(++n);
-      if (param.size() > end - i) {
-        continue; // `:a` as the tenth parameter: left as written
-      }
-      param.resize(end - i, ' ');
-      sql.replace(i, end - i, param);
+      out.emplace_back(i, end);
       i = end - 1;
     }
+    return out;
   }
 
   // A bound value as psycopg2 sends it (its mogrify: `adapt(value).getquoted()`): a string
@@ -702,23 +712,7 @@ private:
     ValuePtr out = python::str_slice(text, 0, 0);
     uint32_t copied = 0;
     int n = 0;
-    bool quoted = false;
-    for (size_t i = 0; i < sql.size(); ++i) {
-      const char c = sql[i];
-      if (c == '\'') {
-        quoted = !quoted;
-        continue;
-      }
-      if (quoted || c != ':' || (i > 0 && sql[i - 1] == ':') || i + 1 >= sql.size() ||
-          sql[i + 1] == ':' ||
-          !(std::isalpha(static_cast<unsigned char>(sql[i + 1])) || sql[i + 1] == '_')) {
-        continue;
-      }
-      size_t end = i + 1;
-      while (end < sql.size() &&
-             (std::isalnum(static_cast<unsigned char>(sql[end])) || sql[end] == '_')) {
-        ++end;
-      }
+    for (const auto& [i, end] : bind_parameters(sql)) {
       const auto it = values.find(sql.substr(i + 1, end - i - 1));
       std::optional<std::string> literal;
       if (it != values.end() && it->second) {
@@ -738,7 +732,6 @@ private:
       }
       out = python::str_concat(*out, *piece, text.span);
       copied = stop;
-      i = end - 1;
     }
     out = python::str_concat(
         *out, *python::str_slice(text, copied, static_cast<uint32_t>(sql.size())), text.span);
