@@ -31,20 +31,43 @@ public:
     const bool original_is_new =
         std::any_of(created.begin(), created.end(),
                     [&](const lint::TableChange& t) { return t.table.key() == original.key(); });
-    if (drop == dropped.end() || original_is_new || !ctx.copied_into(original, copy)) {
+    if (drop == dropped.end() || original_is_new) {
+      return;
+    }
+    const auto copied = ctx.copied_into(original, copy);
+    if (!copied) {
+      return;
+    }
+    const bool alembic_batch = copy.name.starts_with("_alembic_tmp_");
+    const std::string head = "drops " + lint::quoted(original.display()) +
+                             " after copying its rows into " + lint::quoted(copy.display()) +
+                             ", which is then renamed in its place" +
+                             (alembic_batch ? " (batch_alter_table(recreate=\"always\"))" : "");
+    const std::string rest = "; grants, triggers, comments and dependent views do not move to "
+                             "the copy, and other tables' foreign keys must be dropped and made "
+                             "again (each validated)";
+    // A lock that blocks writes (SHARE or stronger), taken before the copy in the same
+    // transaction (LOCK TABLE ... IN EXCLUSIVE MODE, an ALTER TABLE): the copy then sees every
+    // row, and the cost is the table blocked for the whole copy.
+    if (const auto* held = ctx.held_lock(original); held != nullptr &&
+                                                    held->mode >= sql::LockMode::Share &&
+                                                    held->statement.begin < copied->begin) {
+      const std::string blocked = lint::blocks_reads(held->mode) ? "reads and writes" : "writes";
+      ctx.report_on(drop->statement, head + ": the " + std::string(sql::to_string(held->mode)) +
+                                         " lock taken on line " +
+                                         std::to_string(ctx.line_of(held->statement)) +
+                                         " keeps the copy complete, and blocks " + blocked +
+                                         " of " + lint::quoted(original.display()) +
+                                         " while every row is read and written again" + rest);
       return;
     }
     // On the DROP TABLE: it throws away the writes the copy missed, and waits for the lock.
-    const bool alembic_batch = copy.name.starts_with("_alembic_tmp_");
-    ctx.report_on(
-        drop->statement,
-        "drops " + lint::quoted(original.display()) + " after copying its rows into " +
-            lint::quoted(copy.display()) + ", which is then renamed in its place" +
-            (alembic_batch ? " (batch_alter_table(recreate=\"always\"))" : "") +
-            ": rows written to " + lint::quoted(original.display()) +
-            " after the copy's snapshot are lost with the old table, the whole table is read and "
-            "written again, and DROP TABLE waits for an ACCESS EXCLUSIVE lock; grants, triggers, "
-            "comments, dependent views and other tables' foreign keys do not move to the copy");
+    ctx.report_on(drop->statement,
+                  head + ": rows written to " + lint::quoted(original.display()) +
+                      " after the copy's snapshot are lost with the old table, the whole table "
+                      "is read and written again, and DROP TABLE waits for an ACCESS EXCLUSIVE "
+                      "lock" +
+                      rest);
   }
 };
 

@@ -46,3 +46,11 @@ CREATE TABLE account_new (id bigint, name text);
 INSERT INTO account_new SELECT * FROM legacy;
 DROP TABLE account;
 ALTER TABLE account_new RENAME TO account;
+-- case: an ALTER TABLE before the copy already holds ACCESS EXCLUSIVE
+CREATE TABLE account (id bigint, name text);
+-- next migration
+ALTER TABLE account ADD COLUMN note text;
+CREATE TABLE account_new (id bigint, name text, note text);
+INSERT INTO account_new SELECT * FROM account;
+DROP TABLE account; -- expect: copy-swap-table "blocks reads and writes of `account`"
+ALTER TABLE account_new RENAME TO account;
