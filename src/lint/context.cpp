@@ -144,8 +144,8 @@ bool Context::compute_noop(const sql::AlterTable& alter, const sql::AlterTableCm
 
 std::optional<sql::Span> Context::copied_by(const sql::QualifiedName& table,
                                             const std::string& column) const {
-  for (const auto& [span, access] : m_data_statements) {
-    const sql::DataAccess& data = *access;
+  for (const auto& statement : m_data_statements) {
+    const sql::DataAccess& data = *statement.access;
     const bool names_table =
         std::any_of(data.tables.begin(), data.tables.end(),
                     [&](const sql::QualifiedName& t) { return t.key() == table.key(); });
@@ -154,20 +154,29 @@ std::optional<sql::Span> Context::copied_by(const sql::QualifiedName& table,
         std::any_of(data.columns.begin(), data.columns.end(),
                     [&](const std::string& c) { return c == column || c == "*"; });
     if (names_table && names_column) {
-      return span;
+      return statement.span;
     }
   }
   return std::nullopt;
 }
 
-std::optional<sql::Span> Context::copied_into(const sql::QualifiedName& from,
-                                              const sql::QualifiedName& to) const {
-  for (const auto& [span, access] : m_data_statements) {
-    if (access->written.key() == to.key() &&
-        std::any_of(access->tables.begin(), access->tables.end(),
-                    [&](const sql::QualifiedName& t) { return t.key() == from.key(); })) {
-      return span;
+std::optional<Context::Copy> Context::copied_into(const sql::QualifiedName& from,
+                                                  const sql::QualifiedName& to) const {
+  const std::string source = from.key();
+  for (const auto& statement : m_data_statements) {
+    const sql::DataAccess& data = *statement.access;
+    if (data.written.key() != to.key() ||
+        std::none_of(data.tables.begin(), data.tables.end(),
+                     [&](const sql::QualifiedName& t) { return t.key() == source; })) {
+      continue;
     }
+    Copy copy{statement.span, std::nullopt};
+    for (const auto& [table, lock] : statement.write_blocked) {
+      if (table == source) {
+        copy.source_lock = lock;
+      }
+    }
+    return copy;
   }
   return std::nullopt;
 }
@@ -382,7 +391,15 @@ bool enables_timeout(const sql::SetVariable& set) {
 
 void Context::remember_changes(const sql::Statement& statement) {
   if (statement.data) {
-    m_data_statements.emplace_back(statement.span, &*statement.data);
+    DataStatement data{statement.span, &*statement.data, {}};
+    for (const auto& table : statement.data->tables) {
+      const HeldLock* held = held_lock(table);
+      if (held != nullptr && held->mode >= sql::LockMode::Share &&
+          held->statement.begin < statement.span.begin) {
+        data.write_blocked.emplace_back(table.key(), *held);
+      }
+    }
+    m_data_statements.push_back(std::move(data));
     // Rows the migration writes itself: the table may no longer be empty.
     if (!statement.data->written.name.empty()) {
       m_empty_tables.erase(statement.data->written.key());

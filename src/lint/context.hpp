@@ -214,10 +214,16 @@ public:
   // data may live on elsewhere.
   std::optional<sql::Span> copied_by(const sql::QualifiedName& table,
                                      const std::string& column) const;
-  // An earlier data statement of this script that writes `to` and reads `from`: the copy of a
-  // copy-and-swap (INSERT INTO to ... SELECT ... FROM from).
-  std::optional<sql::Span> copied_into(const sql::QualifiedName& from,
-                                       const sql::QualifiedName& to) const;
+  // An earlier data statement of this script that writes `to` and reads `from` (the copy of a
+  // copy-and-swap: INSERT INTO to ... SELECT ... FROM from), with the strongest lock blocking
+  // writes (SHARE or stronger) that earlier statements of its transaction held on `from` when it
+  // ran: null when none did, and rows written meanwhile are not in the copy.
+  struct Copy {
+    sql::Span statement;
+    std::optional<HeldLock> source_lock;
+  };
+  std::optional<Copy> copied_into(const sql::QualifiedName& from,
+                                  const sql::QualifiedName& to) const;
   // The first part of the script before `offset` (script coordinates) miglint could not
   // analyse, or null.
   const UnanalysedPart* unanalysed_before(uint32_t offset) const;
@@ -337,7 +343,13 @@ private:
   std::set<std::string> m_empty_tables; // QualifiedName::key(), until the transaction ends
   // Data statements of the script (they live as long as its ParsedScript, which outlives the
   // script's linting; cleared with the script).
-  std::vector<std::pair<sql::Span, const sql::DataAccess*>> m_data_statements;
+  struct DataStatement {
+    sql::Span span;
+    const sql::DataAccess* access;
+    // Tables it names that earlier statements of its transaction had locked against writes.
+    std::vector<std::pair<std::string, HeldLock>> write_blocked; // QualifiedName::key() -> lock
+  };
+  std::vector<DataStatement> m_data_statements;
   std::vector<UnanalysedPart> m_unanalysed;
   std::set<uint32_t> m_noop_statements; // Statement::span.begin
   const source::OriginMap* m_origin = nullptr;

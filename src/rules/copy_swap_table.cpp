@@ -46,12 +46,10 @@ public:
     const std::string rest = "; grants, triggers, comments and dependent views do not move to "
                              "the copy, and other tables' foreign keys must be dropped and made "
                              "again (each validated)";
-    // A lock that blocks writes (SHARE or stronger), taken before the copy in the same
-    // transaction (LOCK TABLE ... IN EXCLUSIVE MODE, an ALTER TABLE): the copy then sees every
-    // row, and the cost is the table blocked for the whole copy.
-    if (const auto* held = ctx.held_lock(original); held != nullptr &&
-                                                    held->mode >= sql::LockMode::Share &&
-                                                    held->statement.begin < copied->begin) {
+    // A lock that blocks writes (SHARE or stronger), held when the copy ran (LOCK TABLE ... IN
+    // EXCLUSIVE MODE, an ALTER TABLE before it): the copy then sees every row, and the cost is
+    // the table blocked for the whole copy.
+    if (const auto& held = copied->source_lock) {
       const std::string blocked = lint::blocks_reads(held->mode) ? "reads and writes" : "writes";
       ctx.report_on(drop->statement, head + ": the " + std::string(sql::to_string(held->mode)) +
                                          " lock taken on line " +

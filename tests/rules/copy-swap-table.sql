@@ -54,3 +54,11 @@ CREATE TABLE account_new (id bigint, name text, note text);
 INSERT INTO account_new SELECT * FROM account;
 DROP TABLE account; -- expect: copy-swap-table "blocks reads and writes of `account`"
 ALTER TABLE account_new RENAME TO account;
+-- case: writes stopped before the copy (the safe alternative's lock): nothing is lost, the table is blocked
+CREATE TABLE account (id bigint, name text);
+-- next migration
+LOCK TABLE account IN EXCLUSIVE MODE;
+CREATE TABLE account_new (id bigint, name text);
+INSERT INTO account_new SELECT * FROM account;
+DROP TABLE account; -- expect: copy-swap-table "keeps the copy complete, and blocks writes of `account`"
+ALTER TABLE account_new RENAME TO account;
