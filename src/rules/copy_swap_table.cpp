@@ -21,17 +21,13 @@ public:
     }
     const sql::QualifiedName& copy = rename->relation;
     const sql::QualifiedName original{copy.schema, rename->new_name};
-    // The original was dropped earlier in this script and existed before it (a table created
-    // in this migration has no rows anyone else wrote).
+    // The original was dropped earlier in this script and existed before its deploy (a table
+    // created in this migration, or one deployed with it, has no rows anyone else wrote).
     const auto& dropped = ctx.tables_dropped();
     const auto drop = std::find_if(dropped.begin(), dropped.end(), [&](const lint::TableChange& t) {
       return t.table.key() == original.key();
     });
-    const auto& created = ctx.tables_created();
-    const bool original_is_new =
-        std::any_of(created.begin(), created.end(),
-                    [&](const lint::TableChange& t) { return t.table.key() == original.key(); });
-    if (drop == dropped.end() || original_is_new) {
+    if (drop == dropped.end() || ctx.is_new_table(original)) {
       return;
     }
     const auto copied = ctx.copied_into(original, copy);
